@@ -1,0 +1,372 @@
+package dev.accesspass;
+
+import dev.accesspass.password.Argon2Parameters;
+import dev.accesspass.password.HashingPool;
+import dev.accesspass.password.PasswordHasher;
+import dev.accesspass.store.SessionId;
+import dev.accesspass.store.StoreProvider;
+import dev.accesspass.store.TokenStore;
+import dev.accesspass.store.UserId;
+import dev.accesspass.store.UserRecord;
+import dev.accesspass.store.UserStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One AccessPass instance: configuration, stores, hooks and the account and token services, built once.
+ *
+ * <p>This is the whole Java API. The servlet filter is a thin HTTP adapter over the route methods
+ * ({@link #register}, {@link #login}, {@link #refresh}, …); applications and hooks use the same object to find
+ * users, grant or revoke roles (effective on the next request), open a session for a user authenticated by other
+ * means, revoke sessions and delete users. Thread-safe. {@link #close()} stops the background purge and closes the
+ * stores and the hashing pool.
+ */
+public final class AccessPass implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AccessPass.class);
+    /** How often expired tokens are swept; checks never depend on it, they reject expired entries themselves. */
+    static final Duration PURGE_INTERVAL = Duration.ofSeconds(60);
+
+    private final AccessPassConfig config;
+    private final Clock clock;
+    private final TokenStore tokenStore;
+    private final UserStore userStore;
+    private final HookRunner hooks;
+    private final SecurityLog security;
+    private final HashingPool pool;
+    private final Sessions sessions;
+    private final Accounts accounts;
+    private final ScheduledExecutorService purger;
+    private final List<AutoCloseable> owned;
+
+    private AccessPass(Builder builder, AccessPassConfig config, TokenStore tokenStore, UserStore userStore,
+                       AuthHooks authHooks, List<AutoCloseable> owned) {
+        this.config = config;
+        this.clock = builder.clock;
+        this.tokenStore = tokenStore;
+        this.userStore = userStore;
+        this.owned = owned;
+        this.hooks = new HookRunner(authHooks);
+        this.security = new SecurityLog(clock, hooks);
+        this.pool = builder.pool != null ? builder.pool
+                : new HashingPool(Runtime.getRuntime().availableProcessors(), 64, Duration.ofSeconds(2));
+        if (builder.pool == null) {
+            owned.add(pool);
+        }
+        PasswordHasher hasher = builder.hasher != null ? builder.hasher
+                : PasswordHasher.argon2id(Argon2Parameters.owaspDefault());
+        this.sessions = new Sessions(tokenStore, userStore, clock, config, hooks, security);
+        LoginThrottle throttle = new LoginThrottle(tokenStore, clock, config.loginMaxAttempts(), config.loginWindow());
+        this.accounts = new Accounts(userStore, tokenStore, sessions, hasher, pool, throttle, config, clock, hooks,
+                security);
+        this.purger = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "accesspass-purge");
+            thread.setDaemon(true);
+            return thread;
+        });
+        purger.scheduleWithFixedDelay(this::purge, PURGE_INTERVAL.toSeconds(), PURGE_INTERVAL.toSeconds(),
+                TimeUnit.SECONDS);
+    }
+
+    /** Starts building an instance with this configuration. */
+    public static Builder builder(AccessPassConfig config) {
+        return new Builder(config);
+    }
+
+    public AccessPassConfig config() {
+        return config;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    // ---- routes (the filter's HTTP adapter calls these) ----
+
+    /**
+     * Registers a user (API.md {@code POST /register}).
+     *
+     * @return tokens, or an empty optional when {@code require-confirmed-email} is on
+     * @throws AccessPassException {@code validation_failed}, {@code username_taken}, {@code email_taken},
+     *                             {@code server_busy}, {@code store_unavailable}
+     */
+    public Optional<TokenResponse> register(String username, String email, String password,
+                                            String passwordConfirmation, String clientAddress) {
+        return accounts.register(username, email, password, passwordConfirmation, clientAddress, this).tokens();
+    }
+
+    /**
+     * Logs in by username or email ({@code POST /login}).
+     *
+     * @throws AccessPassException {@code invalid_credentials}, {@code too_many_attempts},
+     *                             {@code email_not_confirmed}, {@code server_busy}, {@code store_unavailable}
+     */
+    public TokenResponse login(String usernameOrEmail, String password, String clientAddress) {
+        return accounts.login(usernameOrEmail, password, clientAddress, this);
+    }
+
+    /** Rotates a refresh token ({@code POST /refresh}); throws {@code invalid_grant} for any bad token. */
+    public TokenResponse refresh(String refreshToken) {
+        if (refreshToken == null || refreshToken.isEmpty()) {
+            throw AccessPassException.validation(new FieldErrors().add("refresh_token", "is required"));
+        }
+        return sessions.refresh(refreshToken);
+    }
+
+    /**
+     * Checks an access token. Empty for unknown, expired or revoked tokens and for tokens of deleted users; roles
+     * are read fresh on every call.
+     */
+    public Optional<Authentication> authenticate(String accessToken) {
+        return accessToken == null ? Optional.empty() : sessions.authenticate(accessToken);
+    }
+
+    /** Revokes the session of this authentication ({@code POST /logout}). */
+    public void logout(Authentication auth) {
+        if (sessions.revoke(auth.sessionId())) {
+            security.emit(SecurityEvent.Type.SESSION_REVOKED, auth.user().id(), auth.sessionId(), null, Map.of());
+            hooks.run("afterLogout", h -> h.afterLogout(new LogoutEvent(auth.user(), auth.sessionId(), false)));
+        }
+    }
+
+    /** Revokes every session of the authenticated user ({@code POST /logout-all}). */
+    public void logoutAll(Authentication auth) {
+        int revoked = sessions.revokeAll(auth.user().id(), null);
+        security.emit(SecurityEvent.Type.ALL_SESSIONS_REVOKED, auth.user().id(), auth.sessionId(), null,
+                Map.of("sessions", Integer.toString(revoked)));
+        hooks.run("afterLogout", h -> h.afterLogout(new LogoutEvent(auth.user(), auth.sessionId(), true)));
+    }
+
+    /** Deletes the authenticated user's account ({@code DELETE /account}); needs the password if it has one. */
+    public void deleteAccount(Authentication auth, String password, String clientAddress) {
+        accounts.deleteAccount(auth, password, clientAddress);
+    }
+
+    // ---- the application API ----
+
+    public Optional<User> findUser(UserId id) {
+        return userStore.findById(id).map(User::of);
+    }
+
+    /** By username or, if it contains {@code @}, by email; regardless of case. */
+    public Optional<User> findUser(String usernameOrEmail) {
+        return accounts.find(usernameOrEmail).map(User::of);
+    }
+
+    /** Grants a role; it applies to the user's next request. Returns the updated user. */
+    public Optional<User> grantRole(UserId id, String role) {
+        return changeRoles(id, Set.of(role), Set.of());
+    }
+
+    /** Revokes a role; it applies to the user's next request. Returns the updated user. */
+    public Optional<User> revokeRole(UserId id, String role) {
+        return changeRoles(id, Set.of(), Set.of(role));
+    }
+
+    private Optional<User> changeRoles(UserId id, Set<String> add, Set<String> remove) {
+        Objects.requireNonNull(id, "id");
+        Optional<User> updated = userStore.updateRoles(id, add, remove).map(User::of);
+        updated.ifPresent(user -> security.emit(SecurityEvent.Type.ROLE_CHANGED, id, null, null,
+                Map.of("added", String.join(",", add), "removed", String.join(",", remove))));
+        return updated;
+    }
+
+    /**
+     * Opens a session for a user your application authenticated by other means (a passkey, an SSO), and returns
+     * its tokens exactly as a login would.
+     *
+     * @param meta flat data kept with the session and returned by token checks
+     */
+    public TokenResponse openSession(UserId id, Map<String, String> meta) {
+        UserRecord user = userStore.findById(id)
+                .orElseThrow(() -> new IllegalArgumentException("no user with id " + id));
+        return accounts.openSession(user, meta, "api", null, this);
+    }
+
+    /** Revokes one session. */
+    public boolean revokeSession(SessionId session) {
+        return sessions.revoke(session);
+    }
+
+    /** Revokes every session of a user; returns how many. */
+    public int revokeSessions(UserId id) {
+        int revoked = sessions.revokeAll(id, null);
+        security.emit(SecurityEvent.Type.ALL_SESSIONS_REVOKED, id, null, null,
+                Map.of("sessions", Integer.toString(revoked)));
+        return revoked;
+    }
+
+    /** Deletes a user with every session, one-time token and linked identity. */
+    public boolean deleteUser(UserId id) {
+        return userStore.findById(id).map(accounts::deleteUser).orElse(false);
+    }
+
+    /** The token store in use, for tests and tools; applications should not need it. */
+    public TokenStore tokenStore() {
+        return tokenStore;
+    }
+
+    /** The user store in use. */
+    public UserStore userStore() {
+        return userStore;
+    }
+
+    private void purge() {
+        try {
+            int purged = tokenStore.purgeExpired(clock.instant());
+            if (purged > 0) {
+                LOG.debug("purged {} expired entries", purged);
+            }
+        } catch (RuntimeException e) {
+            // The next run retries; checks reject expired entries on their own, so nothing is let through.
+            LOG.warn("purging expired tokens failed: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        purger.shutdownNow();
+        RuntimeException failure = null;
+        for (AutoCloseable resource : owned) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new IllegalStateException("closing AccessPass failed");
+                }
+                failure.addSuppressed(e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Builds an {@link AccessPass}. Not thread-safe. */
+    public static final class Builder {
+        private final AccessPassConfig config;
+        private Clock clock = Clock.systemUTC();
+        private AuthHooks hooks;
+        private TokenStore tokenStore;
+        private UserStore userStore;
+        private PasswordHasher hasher;
+        private HashingPool pool;
+
+        private Builder(AccessPassConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+        }
+
+        /** The time source of every expiry decision (SR-69); tests pass a clock they can move. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Hooks given in code win over the {@code hooks} setting and over ServiceLoader. */
+        public Builder hooks(AuthHooks hooks) {
+            this.hooks = Objects.requireNonNull(hooks, "hooks");
+            return this;
+        }
+
+        /** Stores given in code win over the {@code store} setting. The caller keeps ownership of them. */
+        public Builder stores(TokenStore tokenStore, UserStore userStore) {
+            this.tokenStore = Objects.requireNonNull(tokenStore, "tokenStore");
+            this.userStore = Objects.requireNonNull(userStore, "userStore");
+            return this;
+        }
+
+        /** A password hasher other than Argon2id at OWASP parameters (e.g. stronger parameters). */
+        public Builder passwordHasher(PasswordHasher hasher) {
+            this.hasher = Objects.requireNonNull(hasher, "hasher");
+            return this;
+        }
+
+        /** A hashing pool other than one thread per core with a queue of 64. The caller keeps ownership. */
+        public Builder hashingPool(HashingPool pool) {
+            this.pool = Objects.requireNonNull(pool, "pool");
+            return this;
+        }
+
+        /**
+         * Opens the stores and builds the instance.
+         *
+         * @throws IllegalArgumentException naming the setting at fault
+         */
+        public AccessPass build() {
+            List<AutoCloseable> owned = new ArrayList<>();
+            TokenStore tokens = tokenStore;
+            UserStore users = userStore;
+            if (tokens == null) {
+                if (config.store().equals("memory")) {
+                    tokens = TokenStore.inMemory();
+                    users = UserStore.inMemory();
+                } else {
+                    StoreProvider.Stores stores = provider(config.store()).open(config);
+                    tokens = stores.tokens();
+                    users = stores.users();
+                    owned.add(stores);
+                }
+            }
+            AuthHooks chosen = hooks != null ? hooks : loadHooks(config);
+            AccessPass accessPass = new AccessPass(this, config, tokens, users, chosen, owned);
+            try {
+                chosen.attach(accessPass);
+            } catch (RuntimeException e) {
+                accessPass.close();
+                throw new IllegalArgumentException("hooks: " + chosen.getClass().getName() + ".attach failed: " + e.getMessage(), e);
+            }
+            LOG.info("AccessPass started: {}", config.describe());
+            return accessPass;
+        }
+
+        private static StoreProvider provider(String name) {
+            for (StoreProvider provider : ServiceLoader.load(StoreProvider.class)) {
+                if (provider.name().equals(name)) {
+                    return provider;
+                }
+            }
+            throw new IllegalArgumentException("store: \"" + name + "\" needs the accesspass-jdbi-store jar "
+                    + "(groupId dev.accesspass) on the classpath");
+        }
+
+        private static AuthHooks loadHooks(AccessPassConfig config) {
+            if (config.hooks().isPresent()) {
+                String className = config.hooks().get();
+                try {
+                    Class<?> type = Class.forName(className, true, contextLoader());
+                    if (!AuthHooks.class.isAssignableFrom(type)) {
+                        throw new IllegalArgumentException("hooks: " + className + " does not implement "
+                                + AuthHooks.class.getName());
+                    }
+                    return (AuthHooks) type.getDeclaredConstructor().newInstance();
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalArgumentException("hooks: cannot create " + className
+                            + " (a public class with a public no-argument constructor is needed): " + e, e);
+                }
+            }
+            List<AuthHooks> found = new ArrayList<>();
+            ServiceLoader.load(AuthHooks.class, contextLoader()).forEach(found::add);
+            if (found.size() > 1) {
+                throw new IllegalArgumentException("hooks: ServiceLoader found " + found.size()
+                        + " AuthHooks implementations; name one with the hooks setting");
+            }
+            return found.isEmpty() ? new AuthHooks() { } : found.get(0);
+        }
+
+        private static ClassLoader contextLoader() {
+            ClassLoader loader = Thread.currentThread().getContextClassLoader();
+            return loader != null ? loader : AccessPass.class.getClassLoader();
+        }
+    }
+}

@@ -1,0 +1,539 @@
+package dev.accesspass;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import java.util.regex.Pattern;
+
+/**
+ * The immutable configuration of one AccessPass instance, built once (API.md §5).
+ *
+ * <p>There is one path in: {@link Builder#set(String, String)} takes the contract's keys as text, and the typed
+ * setters are thin wrappers over the same fields, so programmatic and {@code web.xml} configuration cannot drift.
+ * {@link #fromSources} merges init-params, system properties ({@code accesspass.<key>}) and the environment
+ * ({@code ACCESSPASS_<KEY>}), the environment winning, so secrets never need to live in {@code web.xml}. Every bad
+ * value fails with one message that names the key and the rule, never the value of a secret.
+ */
+public final class AccessPassConfig {
+    /** Keys whose values are secrets: masked in logs and never echoed in messages. */
+    static final Set<String> SECRET_SUFFIXES = Set.of("password", "client-secret");
+
+    private static final Pattern OAUTH_KEY =
+            Pattern.compile("oauth\\.([a-z0-9][a-z0-9-]{0,31})\\.(client-id|client-secret|scope|authorize-url|token-url|userinfo-url)");
+    private static final Pattern PREFIX = Pattern.compile("/[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*");
+
+    private final Map<String, String> raw;
+    private final String prefix;
+    private final Duration accessTokenTtl;
+    private final Duration refreshTokenTtl;
+    private final Duration sessionMaxLifetime;
+    private final int passwordMinLength;
+    private final Duration refreshGrace;
+    private final boolean requireConfirmedEmail;
+    private final Duration confirmTokenTtl;
+    private final Duration resetTokenTtl;
+    private final URI baseUrl;
+    private final URI confirmRedirectUrl;
+    private final URI resetPasswordUrl;
+    private final URI oauthSuccessUrl;
+    private final String store;
+    private final String jdbcUrl;
+    private final String jdbcUser;
+    private final String jdbcPassword;
+    private final int jdbcPoolSize;
+    private final Duration tokenCacheTtl;
+    private final String mailer;
+    private final String smtpHost;
+    private final int smtpPort;
+    private final String smtpUser;
+    private final String smtpPassword;
+    private final boolean smtpStarttls;
+    private final String mailFrom;
+    private final String hooks;
+    private final List<String> protectedPaths;
+    private final int maxBodyBytes;
+    private final int loginMaxAttempts;
+    private final Duration loginWindow;
+    private final String realm;
+    private final Map<String, OAuthProviderConfig> oauthProviders;
+
+    private AccessPassConfig(Builder b) {
+        this.raw = Collections.unmodifiableMap(new TreeMap<>(b.raw));
+        this.prefix = b.prefix;
+        this.accessTokenTtl = b.accessTokenTtl;
+        this.refreshTokenTtl = b.refreshTokenTtl;
+        this.sessionMaxLifetime = b.sessionMaxLifetime;
+        this.passwordMinLength = b.passwordMinLength;
+        this.refreshGrace = b.refreshGrace;
+        this.requireConfirmedEmail = b.requireConfirmedEmail;
+        this.confirmTokenTtl = b.confirmTokenTtl;
+        this.resetTokenTtl = b.resetTokenTtl;
+        this.baseUrl = b.baseUrl;
+        this.confirmRedirectUrl = b.confirmRedirectUrl;
+        this.resetPasswordUrl = b.resetPasswordUrl;
+        this.oauthSuccessUrl = b.oauthSuccessUrl;
+        this.store = b.store;
+        this.jdbcUrl = b.jdbcUrl;
+        this.jdbcUser = b.jdbcUser;
+        this.jdbcPassword = b.jdbcPassword;
+        this.jdbcPoolSize = b.jdbcPoolSize;
+        this.tokenCacheTtl = b.tokenCacheTtl;
+        this.mailer = b.mailer;
+        this.smtpHost = b.smtpHost;
+        this.smtpPort = b.smtpPort;
+        this.smtpUser = b.smtpUser;
+        this.smtpPassword = b.smtpPassword;
+        this.smtpStarttls = b.smtpStarttls;
+        this.mailFrom = b.mailFrom;
+        this.hooks = b.hooks;
+        this.protectedPaths = List.copyOf(b.protectedPaths);
+        this.maxBodyBytes = b.maxBodyBytes;
+        this.loginMaxAttempts = b.loginMaxAttempts;
+        this.loginWindow = b.loginWindow;
+        this.realm = b.realm;
+        Map<String, OAuthProviderConfig> providers = new TreeMap<>();
+        b.oauth.forEach((name, values) -> {
+            if (values.containsKey("client-id")) {
+                providers.put(name, new OAuthProviderConfig(name, values.get("client-id"),
+                        values.get("client-secret"), values.get("scope"), values.get("authorize-url"),
+                        values.get("token-url"), values.get("userinfo-url")));
+            }
+        });
+        this.oauthProviders = Collections.unmodifiableMap(providers);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The defaults of API.md §5. */
+    public static AccessPassConfig defaults() {
+        return builder().build();
+    }
+
+    /**
+     * Merges the three text sources with the contract's precedence: environment over system properties over
+     * init-params. System properties are read under {@code accesspass.}, environment variables under
+     * {@code ACCESSPASS_} (upper case, {@code -} and {@code .} as {@code _}).
+     *
+     * @throws IllegalArgumentException naming the first bad key
+     */
+    public static AccessPassConfig fromSources(Map<String, String> initParams, Map<String, String> systemProperties,
+                                               Map<String, String> environment) {
+        Map<String, String> merged = new LinkedHashMap<>(initParams);
+        systemProperties.forEach((name, value) -> {
+            if (name.startsWith("accesspass.")) {
+                merged.put(name.substring("accesspass.".length()), value);
+            }
+        });
+        merged.putAll(keysFromEnvironment(environment));
+        Builder builder = builder();
+        merged.forEach(builder::set);
+        return builder.build();
+    }
+
+    private static Map<String, String> keysFromEnvironment(Map<String, String> environment) {
+        Map<String, String> byEnvName = new LinkedHashMap<>();
+        for (String key : Builder.SETTERS.keySet()) {
+            byEnvName.put(envName(key), key);
+        }
+        Map<String, String> keys = new LinkedHashMap<>();
+        environment.forEach((name, value) -> {
+            if (!name.startsWith("ACCESSPASS_")) {
+                return;
+            }
+            String key = byEnvName.get(name);
+            if (key == null && name.startsWith("ACCESSPASS_OAUTH_")) {
+                key = oauthKeyFromEnv(name.substring("ACCESSPASS_OAUTH_".length()));
+            }
+            if (key == null) {
+                throw new IllegalArgumentException(name + ": not a known AccessPass setting");
+            }
+            keys.put(key, value);
+        });
+        return keys;
+    }
+
+    private static String oauthKeyFromEnv(String rest) {
+        for (String suffix : List.of("client-id", "client-secret", "scope", "authorize-url", "token-url",
+                "userinfo-url")) {
+            String envSuffix = "_" + envName(suffix).substring("ACCESSPASS_".length());
+            if (rest.endsWith(envSuffix) && rest.length() > envSuffix.length()) {
+                String provider = rest.substring(0, rest.length() - envSuffix.length()).toLowerCase(Locale.ROOT);
+                return "oauth." + provider + "." + suffix;
+            }
+        }
+        return null;
+    }
+
+    /** The environment variable name for a key: {@code access-token-ttl} → {@code ACCESSPASS_ACCESS_TOKEN_TTL}. */
+    public static String envName(String key) {
+        return "ACCESSPASS_" + key.toUpperCase(Locale.ROOT).replace('-', '_').replace('.', '_');
+    }
+
+    public String prefix() { return prefix; }
+    public Duration accessTokenTtl() { return accessTokenTtl; }
+    /** {@link Duration#ZERO} when refresh tokens never expire. */
+    public Duration refreshTokenTtl() { return refreshTokenTtl; }
+    /** {@link Duration#ZERO} when sessions have no absolute cap. */
+    public Duration sessionMaxLifetime() { return sessionMaxLifetime; }
+    public int passwordMinLength() { return passwordMinLength; }
+    public Duration refreshGrace() { return refreshGrace; }
+    public boolean requireConfirmedEmail() { return requireConfirmedEmail; }
+    public Duration confirmTokenTtl() { return confirmTokenTtl; }
+    public Duration resetTokenTtl() { return resetTokenTtl; }
+    public Optional<URI> baseUrl() { return Optional.ofNullable(baseUrl); }
+    public Optional<URI> confirmRedirectUrl() { return Optional.ofNullable(confirmRedirectUrl); }
+    public Optional<URI> resetPasswordUrl() { return Optional.ofNullable(resetPasswordUrl); }
+    public Optional<URI> oauthSuccessUrl() { return Optional.ofNullable(oauthSuccessUrl); }
+    /** {@code memory} or {@code jdbc}. */
+    public String store() { return store; }
+    public Optional<String> jdbcUrl() { return Optional.ofNullable(jdbcUrl); }
+    public Optional<String> jdbcUser() { return Optional.ofNullable(jdbcUser); }
+    public Optional<String> jdbcPassword() { return Optional.ofNullable(jdbcPassword); }
+    public int jdbcPoolSize() { return jdbcPoolSize; }
+    /** {@link Duration#ZERO} when the local validation cache is off. */
+    public Duration tokenCacheTtl() { return tokenCacheTtl; }
+    /** {@code log} or {@code smtp}. */
+    public String mailer() { return mailer; }
+    public Optional<String> smtpHost() { return Optional.ofNullable(smtpHost); }
+    public int smtpPort() { return smtpPort; }
+    public Optional<String> smtpUser() { return Optional.ofNullable(smtpUser); }
+    public Optional<String> smtpPassword() { return Optional.ofNullable(smtpPassword); }
+    public boolean smtpStarttls() { return smtpStarttls; }
+    public String mailFrom() { return mailFrom; }
+    /** Class name of an {@link AuthHooks} implementation. */
+    public Optional<String> hooks() { return Optional.ofNullable(hooks); }
+    public List<String> protectedPaths() { return protectedPaths; }
+    public int maxBodyBytes() { return maxBodyBytes; }
+    public int loginMaxAttempts() { return loginMaxAttempts; }
+    public Duration loginWindow() { return loginWindow; }
+    /** The realm of {@code WWW-Authenticate} challenges. */
+    public String realm() { return realm; }
+    /** Enabled providers (those with a client id), by name. */
+    public Map<String, OAuthProviderConfig> oauthProviders() { return oauthProviders; }
+
+    /** The effective settings as text, secrets masked: for the one start-up log line. */
+    public String describe() {
+        StringBuilder text = new StringBuilder();
+        raw.forEach((key, value) -> {
+            if (text.length() > 0) {
+                text.append(", ");
+            }
+            text.append(key).append('=').append(isSecret(key) ? "****" : value);
+        });
+        return text.toString();
+    }
+
+    static boolean isSecret(String key) {
+        return SECRET_SUFFIXES.stream().anyMatch(key::endsWith);
+    }
+
+    /** One OAuth provider's settings. Missing URLs mean "use the built-in provider of that name". */
+    public record OAuthProviderConfig(String name, String clientId, String clientSecret, String scope,
+                                      String authorizeUrl, String tokenUrl, String userinfoUrl) {
+        @Override
+        public String toString() {
+            return "OAuthProviderConfig[name=" + name + ", clientId=" + clientId + "]";
+        }
+    }
+
+    /**
+     * Builds an {@link AccessPassConfig}. Values are checked as they are set and combinations in {@link #build()};
+     * every failure is an {@link IllegalArgumentException} whose message starts with the key. Not thread-safe.
+     */
+    public static final class Builder {
+        private static final Map<String, BiConsumer<Builder, String>> SETTERS = new LinkedHashMap<>();
+
+        static {
+            SETTERS.put("prefix", (b, v) -> b.prefix(v));
+            SETTERS.put("access-token-ttl", (b, v) -> b.accessTokenTtl = seconds("access-token-ttl", v, false));
+            SETTERS.put("refresh-token-ttl", (b, v) -> b.refreshTokenTtl = seconds("refresh-token-ttl", v, true));
+            SETTERS.put("session-max-lifetime",
+                    (b, v) -> b.sessionMaxLifetime = seconds("session-max-lifetime", v, true));
+            SETTERS.put("password-min-length", (b, v) -> b.passwordMinLength(integer("password-min-length", v)));
+            SETTERS.put("refresh-grace", (b, v) -> b.refreshGrace = seconds("refresh-grace", v, true));
+            SETTERS.put("require-confirmed-email",
+                    (b, v) -> b.requireConfirmedEmail = bool("require-confirmed-email", v));
+            SETTERS.put("confirm-token-ttl", (b, v) -> b.confirmTokenTtl = seconds("confirm-token-ttl", v, false));
+            SETTERS.put("reset-token-ttl", (b, v) -> b.resetTokenTtl = seconds("reset-token-ttl", v, false));
+            SETTERS.put("base-url", (b, v) -> b.baseUrl = url("base-url", v, true));
+            SETTERS.put("confirm-redirect-url", (b, v) -> b.confirmRedirectUrl = url("confirm-redirect-url", v, false));
+            SETTERS.put("reset-password-url", (b, v) -> b.resetPasswordUrl = url("reset-password-url", v, false));
+            SETTERS.put("oauth-success-url", (b, v) -> b.oauthSuccessUrl = url("oauth-success-url", v, false));
+            SETTERS.put("store", (b, v) -> b.store = oneOf("store", v, Set.of("memory", "jdbc")));
+            SETTERS.put("jdbc-url", (b, v) -> b.jdbcUrl = jdbcUrl(v));
+            SETTERS.put("jdbc-user", (b, v) -> b.jdbcUser = v);
+            SETTERS.put("jdbc-password", (b, v) -> b.jdbcPassword = v);
+            SETTERS.put("jdbc-pool-size", (b, v) -> b.jdbcPoolSize = range("jdbc-pool-size", integer("jdbc-pool-size", v), 1, 1000));
+            SETTERS.put("token-cache-ttl", (b, v) -> b.tokenCacheTtl = seconds("token-cache-ttl", v, true));
+            SETTERS.put("mailer", (b, v) -> b.mailer = oneOf("mailer", v, Set.of("log", "smtp")));
+            SETTERS.put("smtp-host", (b, v) -> b.smtpHost = v);
+            SETTERS.put("smtp-port", (b, v) -> b.smtpPort = range("smtp-port", integer("smtp-port", v), 1, 65535));
+            SETTERS.put("smtp-user", (b, v) -> b.smtpUser = v);
+            SETTERS.put("smtp-password", (b, v) -> b.smtpPassword = v);
+            SETTERS.put("smtp-starttls", (b, v) -> b.smtpStarttls = bool("smtp-starttls", v));
+            SETTERS.put("mail-from", (b, v) -> b.mailFrom = mailbox("mail-from", v));
+            SETTERS.put("hooks", (b, v) -> b.hooks = v);
+            SETTERS.put("protected-paths", (b, v) -> b.protectedPaths(v));
+            SETTERS.put("max-body-bytes", (b, v) -> b.maxBodyBytes = range("max-body-bytes", integer("max-body-bytes", v), 256, 1 << 20));
+            SETTERS.put("login-max-attempts", (b, v) -> b.loginMaxAttempts = range("login-max-attempts", integer("login-max-attempts", v), 1, 100));
+            SETTERS.put("login-window", (b, v) -> b.loginWindow = seconds("login-window", v, false));
+            SETTERS.put("realm", (b, v) -> b.realm = realm(v));
+        }
+
+        private final Map<String, String> raw = new TreeMap<>();
+        private String prefix = "/auth";
+        private Duration accessTokenTtl = Duration.ofSeconds(300);
+        private Duration refreshTokenTtl = Duration.ofSeconds(2_592_000);
+        private Duration sessionMaxLifetime = Duration.ZERO;
+        private int passwordMinLength = 8;
+        private Duration refreshGrace = Duration.ofSeconds(10);
+        private boolean requireConfirmedEmail;
+        private Duration confirmTokenTtl = Duration.ofSeconds(86_400);
+        private Duration resetTokenTtl = Duration.ofSeconds(3_600);
+        private URI baseUrl;
+        private URI confirmRedirectUrl;
+        private URI resetPasswordUrl;
+        private URI oauthSuccessUrl;
+        private String store = "memory";
+        private String jdbcUrl;
+        private String jdbcUser;
+        private String jdbcPassword;
+        private int jdbcPoolSize = 10;
+        private Duration tokenCacheTtl = Duration.ZERO;
+        private String mailer = "log";
+        private String smtpHost;
+        private int smtpPort = 25;
+        private String smtpUser;
+        private String smtpPassword;
+        private boolean smtpStarttls;
+        private String mailFrom = "no-reply@localhost";
+        private String hooks;
+        private List<String> protectedPaths = List.of();
+        private int maxBodyBytes = 16_384;
+        private int loginMaxAttempts = 5;
+        private Duration loginWindow = Duration.ofSeconds(900);
+        private String realm = "accesspass";
+        private final Map<String, Map<String, String>> oauth = new TreeMap<>();
+
+        private Builder() {
+        }
+
+        /**
+         * Sets a key of API.md §5 from its text form, exactly as an init-param would.
+         *
+         * @throws IllegalArgumentException for an unknown key or a bad value, naming the key
+         */
+        public Builder set(String key, String value) {
+            if (key == null || value == null) {
+                throw new IllegalArgumentException(key + ": a value is required");
+            }
+            String trimmed = value.trim();
+            BiConsumer<Builder, String> setter = SETTERS.get(key);
+            if (setter != null) {
+                setter.accept(this, trimmed);
+            } else {
+                var matcher = OAUTH_KEY.matcher(key);
+                if (!matcher.matches()) {
+                    throw new IllegalArgumentException(key + ": not a known AccessPass setting");
+                }
+                if (matcher.group(2).endsWith("-url")) {
+                    url(key, trimmed, true);
+                }
+                oauth.computeIfAbsent(matcher.group(1), p -> new TreeMap<>()).put(matcher.group(2), trimmed);
+            }
+            raw.put(key, trimmed);
+            return this;
+        }
+
+        public Builder prefix(String value) {
+            if (!PREFIX.matcher(value).matches()) {
+                throw new IllegalArgumentException("prefix: \"" + value
+                        + "\" must start with / and contain only URL path characters, without a trailing /");
+            }
+            this.prefix = value;
+            raw.put("prefix", value);
+            return this;
+        }
+
+        public Builder accessTokenTtl(Duration ttl) { return set("access-token-ttl", Long.toString(ttl.toSeconds())); }
+        public Builder refreshTokenTtl(Duration ttl) { return set("refresh-token-ttl", Long.toString(ttl.toSeconds())); }
+        public Builder sessionMaxLifetime(Duration cap) { return set("session-max-lifetime", Long.toString(cap.toSeconds())); }
+        public Builder refreshGrace(Duration grace) { return set("refresh-grace", Long.toString(grace.toSeconds())); }
+        public Builder requireConfirmedEmail(boolean on) { return set("require-confirmed-email", Boolean.toString(on)); }
+        public Builder confirmTokenTtl(Duration ttl) { return set("confirm-token-ttl", Long.toString(ttl.toSeconds())); }
+        public Builder resetTokenTtl(Duration ttl) { return set("reset-token-ttl", Long.toString(ttl.toSeconds())); }
+        public Builder baseUrl(String url) { return set("base-url", url); }
+        public Builder store(String name) { return set("store", name); }
+        public Builder mailer(String name) { return set("mailer", name); }
+        public Builder maxBodyBytes(int bytes) { return set("max-body-bytes", Integer.toString(bytes)); }
+        public Builder loginMaxAttempts(int attempts) { return set("login-max-attempts", Integer.toString(attempts)); }
+        public Builder loginWindow(Duration window) { return set("login-window", Long.toString(window.toSeconds())); }
+        public Builder tokenCacheTtl(Duration ttl) { return set("token-cache-ttl", Long.toString(ttl.toSeconds())); }
+
+        public Builder passwordMinLength(int length) {
+            // NIST SP 800-63B: never below 8; the 256 maximum leaves room for passphrases.
+            this.passwordMinLength = range("password-min-length", length, 8, 256);
+            raw.put("password-min-length", Integer.toString(length));
+            return this;
+        }
+
+        /** Comma-separated servlet URL patterns: {@code /api/*}, {@code *.json}, or exact paths. */
+        public Builder protectedPaths(String patterns) {
+            List<String> list = new ArrayList<>();
+            for (String part : patterns.split(",")) {
+                String pattern = part.trim();
+                if (pattern.isEmpty()) {
+                    continue;
+                }
+                boolean valid = pattern.startsWith("/") ? !pattern.substring(0, pattern.length() - 1).contains("*")
+                        && (!pattern.contains("*") || pattern.endsWith("/*"))
+                        : pattern.startsWith("*.") && pattern.indexOf('/') < 0 && pattern.lastIndexOf('*') == 0;
+                if (!valid) {
+                    throw new IllegalArgumentException("protected-paths: \"" + pattern
+                            + "\" is not a servlet URL pattern (/path, /path/*, *.ext)");
+                }
+                list.add(pattern);
+            }
+            this.protectedPaths = List.copyOf(list);
+            raw.put("protected-paths", String.join(",", list));
+            return this;
+        }
+
+        /**
+         * Checks the combinations and builds the configuration.
+         *
+         * @throws IllegalArgumentException naming the key at fault
+         */
+        public AccessPassConfig build() {
+            if ("jdbc".equals(store) && jdbcUrl == null) {
+                throw new IllegalArgumentException("jdbc-url: required when store=jdbc");
+            }
+            if ("smtp".equals(mailer)) {
+                if (smtpHost == null) {
+                    throw new IllegalArgumentException("smtp-host: required when mailer=smtp");
+                }
+                if (baseUrl == null) {
+                    // Links must never come from the request's Host header outside development (SR-39).
+                    throw new IllegalArgumentException("base-url: required when mailer=smtp");
+                }
+            }
+            if (!tokenCacheTtl.isZero() && !"jdbc".equals(store)) {
+                throw new IllegalArgumentException("token-cache-ttl: only applies to store=jdbc");
+            }
+            oauth.forEach((name, values) -> {
+                if (values.containsKey("client-id")) {
+                    boolean builtIn = name.equals("github") || name.equals("google");
+                    if (!builtIn && (!values.containsKey("authorize-url") || !values.containsKey("token-url"))) {
+                        throw new IllegalArgumentException("oauth." + name
+                                + ".authorize-url: required with oauth." + name + ".token-url for a provider that is not built in");
+                    }
+                }
+            });
+            return new AccessPassConfig(this);
+        }
+
+        private static Duration seconds(String key, String value, boolean zeroAllowed) {
+            long seconds;
+            try {
+                seconds = Long.parseLong(value);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(key + ": \"" + value + "\" is not a whole number of seconds");
+            }
+            if (seconds < 0 || (!zeroAllowed && seconds == 0) || seconds > 100L * 365 * 86_400) {
+                throw new IllegalArgumentException(key + ": \"" + value + "\" is not a "
+                        + (zeroAllowed ? "non-negative" : "positive") + " number of seconds (at most 100 years)");
+            }
+            return Duration.ofSeconds(seconds);
+        }
+
+        private static int integer(String key, String value) {
+            try {
+                return Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(key + ": \"" + value + "\" is not a whole number");
+            }
+        }
+
+        private static int range(String key, int value, int min, int max) {
+            if (value < min || value > max) {
+                throw new IllegalArgumentException(key + ": " + value + " is outside " + min + ".." + max);
+            }
+            return value;
+        }
+
+        private static boolean bool(String key, String value) {
+            return switch (value.toLowerCase(Locale.ROOT)) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw new IllegalArgumentException(key + ": \"" + value + "\" is not true or false");
+            };
+        }
+
+        private static String oneOf(String key, String value, Set<String> allowed) {
+            if (!allowed.contains(value)) {
+                throw new IllegalArgumentException(key + ": \"" + value + "\" is not one of " + new java.util.TreeSet<>(allowed));
+            }
+            return value;
+        }
+
+        /** Absolute http(s) URL; plain http only for loopback hosts (SR-39, SR-45). */
+        private static URI url(String key, String value, boolean originOnly) {
+            URI uri;
+            try {
+                uri = new URI(value);
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException(key + ": not a valid URL");
+            }
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            String host = uri.getHost();
+            if (host == null || !(scheme.equals("https") || scheme.equals("http"))) {
+                throw new IllegalArgumentException(key + ": must be an absolute https URL (http only for localhost)");
+            }
+            boolean loopback = host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");
+            if (scheme.equals("http") && !loopback) {
+                throw new IllegalArgumentException(key + ": must use https (http is allowed only for localhost)");
+            }
+            if (uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
+                throw new IllegalArgumentException(key + ": must not contain user info or a fragment");
+            }
+            if (originOnly && key.equals("base-url") && uri.getRawQuery() != null) {
+                throw new IllegalArgumentException(key + ": must not contain a query");
+            }
+            return uri;
+        }
+
+        private static String jdbcUrl(String value) {
+            if (!value.startsWith("jdbc:")) {
+                throw new IllegalArgumentException("jdbc-url: must start with jdbc:");
+            }
+            return value;
+        }
+
+        private static String mailbox(String key, String value) {
+            if (value.length() > 254 || value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)
+                    || value.indexOf('@') <= 0 || value.indexOf('@') != value.lastIndexOf('@')) {
+                throw new IllegalArgumentException(key + ": not a single bare email address");
+            }
+            return value;
+        }
+
+        private static String realm(String value) {
+            if (value.isEmpty() || value.chars().anyMatch(c -> c < 0x20 || c == 0x7f || c == '"' || c == '\\')) {
+                throw new IllegalArgumentException("realm: must be non-empty, without quotes, backslashes or control characters");
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.accesspass;
+
+import java.util.Map;
+
+/**
+ * Customises AccessPass's steps (API.md §4). Every method has a no-op default, so an application overrides only
+ * what it needs and new hooks break no one.
+ *
+ * <p>Chosen by code first ({@link AccessPass.Builder#hooks}), then the {@code hooks} setting (a class name with a
+ * public no-argument constructor), then {@link java.util.ServiceLoader} (more than one candidate is an error).
+ *
+ * <p>A failing {@code validate…} hook fails the request. A failing {@code after…} or {@code on…} hook is logged
+ * with its name and the response still goes out. Hooks run on request threads and must be thread-safe.
+ */
+public interface AuthHooks {
+
+    /** Called once when AccessPass starts, before any request; keep the reference to use the Java API later. */
+    default void attach(AccessPass accessPass) {
+    }
+
+    /** Adds field errors to a registration; runs after the built-in rules, which it cannot relax. */
+    default void validateRegistration(RegistrationForm form, FieldErrors errors) {
+    }
+
+    default void afterRegister(RegisterEvent event) {
+    }
+
+    default void afterLogin(LoginEvent event) {
+    }
+
+    /**
+     * Extra top-level fields for every token response of this user (AccessPass's {@code login_return}). The
+     * standard fields ({@code access_token}, {@code user}, …) cannot be replaced.
+     */
+    default Map<String, Object> loginResponse(User user) {
+        return Map.of();
+    }
+
+    default void afterLogout(LogoutEvent event) {
+    }
+
+    default void afterAccountDeleted(AccountDeletedEvent event) {
+    }
+
+    /** Every security event, after it was logged. */
+    default void onSecurityEvent(SecurityEvent event) {
+    }
+}

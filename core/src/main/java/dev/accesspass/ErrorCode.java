@@ -1,0 +1,45 @@
+package dev.accesspass;
+
+/**
+ * The stable, machine-readable error codes of the HTTP contract, each with the status it is answered with.
+ * Core decides the code; only the servlet layer turns it into a response.
+ */
+public enum ErrorCode {
+    VALIDATION_FAILED("validation_failed", 400),
+    MALFORMED_REQUEST("malformed_request", 400),
+    NOT_FOUND("not_found", 404),
+    METHOD_NOT_ALLOWED("method_not_allowed", 405),
+    UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415),
+    PAYLOAD_TOO_LARGE("payload_too_large", 413),
+    INVALID_CREDENTIALS("invalid_credentials", 401),
+    INVALID_TOKEN("invalid_token", 401),
+    INVALID_GRANT("invalid_grant", 401),
+    EMAIL_NOT_CONFIRMED("email_not_confirmed", 403),
+    INSUFFICIENT_ROLE("insufficient_role", 403),
+    USERNAME_TAKEN("username_taken", 409),
+    EMAIL_TAKEN("email_taken", 409),
+    TOO_MANY_ATTEMPTS("too_many_attempts", 429),
+    OAUTH_FAILED("oauth_failed", 400),
+    UNKNOWN_PROVIDER("unknown_provider", 404),
+    STORE_UNAVAILABLE("store_unavailable", 503),
+    SERVER_BUSY("server_busy", 503),
+    INTERNAL_ERROR("internal_error", 500);
+
+    private final String code;
+    private final int status;
+
+    ErrorCode(String code, int status) {
+        this.code = code;
+        this.status = status;
+    }
+
+    /** The wire value, e.g. {@code "invalid_grant"}. */
+    public String code() {
+        return code;
+    }
+
+    /** The HTTP status this code is answered with. */
+    public int status() {
+        return status;
+    }
+}

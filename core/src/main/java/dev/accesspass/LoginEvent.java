@@ -1,0 +1,12 @@
+package dev.accesspass;
+
+import dev.accesspass.store.SessionId;
+
+/**
+ * A session was opened for a user.
+ *
+ * @param method {@code "password"}, {@code "oauth"}, {@code "register"} or {@code "api"} (opened through
+ *               {@link AccessPass#openSession})
+ */
+public record LoginEvent(User user, SessionId sessionId, String method, String clientAddress, AccessPass accessPass) {
+}

@@ -1,0 +1,71 @@
+package dev.accesspass;
+
+import dev.accesspass.store.AttemptWindow;
+import dev.accesspass.store.TokenStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Login throttling per account and per client address (SR-28, SR-29), counted in the token store so that the
+ * limits hold across instances when the store is shared. Only failures count; a success clears the account's
+ * counter. Thread-safe.
+ */
+final class LoginThrottle {
+    private final TokenStore store;
+    private final Clock clock;
+    private final int maxAttempts;
+    private final Duration window;
+
+    LoginThrottle(TokenStore store, Clock clock, int maxAttempts, Duration window) {
+        this.store = store;
+        this.clock = clock;
+        this.maxAttempts = maxAttempts;
+        this.window = window;
+    }
+
+    static String accountKey(String accountKey) {
+        return "account:" + accountKey;
+    }
+
+    static String addressKey(String clientAddress) {
+        return "address:" + clientAddress;
+    }
+
+    /** Throws 429 {@code too_many_attempts} if either key has used up its failures in the current window. */
+    void check(String accountKey, String clientAddress) {
+        Instant now = clock.instant();
+        AttemptWindow account = store.failedAttempts(accountKey(accountKey), now);
+        AttemptWindow address = clientAddress == null ? AttemptWindow.none(now)
+                : store.failedAttempts(addressKey(clientAddress), now);
+        Instant until = null;
+        if (account.failures() >= maxAttempts) {
+            until = account.windowEndsAt();
+        }
+        if (address.failures() >= maxAttempts && (until == null || address.windowEndsAt().isAfter(until))) {
+            until = address.windowEndsAt();
+        }
+        if (until != null) {
+            throw AccessPassException.retryLater(ErrorCode.TOO_MANY_ATTEMPTS,
+                    "Too many failed attempts. Try again later.", retryAfter(now, until));
+        }
+    }
+
+    void recordFailure(String accountKey, String clientAddress) {
+        Instant now = clock.instant();
+        store.recordFailedAttempt(accountKey(accountKey), now, window);
+        if (clientAddress != null) {
+            store.recordFailedAttempt(addressKey(clientAddress), now, window);
+        }
+    }
+
+    void clearAccount(String accountKey) {
+        store.clearFailedAttempts(accountKey(accountKey));
+    }
+
+    /** Whole seconds, rounded up, at least 1 (RFC 9110 §10.2.3). */
+    private static Duration retryAfter(Instant now, Instant until) {
+        long millis = Duration.between(now, until).toMillis();
+        return Duration.ofSeconds(Math.max(1, (millis + 999) / 1000));
+    }
+}

@@ -1,0 +1,11 @@
+package dev.accesspass;
+
+import dev.accesspass.store.SessionId;
+
+/**
+ * A user logged out.
+ *
+ * @param allSessions true for {@code /logout-all}; {@code sessionId} is then the session that asked
+ */
+public record LogoutEvent(User user, SessionId sessionId, boolean allSessions) {
+}

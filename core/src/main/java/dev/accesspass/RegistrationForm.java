@@ -1,0 +1,5 @@
+package dev.accesspass;
+
+/** What a registration submitted, for {@link AuthHooks#validateRegistration}; the password is not included. */
+public record RegistrationForm(String username, String email) {
+}

@@ -1,0 +1,50 @@
+package dev.accesspass;
+
+import dev.accesspass.store.SessionId;
+import dev.accesspass.store.UserId;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A structured security event for audit logs and metrics (SR-67). Never carries a token, password or hash.
+ *
+ * @param user      the user concerned, or {@code null} when unknown (a failed login for a name that does not exist)
+ * @param session   the session concerned, or {@code null}
+ * @param details   extra fields, e.g. {@code identifier} for a failed login
+ */
+public record SecurityEvent(Type type, Instant at, UserId user, SessionId session, String clientAddress,
+                            Map<String, String> details) {
+    public SecurityEvent {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(at, "at");
+        details = Map.copyOf(details);
+    }
+
+    /** The kinds of event, with their stable names for logs. */
+    public enum Type {
+        USER_REGISTERED("user_registered"),
+        LOGIN_SUCCEEDED("login_succeeded"),
+        LOGIN_FAILED("login_failed"),
+        LOGIN_THROTTLED("login_throttled"),
+        REFRESH_REUSE_DETECTED("refresh_reuse_detected"),
+        SESSION_REVOKED("session_revoked"),
+        ALL_SESSIONS_REVOKED("all_sessions_revoked"),
+        PASSWORD_CHANGED("password_changed"),
+        PASSWORD_RESET("password_reset"),
+        EMAIL_CONFIRMED("email_confirmed"),
+        OAUTH_LINKED("oauth_linked"),
+        ROLE_CHANGED("role_changed"),
+        ACCOUNT_DELETED("account_deleted");
+
+        private final String wireName;
+
+        Type(String wireName) {
+            this.wireName = wireName;
+        }
+
+        public String wireName() {
+            return wireName;
+        }
+    }
+}

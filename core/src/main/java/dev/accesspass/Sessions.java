@@ -1,0 +1,167 @@
+package dev.accesspass;
+
+import dev.accesspass.store.NewSession;
+import dev.accesspass.store.Rotation;
+import dev.accesspass.store.SessionGrant;
+import dev.accesspass.store.SessionId;
+import dev.accesspass.store.Successor;
+import dev.accesspass.store.TokenHash;
+import dev.accesspass.store.TokenStore;
+import dev.accesspass.store.UserId;
+import dev.accesspass.store.UserRecord;
+import dev.accesspass.store.UserStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Sessions and their tokens: issue, check, refresh (rotation with grace window and reuse detection), revoke.
+ *
+ * <p>Security notes. Tokens are hashed before any lookup, so the store sees digests only (SR-02). A refresh never
+ * composes a read and a write: {@link TokenStore#rotate} is the one atomic step, and what it reports is then
+ * classified here: a repeat of the just-rotated token inside {@code refresh-grace} gets the sealed successor back
+ * (only if that successor is still the session's live pair), any other reuse revokes the session (SR-15, SR-16).
+ * Thread-safe.
+ */
+final class Sessions {
+    private static final String BAD_REFRESH = "The refresh token is invalid, expired or revoked.";
+    private static final Set<String> STANDARD_FIELDS =
+            Set.of("access_token", "token_type", "expires_in", "refresh_token", "refresh_expires_in", "user");
+
+    private final TokenStore tokens;
+    private final UserStore users;
+    private final Clock clock;
+    private final AccessPassConfig config;
+    private final HookRunner hooks;
+    private final SecurityLog security;
+
+    Sessions(TokenStore tokens, UserStore users, Clock clock, AccessPassConfig config, HookRunner hooks,
+             SecurityLog security) {
+        this.tokens = tokens;
+        this.users = users;
+        this.clock = clock;
+        this.config = config;
+        this.hooks = hooks;
+        this.security = security;
+    }
+
+    /** Opens a session for a user and returns its first token pair. */
+    Issued open(UserRecord user, Map<String, String> meta) {
+        Instant now = clock.instant();
+        String access = Secrets.newToken();
+        String refresh = Secrets.newToken();
+        Instant endsAt = config.sessionMaxLifetime().isZero() ? null : now.plus(config.sessionMaxLifetime());
+        SessionId id = tokens.createSession(new NewSession(user.id(), now, endsAt, meta,
+                TokenHash.of(access), now.plus(config.accessTokenTtl()),
+                TokenHash.of(refresh), refreshExpiry(now)));
+        Instant accessExpiresAt = min(now.plus(config.accessTokenTtl()), endsAt);
+        Instant refreshExpiresAt = refreshExpiry(now) == null ? endsAt : min(refreshExpiry(now), endsAt);
+        return new Issued(id, access, accessExpiresAt, refresh, refreshExpiresAt);
+    }
+
+    /**
+     * Checks an access token: known, live, unexpired, and its user still exists. Roles come from the user store on
+     * every call, so a role change applies to the next request (SR-13).
+     */
+    Optional<Authentication> authenticate(String accessToken) {
+        Optional<SessionGrant> grant = tokens.findByAccessToken(TokenHash.of(accessToken), clock.instant());
+        if (grant.isEmpty()) {
+            return Optional.empty();
+        }
+        return users.findById(grant.get().user()).map(user -> Authentication.of(User.of(user), grant.get()));
+    }
+
+    /** Rotates a refresh token (API.md §1 "Refresh rotation"). */
+    TokenResponse refresh(String refreshToken) {
+        Instant now = clock.instant();
+        String access = Secrets.newToken();
+        String refresh = Secrets.newToken();
+        Successor successor = new Successor(TokenHash.of(access), now.plus(config.accessTokenTtl()),
+                TokenHash.of(refresh), refreshExpiry(now), Secrets.seal(refreshToken, access, refresh));
+        Rotation rotation = tokens.rotate(TokenHash.of(refreshToken), successor, now);
+        if (rotation instanceof Rotation.Rotated rotated) {
+            return response(rotated.session(), access, refresh, now);
+        }
+        if (rotation instanceof Rotation.AlreadyRotated used) {
+            boolean inGrace = !config.refreshGrace().isZero()
+                    && !now.isAfter(used.rotatedAt().plus(config.refreshGrace()));
+            if (inGrace && used.liveSuccessor().isPresent()) {
+                Optional<String[]> pair = Secrets.unseal(refreshToken, used.sealedPair());
+                if (pair.isPresent()) {
+                    // Two tabs refreshing together: the same successor pair, never a second one.
+                    return response(used.liveSuccessor().get(), pair.get()[0], pair.get()[1], now);
+                }
+            }
+            // Reuse of a rotated-out token: the thief and the owner cannot be told apart, so end the session.
+            tokens.revokeSession(used.session());
+            security.emit(SecurityEvent.Type.REFRESH_REUSE_DETECTED, null, used.session(), null, Map.of());
+        }
+        throw new AccessPassException(ErrorCode.INVALID_GRANT, BAD_REFRESH);
+    }
+
+    private TokenResponse response(SessionGrant session, String access, String refresh, Instant now) {
+        UserRecord user = users.findById(session.user()).orElseThrow(() -> {
+            // The user was deleted between rotation and now: its sessions are going; refuse the pair.
+            tokens.revokeSession(session.id());
+            return new AccessPassException(ErrorCode.INVALID_GRANT, BAD_REFRESH);
+        });
+        return tokenResponse(User.of(user), access, session.accessExpiresAt(), refresh, session.refreshExpiresAt(),
+                now);
+    }
+
+    TokenResponse tokenResponse(User user, Issued issued) {
+        return tokenResponse(user, issued.accessToken(), issued.accessExpiresAt(), issued.refreshToken(),
+                issued.refreshExpiresAt(), clock.instant());
+    }
+
+    private TokenResponse tokenResponse(User user, String access, Instant accessExpiresAt, String refresh,
+                                        Instant refreshExpiresAt, Instant now) {
+        Map<String, Object> extra = Map.of();
+        try {
+            Map<String, Object> fromHook = hooks.hooks().loginResponse(user);
+            if (fromHook != null) {
+                extra = new java.util.LinkedHashMap<>(fromHook);
+                extra.keySet().removeAll(STANDARD_FIELDS);
+                extra.values().removeIf(java.util.Objects::isNull);
+            }
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(Sessions.class)
+                    .error("hook loginResponse of {} failed; answering without its fields",
+                            hooks.hooks().getClass().getName(), e);
+        }
+        Long refreshIn = refreshExpiresAt == null ? null : seconds(now, refreshExpiresAt);
+        return new TokenResponse(access, seconds(now, accessExpiresAt), refresh, refreshIn, user, extra);
+    }
+
+    boolean revoke(SessionId session) {
+        return tokens.revokeSession(session);
+    }
+
+    int revokeAll(UserId user, SessionId keep) {
+        return tokens.revokeUserSessions(user, keep);
+    }
+
+    private Instant refreshExpiry(Instant now) {
+        return config.refreshTokenTtl().isZero() ? null : now.plus(config.refreshTokenTtl());
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return b == null || a.isBefore(b) ? a : b;
+    }
+
+    private static long seconds(Instant now, Instant until) {
+        return Math.max(0, Duration.between(now, until).toSeconds());
+    }
+
+    /** A token pair just minted, with its session. */
+    record Issued(SessionId sessionId, String accessToken, Instant accessExpiresAt, String refreshToken,
+                  Instant refreshExpiresAt) {
+        @Override
+        public String toString() {
+            return "Issued[" + sessionId + "]";
+        }
+    }
+}

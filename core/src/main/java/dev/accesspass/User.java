@@ -1,0 +1,43 @@
+package dev.accesspass;
+
+import dev.accesspass.store.UserId;
+import dev.accesspass.store.UserRecord;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A user as applications, hooks and clients see it: never a password hash or token (API.md §1, user object).
+ *
+ * @param identities the linked provider identities, as (provider, subject) pairs
+ */
+public record User(UserId id, String username, String email, boolean emailConfirmed, Set<String> roles,
+                   Instant createdAt, List<LinkedIdentity> identities) {
+    public User {
+        Objects.requireNonNull(id, "id");
+        roles = Set.copyOf(roles);
+        identities = List.copyOf(identities);
+    }
+
+    /** The view of a stored user. */
+    public static User of(UserRecord record) {
+        return new User(record.id(), record.username(), record.email(), record.emailConfirmed(), record.roles(),
+                record.createdAt(),
+                record.identities().stream().map(i -> new LinkedIdentity(i.provider(), i.subject())).toList());
+    }
+
+    /** Roles in a stable order, for responses. */
+    public List<String> sortedRoles() {
+        return List.copyOf(new TreeSet<>(roles));
+    }
+
+    public boolean hasRole(String role) {
+        return roles.contains(role);
+    }
+
+    /** A provider identity linked to the user. */
+    public record LinkedIdentity(String provider, String subject) {
+    }
+}

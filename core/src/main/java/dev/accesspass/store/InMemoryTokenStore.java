@@ -1,0 +1,440 @@
+package dev.accesspass.store;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The default {@link TokenStore}: everything in concurrent hash maps, lost on restart.
+ *
+ * <p>Notes for maintainers. The hot path is {@link #findByAccessToken}: one lock-free {@code ConcurrentHashMap.get}
+ * and a few field reads, no allocation beyond the returned grant. Layout, chosen for bytes per session:
+ * <ul>
+ *   <li>{@code access}: access digest → the {@link Generation} (one token pair) it belongs to;</li>
+ *   <li>{@code refresh}: refresh digest → its live {@link Generation}, or a {@link Used} marker once rotated;</li>
+ *   <li>{@code users}: user → the list of that user's {@link Family} (session) objects, for revocation by user and
+ *       for the background purge; a session id is {@code <userId>.<sequence>} so that it leads to that list.</li>
+ * </ul>
+ * A {@link Family} is the session. Its {@code current} generation is the single source of truth: a generation is
+ * live only while it is its family's {@code current}, and a revoked family has no current generation. Every write
+ * to a family (rotation, revocation) holds the family's monitor, so logout racing a refresh can never leave a live
+ * token behind, and one refresh token can never get two successors. Reads take no lock.
+ *
+ * <p>Used refresh digests are remembered (for reuse detection) until their session ends, but at most the last
+ * {@value #USED_HISTORY} per session, so a session that is refreshed every few minutes for a month does not grow
+ * without bound. An older used token is simply unknown: it is still refused, only without revoking the session.
+ */
+final class InMemoryTokenStore implements TokenStore {
+    static final int USED_HISTORY = 16;
+    /** Attempt counters kept at most; beyond that, finished windows go first, then arbitrary ones (SR-30). */
+    static final int MAX_ATTEMPT_KEYS = 200_000;
+
+    private final ConcurrentHashMap<TokenHash, Generation> access = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<TokenHash, Object> refresh = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<UserId, UserSessions> users = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<TokenHash, OneTimeToken> oneTimeTokens = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AttemptWindow> attempts = new ConcurrentHashMap<>();
+    private final AtomicLong sequence = new AtomicLong();
+
+
+    InMemoryTokenStore() {
+        // No clock here: every method gets its time from the caller, so issuing and checking agree (SR-69).
+    }
+
+    @Override
+    public SessionId createSession(NewSession session) {
+        long endsAt = millisOrMax(session.endsAt());
+        while (true) {
+            UserSessions owner = users.computeIfAbsent(session.user(), UserSessions::new);
+            Family family = new Family(owner, sequence.incrementAndGet(), session.createdAt().toEpochMilli(), endsAt,
+                    session.meta());
+            Generation first = new Generation(family, session.accessHash(),
+                    Math.min(session.accessExpiresAt().toEpochMilli(), endsAt), session.refreshHash(),
+                    Math.min(millisOrMax(session.refreshExpiresAt()), endsAt));
+            family.current = first;
+            // Listed before its tokens are reachable, so a concurrent revokeUserSessions either sees it or runs
+            // before it exists. A retired list (its last session just ended) is replaced, never reused.
+            if (owner.tryAdd(family)) {
+                access.put(first.accessHash, first);
+                refresh.put(first.refreshHash, first);
+                return family.id();
+            }
+        }
+    }
+
+    @Override
+    public Optional<SessionGrant> findByAccessToken(TokenHash accessHash, Instant now) {
+        Generation generation = access.get(accessHash);
+        if (generation == null || !generation.isCurrent()) {
+            return Optional.empty();
+        }
+        long nowMillis = now.toEpochMilli();
+        if (nowMillis >= generation.accessExpiresAt) {
+            return Optional.empty();
+        }
+        return Optional.of(generation.grant());
+    }
+
+    @Override
+    public Rotation rotate(TokenHash presentedRefresh, Successor successor, Instant now) {
+        Object entry = refresh.get(presentedRefresh);
+        if (entry instanceof Used used) {
+            return used.classify(now);
+        }
+        if (!(entry instanceof Generation parent)) {
+            return new Rotation.Rejected();
+        }
+        Family family = parent.family;
+        long nowMillis = now.toEpochMilli();
+        synchronized (family) {
+            if (family.current != parent) {
+                // Lost a race with another rotation (now a Used entry) or with a revocation (gone).
+                Object after = refresh.get(presentedRefresh);
+                return after instanceof Used used ? used.classify(now) : new Rotation.Rejected();
+            }
+            if (nowMillis >= parent.refreshExpiresAt || nowMillis >= family.endsAt) {
+                return new Rotation.Rejected();
+            }
+            Generation next = new Generation(family, successor.accessHash(),
+                    Math.min(successor.accessExpiresAt().toEpochMilli(), family.endsAt), successor.refreshHash(),
+                    Math.min(millisOrMax(successor.refreshExpiresAt()), family.endsAt));
+            access.put(next.accessHash, next);
+            refresh.put(next.refreshHash, next);
+            refresh.put(presentedRefresh, new Used(next, nowMillis, successor.sealedPair()));
+            access.remove(parent.accessHash);
+            family.current = next;
+            TokenHash forgotten = family.rememberUsed(presentedRefresh);
+            if (forgotten != null) {
+                refresh.remove(forgotten);
+            }
+            return new Rotation.Rotated(next.grant());
+        }
+    }
+
+    @Override
+    public boolean revokeSession(SessionId session) {
+        int dot = session.value().lastIndexOf('.');
+        if (dot <= 0) {
+            return false;
+        }
+        UserSessions owner = users.get(new UserId(session.value().substring(0, dot)));
+        if (owner == null) {
+            return false;
+        }
+        long seq;
+        try {
+            seq = Long.parseLong(session.value().substring(dot + 1));
+        } catch (NumberFormatException e) {
+            return false; // not an id this store issued
+        }
+        Family family = owner.find(seq);
+        return family != null && end(family);
+    }
+
+    @Override
+    public int revokeUserSessions(UserId user, SessionId keep) {
+        UserSessions owner = users.get(user);
+        if (owner == null) {
+            return 0;
+        }
+        int revoked = 0;
+        for (Family family : owner.snapshot()) {
+            if (keep != null && family.id().equals(keep)) {
+                continue;
+            }
+            if (end(family)) {
+                revoked++;
+            }
+        }
+        return revoked;
+    }
+
+    /** Ends a session: its current tokens and remembered used tokens go, and nothing can rotate it again. */
+    private boolean end(Family family) {
+        synchronized (family) {
+            Generation current = family.current;
+            if (current == null) {
+                return false;
+            }
+            family.current = null;
+            access.remove(current.accessHash);
+            refresh.remove(current.refreshHash);
+            for (TokenHash used : family.usedHistory()) {
+                refresh.remove(used);
+            }
+        }
+        if (family.owner.removeAndRetireIfEmpty(family)) {
+            users.remove(family.owner.user, family.owner);
+        }
+        return true;
+    }
+
+    @Override
+    public void saveOneTimeToken(OneTimeToken token) {
+        oneTimeTokens.put(token.hash(), token);
+    }
+
+    @Override
+    public Optional<OneTimeToken> consumeOneTimeToken(TokenHash hash, TokenPurpose purpose, Instant now) {
+        OneTimeToken token = oneTimeTokens.get(hash);
+        if (token == null || token.purpose() != purpose) {
+            return Optional.empty();
+        }
+        // remove(key, value) succeeds for exactly one of several concurrent consumers.
+        if (!oneTimeTokens.remove(hash, token) || !now.isBefore(token.expiresAt())) {
+            return Optional.empty();
+        }
+        return Optional.of(token);
+    }
+
+    @Override
+    public int deleteOneTimeTokens(UserId user, TokenPurpose purpose) {
+        int deleted = 0;
+        for (Map.Entry<TokenHash, OneTimeToken> entry : oneTimeTokens.entrySet()) {
+            OneTimeToken token = entry.getValue();
+            if (token.purpose() == purpose && user.equals(token.user())
+                    && oneTimeTokens.remove(entry.getKey(), token)) {
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
+    @Override
+    public AttemptWindow recordFailedAttempt(String key, Instant now, Duration window) {
+        if (attempts.size() >= MAX_ATTEMPT_KEYS && !attempts.containsKey(key)) {
+            shedAttempts(now);
+        }
+        return attempts.compute(key, (k, current) ->
+                current == null || !now.isBefore(current.windowEndsAt())
+                        ? new AttemptWindow(1, now.plus(window))
+                        : new AttemptWindow(current.failures() + 1, current.windowEndsAt()));
+    }
+
+    @Override
+    public AttemptWindow failedAttempts(String key, Instant now) {
+        AttemptWindow current = attempts.get(key);
+        return current == null || !now.isBefore(current.windowEndsAt()) ? AttemptWindow.none(now) : current;
+    }
+
+    @Override
+    public void clearFailedAttempts(String key) {
+        attempts.remove(key);
+    }
+
+    private void shedAttempts(Instant now) {
+        attempts.values().removeIf(window -> !now.isBefore(window.windowEndsAt()));
+        // Still full: a spray of distinct keys. Dropping some counters weakens throttling for those keys but keeps
+        // memory flat; the per-address counter of the sprayer is among the most recently touched and survives.
+        var keys = attempts.keySet().iterator();
+        for (int dropped = 0; attempts.size() >= MAX_ATTEMPT_KEYS && keys.hasNext() && dropped < 10_000; dropped++) {
+            keys.next();
+            keys.remove();
+        }
+    }
+
+    @Override
+    public int purgeExpired(Instant now) {
+        long nowMillis = now.toEpochMilli();
+        int purged = 0;
+        for (UserSessions owner : users.values()) {
+            for (Family family : owner.snapshot()) {
+                Generation current = family.current;
+                if (current != null && current.isDead(nowMillis) && end(family)) {
+                    purged++;
+                }
+            }
+        }
+        for (Map.Entry<TokenHash, OneTimeToken> entry : oneTimeTokens.entrySet()) {
+            if (!now.isBefore(entry.getValue().expiresAt()) && oneTimeTokens.remove(entry.getKey(), entry.getValue())) {
+                purged++;
+            }
+        }
+        for (Map.Entry<String, AttemptWindow> entry : attempts.entrySet()) {
+            if (!now.isBefore(entry.getValue().windowEndsAt()) && attempts.remove(entry.getKey(), entry.getValue())) {
+                purged++;
+            }
+        }
+        return purged;
+    }
+
+    /** For the SR-02 test: every token digest this store holds, of any kind. */
+    List<TokenHash> allDigests() {
+        List<TokenHash> digests = new ArrayList<>(access.keySet());
+        digests.addAll(refresh.keySet());
+        digests.addAll(oneTimeTokens.keySet());
+        return digests;
+    }
+
+    private static long millisOrMax(Instant instant) {
+        return instant == null ? Long.MAX_VALUE : instant.toEpochMilli();
+    }
+
+    private static Instant instantOrNull(long millis) {
+        return millis == Long.MAX_VALUE ? null : Instant.ofEpochMilli(millis);
+    }
+
+    /** One session. Final fields are set once; {@code current} and the history change under the monitor. */
+    static final class Family {
+        final UserSessions owner;
+        final long seq;
+        final long createdAt;
+        final long endsAt;
+        final Map<String, String> meta;
+        volatile Generation current;
+        private TokenHash[] used; // ring of the last USED_HISTORY rotated digests, allocated on first rotation
+        private int usedCount;
+        int slot; // index in owner's list, guarded by owner
+
+        Family(UserSessions owner, long seq, long createdAt, long endsAt, Map<String, String> meta) {
+            this.owner = owner;
+            this.seq = seq;
+            this.createdAt = createdAt;
+            this.endsAt = endsAt;
+            this.meta = meta;
+        }
+
+        SessionId id() {
+            return new SessionId(owner.user.value() + "." + seq);
+        }
+
+        /** Records a rotated digest; returns the one that fell out of the history, if any. Under the monitor. */
+        TokenHash rememberUsed(TokenHash digest) {
+            if (used == null) {
+                used = new TokenHash[USED_HISTORY];
+            }
+            int index = usedCount++ % USED_HISTORY;
+            TokenHash evicted = used[index];
+            used[index] = digest;
+            return evicted;
+        }
+
+        /** Under the monitor. */
+        List<TokenHash> usedHistory() {
+            List<TokenHash> history = new ArrayList<>();
+            if (used != null) {
+                for (TokenHash digest : used) {
+                    if (digest != null) {
+                        history.add(digest);
+                    }
+                }
+            }
+            return history;
+        }
+    }
+
+    /** One access/refresh pair of a session. Immutable. */
+    static final class Generation {
+        final Family family;
+        final TokenHash accessHash;
+        final long accessExpiresAt;
+        final TokenHash refreshHash;
+        final long refreshExpiresAt;
+
+        Generation(Family family, TokenHash accessHash, long accessExpiresAt, TokenHash refreshHash,
+                   long refreshExpiresAt) {
+            this.family = family;
+            this.accessHash = accessHash;
+            this.accessExpiresAt = accessExpiresAt;
+            this.refreshHash = refreshHash;
+            this.refreshExpiresAt = refreshExpiresAt;
+        }
+
+        boolean isCurrent() {
+            return family.current == this;
+        }
+
+        /** Nothing of this pair can be used any more: both tokens expired, or the session cap passed. */
+        boolean isDead(long nowMillis) {
+            return nowMillis >= family.endsAt
+                    || (nowMillis >= accessExpiresAt && nowMillis >= refreshExpiresAt);
+        }
+
+        SessionGrant grant() {
+            return new SessionGrant(family.id(), family.owner.user, Instant.ofEpochMilli(family.createdAt),
+                    family.meta, Instant.ofEpochMilli(accessExpiresAt), instantOrNull(refreshExpiresAt));
+        }
+    }
+
+    /** A rotated refresh token: remembers when, and which generation replaced it. Immutable. */
+    static final class Used {
+        final Generation successor;
+        final long rotatedAt;
+        final byte[] sealedPair;
+
+        Used(Generation successor, long rotatedAt, byte[] sealedPair) {
+            this.successor = successor;
+            this.rotatedAt = rotatedAt;
+            this.sealedPair = sealedPair;
+        }
+
+        Rotation classify(Instant now) {
+            Family family = successor.family;
+            Optional<SessionGrant> live = successor.isCurrent() && !successor.isDead(now.toEpochMilli())
+                    ? Optional.of(successor.grant())
+                    : Optional.empty();
+            return new Rotation.AlreadyRotated(family.id(), Instant.ofEpochMilli(rotatedAt), sealedPair, live);
+        }
+    }
+
+    /** The sessions of one user, in a list with O(1) add and remove (each family knows its slot). */
+    static final class UserSessions {
+        final UserId user;
+        private Family[] families = new Family[2];
+        private int size;
+        private boolean retired;
+
+        UserSessions(UserId user) {
+            this.user = user;
+        }
+
+        /** Adds a session unless this list was retired; returns whether it was added. */
+        synchronized boolean tryAdd(Family family) {
+            if (retired) {
+                return false;
+            }
+            if (size == families.length) {
+                families = java.util.Arrays.copyOf(families, size * 2);
+            }
+            family.slot = size;
+            families[size++] = family;
+            return true;
+        }
+
+        /** Removes a session; if none is left, retires this list and returns true (the caller unmaps it). */
+        synchronized boolean removeAndRetireIfEmpty(Family family) {
+            int slot = family.slot;
+            if (slot >= 0 && slot < size && families[slot] == family) {
+                Family last = families[--size];
+                families[slot] = last;
+                last.slot = slot;
+                families[size] = null;
+                family.slot = -1;
+            }
+            if (size == 0 && !retired) {
+                retired = true;
+                return true;
+            }
+            return false;
+        }
+
+        synchronized Family find(long seq) {
+            for (int i = 0; i < size; i++) {
+                if (families[i].seq == seq) {
+                    return families[i];
+                }
+            }
+            return null;
+        }
+
+        synchronized List<Family> snapshot() {
+            return List.of(java.util.Arrays.copyOf(families, size));
+        }
+
+    }
+}

@@ -1,0 +1,141 @@
+package dev.accesspass.store;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The default {@link UserStore}, lost on restart. Uniqueness is claimed with {@code putIfAbsent} on key maps before
+ * the user becomes visible, so two racing registrations of one name cannot both win; a user whose email claim
+ * fails gives its username claim back.
+ */
+final class InMemoryUserStore implements UserStore {
+    private final ConcurrentHashMap<UserId, UserRecord> users = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, UserId> byUsername = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, UserId> byEmail = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, UserId> byIdentity = new ConcurrentHashMap<>();
+
+    @Override
+    public UserRecord create(NewUser user) {
+        // User ids are not secrets; a random UUID just keeps them unguessable-ish and unique without coordination.
+        UserId id = new UserId(UUID.randomUUID().toString());
+        String usernameKey = Identifiers.usernameKey(user.username());
+        String emailKey = Identifiers.emailKey(user.email());
+        if (byUsername.putIfAbsent(usernameKey, id) != null) {
+            throw DuplicateUserException.username();
+        }
+        if (byEmail.putIfAbsent(emailKey, id) != null) {
+            byUsername.remove(usernameKey, id);
+            throw DuplicateUserException.email();
+        }
+        UserRecord created = new UserRecord(id, user.username(), user.email(), user.emailConfirmed(),
+                user.passwordHash(), user.roles(), user.createdAt(), List.of());
+        users.put(id, created);
+        return created;
+    }
+
+    @Override
+    public Optional<UserRecord> findById(UserId id) {
+        return Optional.ofNullable(users.get(id));
+    }
+
+    @Override
+    public Optional<UserRecord> findByUsername(String username) {
+        return lookup(byUsername.get(Identifiers.usernameKey(username)));
+    }
+
+    @Override
+    public Optional<UserRecord> findByEmail(String email) {
+        return lookup(byEmail.get(Identifiers.emailKey(email)));
+    }
+
+    @Override
+    public Optional<UserRecord> findByIdentity(String provider, String subject) {
+        return lookup(byIdentity.get(identityKey(provider, subject)));
+    }
+
+    private Optional<UserRecord> lookup(UserId id) {
+        return id == null ? Optional.empty() : Optional.ofNullable(users.get(id));
+    }
+
+    @Override
+    public boolean updatePasswordHash(UserId id, String expectedHash, String newHash) {
+        boolean[] updated = {false};
+        users.computeIfPresent(id, (key, user) -> {
+            if (expectedHash != null && !Objects.equals(expectedHash, user.passwordHash())) {
+                return user;
+            }
+            updated[0] = true;
+            return new UserRecord(user.id(), user.username(), user.email(), user.emailConfirmed(), newHash,
+                    user.roles(), user.createdAt(), user.identities());
+        });
+        return updated[0];
+    }
+
+    @Override
+    public boolean setEmailConfirmed(UserId id, boolean confirmed) {
+        return users.computeIfPresent(id, (key, user) -> new UserRecord(user.id(), user.username(), user.email(),
+                confirmed, user.passwordHash(), user.roles(), user.createdAt(), user.identities())) != null;
+    }
+
+    @Override
+    public Optional<UserRecord> updateRoles(UserId id, Set<String> add, Set<String> remove) {
+        return Optional.ofNullable(users.computeIfPresent(id, (key, user) -> {
+            Set<String> roles = new HashSet<>(user.roles());
+            roles.addAll(add);
+            roles.removeAll(remove);
+            return new UserRecord(user.id(), user.username(), user.email(), user.emailConfirmed(),
+                    user.passwordHash(), roles, user.createdAt(), user.identities());
+        }));
+    }
+
+    @Override
+    public boolean linkIdentity(UserId id, Identity identity) {
+        String key = identityKey(identity.provider(), identity.subject());
+        UserId owner = byIdentity.putIfAbsent(key, id);
+        if (owner != null && !owner.equals(id)) {
+            return false;
+        }
+        UserRecord updated = users.computeIfPresent(id, (userId, user) -> {
+            List<Identity> identities = new ArrayList<>();
+            for (Identity existing : user.identities()) {
+                if (!(existing.provider().equals(identity.provider())
+                        && existing.subject().equals(identity.subject()))) {
+                    identities.add(existing);
+                }
+            }
+            identities.add(identity);
+            return new UserRecord(user.id(), user.username(), user.email(), user.emailConfirmed(),
+                    user.passwordHash(), user.roles(), user.createdAt(), identities);
+        });
+        if (updated == null) {
+            byIdentity.remove(key, id);
+            return false;
+        }
+        return true;
+    }
+
+    @Override
+    public boolean delete(UserId id) {
+        UserRecord removed = users.remove(id);
+        if (removed == null) {
+            return false;
+        }
+        byUsername.remove(Identifiers.usernameKey(removed.username()), id);
+        byEmail.remove(Identifiers.emailKey(removed.email()), id);
+        for (Identity identity : removed.identities()) {
+            byIdentity.remove(identityKey(identity.provider(), identity.subject()), id);
+        }
+        return true;
+    }
+
+    private static String identityKey(String provider, String subject) {
+        // NUL cannot occur in a provider name, so the pair maps to one key unambiguously.
+        return provider + '\u0000' + subject;
+    }
+}

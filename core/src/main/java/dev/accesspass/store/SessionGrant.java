@@ -1,0 +1,21 @@
+package dev.accesspass.store;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a live token pair grants: the session, its user and the expiry of its current tokens.
+ *
+ * @param refreshExpiresAt {@code null} when the refresh token never expires
+ */
+public record SessionGrant(SessionId id, UserId user, Instant createdAt, Map<String, String> meta,
+                           Instant accessExpiresAt, Instant refreshExpiresAt) {
+    public SessionGrant {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(createdAt, "createdAt");
+        meta = meta == null ? Map.of() : Map.copyOf(meta);
+        Objects.requireNonNull(accessExpiresAt, "accessExpiresAt");
+    }
+}

@@ -1,0 +1,94 @@
+package dev.accesspass.store;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The SHA-256 digest of a token: the only form in which any token is kept at rest or used as a lookup key.
+ *
+ * <p>Held as four longs rather than a {@code byte[]} so that a live session costs fewer bytes in the in-memory store
+ * and equality needs no array copy. Equality folds all four words together without short-circuiting; lookups by
+ * digest are safe anyway, since an attacker cannot steer the digest of a token they guess.
+ */
+public final class TokenHash {
+    /** Length of the digest in bytes. */
+    public static final int LENGTH = 32;
+
+    private final long w0;
+    private final long w1;
+    private final long w2;
+    private final long w3;
+
+    private TokenHash(long w0, long w1, long w2, long w3) {
+        this.w0 = w0;
+        this.w1 = w1;
+        this.w2 = w2;
+        this.w3 = w3;
+    }
+
+    /** The digest of a token as the client presents it (its ASCII text). */
+    public static TokenHash of(String token) {
+        return fromBytes(sha256().digest(token.getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    /** A digest read back from storage. */
+    public static TokenHash fromBytes(byte[] digest) {
+        if (digest == null || digest.length != LENGTH) {
+            throw new IllegalArgumentException("a token hash is " + LENGTH + " bytes");
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(digest);
+        return new TokenHash(buffer.getLong(), buffer.getLong(), buffer.getLong(), buffer.getLong());
+    }
+
+    /** A digest read back from its 64-character hex form. */
+    public static TokenHash fromHex(String hex) {
+        return fromBytes(HexFormat.of().parseHex(hex));
+    }
+
+    /** A fresh copy of the 32 digest bytes. */
+    public byte[] bytes() {
+        return ByteBuffer.allocate(LENGTH).putLong(w0).putLong(w1).putLong(w2).putLong(w3).array();
+    }
+
+    /** The 64-character lower-case hex form. */
+    public String hex() {
+        return HexFormat.of().formatHex(bytes());
+    }
+
+    /** The first 8 hex characters: enough to correlate log lines, useless to an attacker. */
+    public String fingerprint() {
+        return hex().substring(0, 8);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        if (!(other instanceof TokenHash that)) {
+            return false;
+        }
+        // No early exit on the first differing word (SR-03).
+        return ((w0 ^ that.w0) | (w1 ^ that.w1) | (w2 ^ that.w2) | (w3 ^ that.w3)) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+        // The digest is uniformly random already; any 32 of its bits make a good hash code.
+        return (int) w0;
+    }
+
+    /** Never the digest itself, so that a stray log line cannot leak it either. */
+    @Override
+    public String toString() {
+        return "TokenHash[" + fingerprint() + "…]";
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+}

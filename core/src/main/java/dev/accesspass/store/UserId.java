@@ -1,0 +1,15 @@
+package dev.accesspass.store;
+
+import java.util.Objects;
+
+/** A user's stable, opaque id, assigned by the {@link UserStore}. */
+public record UserId(String value) {
+    public UserId {
+        Objects.requireNonNull(value, "value");
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

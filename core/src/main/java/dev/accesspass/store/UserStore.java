@@ -1,0 +1,70 @@
+package dev.accesspass.store;
+
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Keeps users, their roles and linked identities. Usernames and emails are unique regardless of case, by
+ * {@link Identifiers#usernameKey} and {@link Identifiers#emailKey}; the store enforces this itself (a unique index,
+ * an atomic put), so two racing registrations can never both succeed.
+ *
+ * <p>All methods are thread-safe and each is atomic. Look-ups return copies; a store that cannot reach its backend
+ * throws {@link dev.accesspass.StoreUnavailableException}. {@code UserStoreContract} in the core test-jar is the
+ * executable form of this contract.
+ */
+public interface UserStore extends AutoCloseable {
+
+    /** The default store, lost on restart. */
+    static UserStore inMemory() {
+        return new InMemoryUserStore();
+    }
+
+    /**
+     * Creates a user and assigns its id.
+     *
+     * @throws DuplicateUserException when the username or the email is taken (username checked first)
+     */
+    UserRecord create(NewUser user);
+
+    Optional<UserRecord> findById(UserId id);
+
+    /** By username, regardless of case. */
+    Optional<UserRecord> findByUsername(String username);
+
+    /** By email, regardless of case. */
+    Optional<UserRecord> findByEmail(String email);
+
+    /** By linked identity. */
+    Optional<UserRecord> findByIdentity(String provider, String subject);
+
+    /**
+     * Replaces the password hash. With {@code expectedHash} non-null this is a compare-and-set (used for the
+     * transparent re-hash at login, which must not overwrite a password changed meanwhile).
+     *
+     * @param newHash the new hash, or {@code null} to remove the password
+     * @return whether the user existed (and, with {@code expectedHash}, still had that hash)
+     */
+    boolean updatePasswordHash(UserId id, String expectedHash, String newHash);
+
+    /** Sets the email-confirmed flag; returns whether the user exists. */
+    boolean setEmailConfirmed(UserId id, boolean confirmed);
+
+    /** Atomically adds and removes roles; returns the updated user, or empty if there is none. */
+    Optional<UserRecord> updateRoles(UserId id, Set<String> add, Set<String> remove);
+
+    /**
+     * Links an identity to a user, replacing the profile if the same (provider, subject) is already linked to this
+     * user.
+     *
+     * @return false if there is no such user or the identity belongs to another user
+     */
+    boolean linkIdentity(UserId id, Identity identity);
+
+    /** Deletes a user with its identities; returns whether it existed. */
+    boolean delete(UserId id);
+
+    /** Releases connections. Idempotent. */
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,161 @@
+package dev.accesspass.servlet;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletRegistration;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletMapping;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.lang.reflect.Method;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides what an application request needs (API.md §3), following the container's own mapping rather than the raw
+ * URI, so {@code ;}, {@code ..;}, encoded dots or a trailing {@code /} cannot slip past (SR-51).
+ *
+ * <p>The target servlet comes from {@link HttpServletRequest#getHttpServletMapping()} (for an include, from the
+ * include attributes); its annotations are read once per servlet name and cached, so the per-request cost is a hash
+ * lookup. {@code protected-paths} patterns are matched against the decoded, canonical
+ * {@code servletPath + pathInfo} with servlet URL-pattern rules. If the target cannot be resolved, the request is
+ * denied. Thread-safe.
+ */
+final class Guard {
+    private static final Logger LOG = LoggerFactory.getLogger(Guard.class);
+    private static final Map<String, String> HANDLERS = Map.of(
+            "GET", "doGet", "HEAD", "doHead", "POST", "doPost", "PUT", "doPut", "DELETE", "doDelete",
+            "OPTIONS", "doOptions", "TRACE", "doTrace");
+
+    private final ServletContext context;
+    private final List<String> protectedPaths;
+    private final ConcurrentHashMap<String, ServletRules> byServlet = new ConcurrentHashMap<>();
+
+    Guard(ServletContext context, List<String> protectedPaths) {
+        this.context = context;
+        this.protectedPaths = List.copyOf(protectedPaths);
+    }
+
+    Requirement requirementFor(HttpServletRequest request) {
+        HttpServletMapping mapping;
+        String path;
+        if (request.getDispatcherType() == DispatcherType.INCLUDE) {
+            mapping = (HttpServletMapping) request.getAttribute(RequestDispatcher.INCLUDE_MAPPING);
+            path = join((String) request.getAttribute(RequestDispatcher.INCLUDE_SERVLET_PATH),
+                    (String) request.getAttribute(RequestDispatcher.INCLUDE_PATH_INFO));
+        } else {
+            mapping = request.getHttpServletMapping();
+            path = join(request.getServletPath(), request.getPathInfo());
+        }
+        if (mapping == null || mapping.getServletName() == null) {
+            return Requirement.TOKEN; // cannot tell what runs: deny rather than guess (SR-51)
+        }
+        Requirement byPath = matchesProtectedPath(path) ? Requirement.TOKEN : Requirement.NONE;
+        ServletRules rules = byServlet.computeIfAbsent(mapping.getServletName(), this::load);
+        return byPath.and(rules.forMethod(request.getMethod()));
+    }
+
+    static String join(String servletPath, String pathInfo) {
+        String base = servletPath == null ? "" : servletPath;
+        return pathInfo == null ? base : base + pathInfo;
+    }
+
+    /** Servlet URL-pattern rules (Servlet 6.0 §12.2): exact, {@code /prefix/*}, {@code *.ext}. */
+    boolean matchesProtectedPath(String path) {
+        for (String pattern : protectedPaths) {
+            if (pattern.endsWith("/*")) {
+                String prefix = pattern.substring(0, pattern.length() - 2);
+                if (prefix.isEmpty() || path.equals(prefix) || path.startsWith(prefix + "/")) {
+                    return true;
+                }
+            } else if (pattern.startsWith("*.")) {
+                int slash = path.lastIndexOf('/');
+                if (path.substring(slash + 1).endsWith(pattern.substring(1))) {
+                    return true;
+                }
+            } else if (path.equals(pattern) || (pattern.equals("/") && path.isEmpty())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private ServletRules load(String servletName) {
+        ServletRegistration registration = context.getServletRegistration(servletName);
+        if (registration == null || registration.getClassName() == null) {
+            return ServletRules.NONE; // the container's own default servlet: nothing of the application runs
+        }
+        String className = registration.getClassName();
+        try {
+            ClassLoader loader = context.getClassLoader() != null ? context.getClassLoader()
+                    : Thread.currentThread().getContextClassLoader();
+            return ServletRules.of(Class.forName(className, false, loader));
+        } catch (ClassNotFoundException | LinkageError e) {
+            LOG.warn("cannot read annotations of servlet {} ({}); every request to it needs a token", servletName,
+                    className);
+            return ServletRules.ALL_TOKEN;
+        }
+    }
+
+    /** The requirements of one servlet class, per HTTP method. Immutable. */
+    record ServletRules(Requirement classLevel, Map<String, Requirement> perMethod) {
+        static final ServletRules NONE = new ServletRules(Requirement.NONE, Map.of());
+        static final ServletRules ALL_TOKEN = new ServletRules(Requirement.TOKEN, Map.of());
+
+        Requirement forMethod(String httpMethod) {
+            return perMethod.getOrDefault(httpMethod, classLevel);
+        }
+
+        static ServletRules of(Class<?> type) {
+            Protected onClass = findClassAnnotation(type);
+            Requirement classLevel = onClass == null ? Requirement.NONE : Requirement.of(onClass);
+            Map<String, Requirement> perMethod = new HashMap<>();
+            HANDLERS.forEach((httpMethod, javaMethod) -> {
+                Method handler = findHandler(type, javaMethod);
+                if (handler != null) {
+                    perMethod.put(httpMethod, methodRequirement(handler, classLevel));
+                }
+            });
+            // HttpServlet.doHead runs doGet: HEAD follows GET unless the servlet has its own doHead (SR-52).
+            if (findHandler(type, "doHead") == null && perMethod.containsKey("GET")) {
+                perMethod.put("HEAD", perMethod.get("GET"));
+            }
+            return new ServletRules(classLevel, Map.copyOf(perMethod));
+        }
+
+        private static Requirement methodRequirement(Method handler, Requirement classLevel) {
+            if (handler.isAnnotationPresent(Public.class)) {
+                return Requirement.NONE;
+            }
+            Protected onMethod = handler.getAnnotation(Protected.class);
+            return onMethod == null ? classLevel : classLevel.and(Requirement.of(onMethod));
+        }
+
+        private static Protected findClassAnnotation(Class<?> type) {
+            for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+                Protected annotation = c.getAnnotation(Protected.class);
+                if (annotation != null) {
+                    return annotation;
+                }
+            }
+            return null;
+        }
+
+        /** The most specific override of {@code name} below {@link HttpServlet}, or null. */
+        private static Method findHandler(Class<?> type, String name) {
+            for (Class<?> c = type; c != null && c != HttpServlet.class && c != Object.class; c = c.getSuperclass()) {
+                try {
+                    return c.getDeclaredMethod(name, HttpServletRequest.class, HttpServletResponse.class);
+                } catch (NoSuchMethodException e) {
+                    // not declared at this level: look further up
+                }
+            }
+            return null;
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package dev.accesspass.servlet;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BearerCredentialsTest {
+    private static final String TOKEN = "abc";
+
+    private static BearerCredentials parse(String... headerValues) {
+        return BearerCredentials.parse(Arrays.asList(headerValues));
+    }
+
+    private static void assertInvalid(BearerCredentials credentials) {
+        assertThat(credentials.present()).isTrue();
+        assertThat(credentials.token()).isEmpty();
+    }
+
+    @Test
+    void noHeaderIsNotPresented() {
+        for (BearerCredentials credentials : List.of(BearerCredentials.parse(List.of()),
+                BearerCredentials.parse(null))) {
+            assertThat(credentials.present()).isFalse();
+            assertThat(credentials.token()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Bearer", "bearer", "BEARER", "bEaReR"})
+    void schemeIsCaseInsensitive(String scheme) {
+        BearerCredentials credentials = parse(scheme + " " + TOKEN);
+        assertThat(credentials.present()).isTrue();
+        assertThat(credentials.token()).hasValue(TOKEN);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mF_9.B5f-4.1JqM", "a+b/c~d", "abc=", "abc==", "0", "A-._~+/Z==",
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln"})
+    void everyB64TokenCharacterIsAccepted(String token) {
+        assertThat(parse("Bearer " + token).token()).hasValue(token);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Bearer  abc", "Bearer abc def", "Basic dXNlcjpwYXNz", "Bearer", "Bearer ", "Bearer =",
+            "Bearer ab=c", " Bearer abc", "Bearer abc ", "Bearer\tabc", "Bearerabc", "Bearer: abc", "Token abc",
+            "Bearer abc%20", "Bearer \"abc\"", "Bearer abc,def", "Bearer abc, Bearer def", "Bearer ab;c", "",
+            "Bearer abç", "Bearer ab\u0000c", "Bearer abc\r\n", "Beare\u0280 abc", "Bearer ＡＢＣ", "Negotiate abc"})
+    void anythingElseIsPresentedButInvalid(String header) {
+        assertInvalid(parse(header));
+    }
+
+    @Test
+    void nullHeaderValueIsInvalid() {
+        assertInvalid(BearerCredentials.parse(Arrays.asList((String) null)));
+    }
+
+    @Test
+    void moreThanOneHeaderIsInvalidEvenIfBothAreValid() {
+        assertInvalid(parse("Bearer abc", "Bearer abc"));
+        assertInvalid(parse("Bearer abc", "Basic dXNlcjpwYXNz"));
+    }
+
+    @Test
+    void tokenLengthIsLimited() {
+        String longest = "a".repeat(BearerCredentials.MAX_TOKEN_LENGTH);
+        assertThat(parse("Bearer " + longest).token()).hasValue(longest);
+        assertInvalid(parse("Bearer " + longest + "a"));
+        assertInvalid(parse("Bearer " + "a".repeat(8 * 1024)));
+        assertInvalid(parse("Bearer " + "a".repeat(255) + "=="));
+    }
+
+    @Test
+    void toStringNeverShowsTheToken() {
+        String secret = "s3cr3t-t0ken-value";
+        assertThat(parse("Bearer " + secret).toString()).doesNotContain(secret).contains("present=true");
+        assertThat(parse("Bearer " + secret + " x").toString()).doesNotContain(secret);
+        assertThat(BearerCredentials.parse(List.of()).toString()).contains("present=false");
+    }
+
+    // ---- through a real container -------------------------------------------------------------------------------
+
+    private static Server server;
+    private static URI probe;
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    /** Answers "present token" for the request's credentials, e.g. {@code "true abc"} or {@code "false -"}. */
+    static final class ProbeServlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            BearerCredentials credentials = BearerCredentials.from(request);
+            response.setContentType("text/plain;charset=utf-8");
+            response.getWriter().write(credentials.present() + " " + credentials.token().orElse("-"));
+        }
+    }
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler();
+        context.addServlet(new ServletHolder(new ProbeServlet()), "/probe");
+        server.setHandler(context);
+        server.start();
+        probe = URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/probe");
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        server.stop();
+    }
+
+    private static String send(HttpRequest.Builder request) throws Exception {
+        return CLIENT.send(request.build(), BodyHandlers.ofString(StandardCharsets.UTF_8)).body();
+    }
+
+    @Test
+    void fromReadsTheAuthorizationHeader() throws Exception {
+        assertThat(send(HttpRequest.newBuilder(probe))).isEqualTo("false -");
+        assertThat(send(HttpRequest.newBuilder(probe).header("Authorization", "Bearer abc"))).isEqualTo("true abc");
+        assertThat(send(HttpRequest.newBuilder(probe).header("Authorization", "Basic dXNlcjpwYXNz")))
+                .isEqualTo("true -");
+    }
+
+    @Test
+    void fromRefusesTwoAuthorizationHeaders() throws Exception {
+        assertThat(send(HttpRequest.newBuilder(probe).header("Authorization", "Bearer abc")
+                .header("Authorization", "Bearer def"))).isEqualTo("true -");
+    }
+
+    @Test
+    void fromIgnoresAccessTokenParameters() throws Exception {
+        URI withQuery = URI.create(probe + "?access_token=abc");
+        assertThat(send(HttpRequest.newBuilder(withQuery))).isEqualTo("false -");
+        assertThat(send(HttpRequest.newBuilder(withQuery)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("access_token=abc")))).isEqualTo("false -");
+    }
+}
