@@ -59,7 +59,7 @@ final class Sessions {
                 TokenHash.of(refresh), refreshExpiry(now)));
         Instant accessExpiresAt = min(now.plus(config.accessTokenTtl()), endsAt);
         Instant refreshExpiresAt = refreshExpiry(now) == null ? endsAt : min(refreshExpiry(now), endsAt);
-        return new Issued(id, access, accessExpiresAt, refresh, refreshExpiresAt);
+        return new Issued(id, now, access, accessExpiresAt, refresh, refreshExpiresAt);
     }
 
     /**
@@ -113,8 +113,9 @@ final class Sessions {
     }
 
     TokenResponse tokenResponse(User user, Issued issued) {
+        // Relative to the moment of issue, so a fresh pair reports exactly the configured lifetimes.
         return tokenResponse(user, issued.accessToken(), issued.accessExpiresAt(), issued.refreshToken(),
-                issued.refreshExpiresAt(), clock.instant());
+                issued.refreshExpiresAt(), issued.issuedAt());
     }
 
     private TokenResponse tokenResponse(User user, String access, Instant accessExpiresAt, String refresh,
@@ -157,7 +158,7 @@ final class Sessions {
     }
 
     /** A token pair just minted, with its session. */
-    record Issued(SessionId sessionId, String accessToken, Instant accessExpiresAt, String refreshToken,
+    record Issued(SessionId sessionId, Instant issuedAt, String accessToken, Instant accessExpiresAt, String refreshToken,
                   Instant refreshExpiresAt) {
         @Override
         public String toString() {
