@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs mail work off the request threads: a few daemon threads, a bounded number of pending jobs, retries with
- * back-off for retryable failures, and one log line for each message that finally fails (SR-34, SR-70).
+ * back-off for retryable failures, a WARN for each failed attempt and an ERROR for each message that finally fails
+ * (SR-34, SR-70). Log lines name the kind of message and a masked recipient, never the body: it may hold a token.
  *
  * <p>Notes for maintainers. Not only the sending runs here: the email routes hand over the whole job (the user
  * look-up, the rate caps, the token, the rendering), so a request for an unknown account and one for a known
@@ -82,15 +83,15 @@ final class MailQueue implements AutoCloseable {
                 giveUp(message, number, e);
                 return;
             }
-            LOG.debug("mail {} to {}: attempt {} failed, retrying: {}", message.kind(), masked(message.to()),
-                    number, e.getMessage());
+            LOG.warn("mail {} to {}: attempt {} failed, retrying in {}: {}", message.kind(), masked(message.to()),
+                    number, BACKOFF.get(number - 1), e.getMessage());
         } catch (RuntimeException e) {
             if (number > BACKOFF.size()) {
                 giveUp(message, number, e);
                 return;
             }
-            LOG.debug("mail {} to {}: attempt {} failed, retrying: {}", message.kind(), masked(message.to()),
-                    number, e.toString());
+            LOG.warn("mail {} to {}: attempt {} failed, retrying in {}: {}", message.kind(), masked(message.to()),
+                    number, BACKOFF.get(number - 1), e.toString());
         }
         schedule("retry of " + message.kind(), () -> attempt(message, number + 1), BACKOFF.get(number - 1));
     }
