@@ -132,9 +132,9 @@ final class JdbiUserStore implements UserStore {
     }
 
     private Optional<UserRecord> findByKey(String column, String key) {
-        // column is one of two constants chosen above, never input; the key itself is bound.
-        String sql = SELECT_USER + ("username_key".equals(column) ? "WHERE u.username_key = :key"
-                : "WHERE u.email_key = :key");
+        // Two complete statements; the key itself is always bound.
+        String sql = "username_key".equals(column) ? SELECT_USER + "WHERE u.username_key = :key"
+                : SELECT_USER + "WHERE u.email_key = :key";
         return database.withHandle("find a user", handle -> handle.createQuery(sql)
                 .bind("key", key)
                 .map((rs, ctx) -> user(rs))
