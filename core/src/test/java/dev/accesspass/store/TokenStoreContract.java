@@ -446,6 +446,32 @@ public abstract class TokenStoreContract {
         }
     }
 
+    @Test
+    public void sr17_passwordChangeRacingRotationLeavesNoLiveTokenOfTheOtherSessions() throws Exception {
+        UserId alice = new UserId("alice");
+        try (Race race = new Race(2)) {
+            for (int round = 0; round < 200; round++) {
+                Opened caller = open(alice);
+                Opened other = open(alice);
+                Instant now = T0.plusSeconds(round);
+                Minted next = mint(now);
+
+                List<Object> outcomes = race.run(i -> i == 0
+                        ? () -> store.rotate(TokenHash.of(other.refresh()), next.successor(), now)
+                        : () -> store.revokeUserSessions(alice, caller.id()));
+
+                assertThat(outcomes.get(1)).as("round %d: revoked", round).isEqualTo(1);
+                assertThat(store.findByAccessToken(TokenHash.of(other.access()), now)).isEmpty();
+                assertThat(store.findByAccessToken(TokenHash.of(next.access()), now))
+                        .as("round %d: successor access token", round).isEmpty();
+                assertThat(store.rotate(TokenHash.of(next.refresh()), mint(now).successor(), now))
+                        .as("round %d: successor refresh token", round).isInstanceOf(Rotation.Rejected.class);
+                assertThat(store.findByAccessToken(TokenHash.of(caller.access()), now)).isPresent();
+                assertThat(store.revokeSession(caller.id())).isTrue();
+            }
+        }
+    }
+
     // -------------------------------------------------------------------------------------------- revocation
 
     @Test
