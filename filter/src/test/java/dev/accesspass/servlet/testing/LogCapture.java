@@ -17,12 +17,16 @@ import org.slf4j.LoggerFactory;
 public final class LogCapture implements AutoCloseable {
     private final Logger logger;
     private final Level previous;
+    private final boolean previousAdditive;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
     private LogCapture(Logger logger, Level level) {
         this.logger = logger;
         this.previous = logger.getLevel();
+        this.previousAdditive = logger.isAdditive();
         appender.start();
+        // Captured events stay out of the console, so expected errors do not look like failures in the build log.
+        logger.setAdditive(false);
         logger.addAppender(appender);
         logger.setLevel(level);
     }
@@ -44,6 +48,7 @@ public final class LogCapture implements AutoCloseable {
     public void close() {
         logger.detachAppender(appender);
         logger.setLevel(previous);
+        logger.setAdditive(previousAdditive);
         appender.stop();
     }
 }
