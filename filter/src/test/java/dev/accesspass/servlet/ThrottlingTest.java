@@ -208,7 +208,9 @@ class ThrottlingTest {
                 assertProblem(reply, 503, "server_busy");
                 assertThat(reply.header("Retry-After")).hasValueSatisfying(v -> assertThat(v).matches("[1-9][0-9]*"));
             }
-            assertThat(replies).anyMatch(r -> r.status() == 200);
+            // Under CPU contention even the first task may wait past 50 ms and be refused, so no 200 is promised
+            // from the burst; once it is over the pool serves again.
+            assertThat(http.login("alice", PASSWORD).status()).isEqualTo(200);
         }
     }
 }
