@@ -53,6 +53,9 @@ abstract class ContainerSuite {
     void stop() throws Exception {
         if (deployment != null) {
             deployment.close();
+            // Undeploying the app leaves no AccessPass thread behind (Tomcat would report it as a leak).
+            assertThat(Thread.getAllStackTraces().keySet())
+                    .noneMatch(thread -> thread.getName().equals("accesspass-purge") && thread.isAlive());
         }
     }
 

@@ -2,6 +2,7 @@ package dev.accesspass.containers;
 
 import dev.accesspass.AccessPass;
 import dev.accesspass.servlet.AccessPassFilter;
+import jakarta.servlet.ServletContainerInitializer;
 import java.nio.file.Path;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.server.Server;
@@ -20,6 +21,11 @@ final class JettyServer implements Deployment {
 
     /** Deploys {@code docBase} with its {@code WEB-INF/web.xml}, as the example app does. */
     static JettyServer start(Path docBase) throws Exception {
+        return start(docBase, null);
+    }
+
+    /** Deploys {@code docBase}, running {@code initializer} (when not null) as the container runs one at start. */
+    static JettyServer start(Path docBase, ServletContainerInitializer initializer) throws Exception {
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -31,6 +37,9 @@ final class JettyServer implements Deployment {
         // The classes are on the test classpath; there is no WEB-INF/lib to isolate.
         context.setParentLoaderPriority(true);
         context.setThrowUnavailableOnStartupException(true);
+        if (initializer != null) {
+            context.addServletContainerInitializer(initializer);
+        }
         server.setHandler(context);
         server.start();
         return new JettyServer(server, context);

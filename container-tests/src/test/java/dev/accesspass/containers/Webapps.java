@@ -1,7 +1,9 @@
 package dev.accesspass.containers;
 
+import java.io.IOException;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Where the test web application lives once Maven has copied the test resources. */
@@ -20,5 +22,13 @@ final class Webapps {
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A fresh directory with the same static {@code files/} and no {@code WEB-INF/web.xml}: wired in code. */
+    static Path codeOnlyApp() throws IOException {
+        Path docBase = Files.createTempDirectory("accesspass-code-only");
+        Path files = Files.createDirectories(docBase.resolve("files"));
+        Files.copy(webXmlApp().resolve("files/report.txt"), files.resolve("report.txt"));
+        return docBase;
     }
 }
