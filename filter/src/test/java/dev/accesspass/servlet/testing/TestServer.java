@@ -3,6 +3,7 @@ package dev.accesspass.servlet.testing;
 import dev.accesspass.AccessPass;
 import dev.accesspass.AccessPassConfig;
 import dev.accesspass.AuthHooks;
+import dev.accesspass.mail.Mailer;
 import dev.accesspass.password.Argon2Parameters;
 import dev.accesspass.password.PasswordHasher;
 import dev.accesspass.servlet.AccessPassFilter;
@@ -98,6 +99,7 @@ public final class TestServer implements AutoCloseable {
         private TokenStore tokenStore;
         private UserStore userStore;
         private PasswordHasher hasher;
+        private Mailer mailer;
         private MutableClock clock = MutableClock.startingNow();
         private Consumer<AccessPass.Builder> customizer = b -> { };
 
@@ -121,6 +123,12 @@ public final class TestServer implements AutoCloseable {
         /** Replaces the Argon2id hasher, e.g. with a counting wrapper. */
         public Builder hasher(PasswordHasher hasher) {
             this.hasher = hasher;
+            return this;
+        }
+
+        /** A mailer other than the one the {@code mailer} setting names; needs {@code base-url}. */
+        public Builder mailer(Mailer mailer) {
+            this.mailer = mailer;
             return this;
         }
 
@@ -152,6 +160,9 @@ public final class TestServer implements AutoCloseable {
             }
             if (tokenStore != null) {
                 builder.stores(tokenStore, userStore);
+            }
+            if (mailer != null) {
+                builder.mailer(mailer);
             }
             customizer.accept(builder);
             AccessPass accessPass = builder.build();
