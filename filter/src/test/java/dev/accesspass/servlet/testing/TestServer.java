@@ -19,6 +19,8 @@ import java.util.function.Consumer;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -73,6 +75,11 @@ public final class TestServer implements AutoCloseable {
 
     public int port() {
         return ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
+    }
+
+    /** A raw-socket client for this server (exact request targets, repeated headers, other source addresses). */
+    public RawHttp raw() {
+        return new RawHttp(port());
     }
 
     /** A client for this server. */
@@ -167,7 +174,10 @@ public final class TestServer implements AutoCloseable {
             customizer.accept(builder);
             AccessPass accessPass = builder.build();
             Server jetty = new Server();
-            ServerConnector connector = new ServerConnector(jetty);
+            // Room for 8 KiB hostile Authorization headers, so the filter (not Jetty's 431) answers them.
+            HttpConfiguration httpConfig = new HttpConfiguration();
+            httpConfig.setRequestHeaderSize(32 * 1024);
+            ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(httpConfig));
             connector.setHost("127.0.0.1");
             connector.setPort(0);
             jetty.addConnector(connector);
