@@ -351,6 +351,13 @@ public final class AccessPass implements AutoCloseable {
     @Override
     public void close() {
         purger.shutdownNow();
+        try {
+            // Wait for the purge thread to end: a container undeploying the app checks for threads it left behind
+            // right after the filter's destroy (Tomcat logs a memory leak otherwise).
+            purger.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         RuntimeException failure = null;
         for (AutoCloseable resource : owned) {
             try {

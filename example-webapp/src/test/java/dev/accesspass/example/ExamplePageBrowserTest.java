@@ -1,0 +1,244 @@
+package dev.accesspass.example;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The example page ({@code /}) in a real headless Chromium, driven through Selenium: a person registers, calls
+ * {@code /api/hello}, refreshes, logs out and logs in again, and API errors are shown in words. Each step leaves a
+ * screenshot in {@code target/screenshots/}.
+ *
+ * <p>Needs Debian's {@code chromium} and {@code chromium-driver} ({@code /usr/bin/chromium},
+ * {@code /usr/bin/chromedriver}); without them the tests are skipped with a message saying what to install. Both
+ * paths are given explicitly, so Selenium Manager never tries to download a browser or a driver.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ExamplePageBrowserTest {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final String PASSWORD = "correct horse battery";
+    private static final AtomicInteger USERS = new AtomicInteger();
+
+    private final Path screenshots = Path.of(System.getProperty("basedir", "."), "target", "screenshots");
+    private Server app;
+    private String baseUrl;
+    private Path profile;
+    private ChromeDriverService service;
+    private WebDriver browser;
+
+    @BeforeAll
+    void startApp() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "Chromium or chromedriver is not installed at /usr/bin; to run the browser test: "
+                        + "apt-get install chromium chromium-driver");
+        // Belt and braces: Selenium never looks for, or downloads, a driver of its own.
+        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
+        System.setProperty("SE_OFFLINE", "true");
+        app = ExampleApp.start(0);
+        baseUrl = "http://127.0.0.1:" + ((ServerConnector) app.getConnectors()[0]).getLocalPort();
+        Files.createDirectories(screenshots);
+    }
+
+    @BeforeEach
+    void openBrowser() throws IOException {
+        profile = Files.createTempDirectory("accesspass-chromium");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=900,820",
+                "--user-data-dir=" + profile);
+        service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
+        browser = new ChromeDriver(service, options);
+        browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
+    }
+
+    @AfterEach
+    void closeBrowser() throws IOException {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (service != null) {
+            service.stop();
+        }
+        if (profile != null) {
+            try (Stream<Path> paths = Files.walk(profile)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+
+    @AfterAll
+    void stopApp() throws Exception {
+        if (app != null) {
+            app.stop();
+        }
+    }
+
+    @Test
+    void registerHelloRefreshLogoutLogin() throws IOException {
+        String username = "browser" + USERS.incrementAndGet();
+        browser.get(baseUrl + "/");
+        assertThat(status()).isEqualTo("Not logged in.");
+        screenshot("01-page");
+
+        type("reg-username", username);
+        type("reg-email", username + "@example.com");
+        type("reg-password", PASSWORD);
+        click("register");
+        awaitStatus("Hello, " + username);
+        assertThat(statusIsError()).isFalse();
+        screenshot("02-registered");
+
+        click("hello");
+        awaitStatus("The server says: {\"hello\":\"" + username + "\"}");
+        screenshot("03-hello");
+
+        String before = accessToken();
+        click("refresh");
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(driver -> {
+            String now = accessToken();
+            return now != null && !now.equals(before);
+        });
+        click("hello");
+        awaitStatus("The server says: {\"hello\":\"" + username + "\"}");
+        screenshot("04-refreshed");
+
+        click("logout");
+        awaitStatus("Logged out.");
+        screenshot("05-logged-out");
+        click("hello");
+        // The API's 401 problem is shown in words, not as raw JSON.
+        awaitStatus("Your session has ended; please log in again.");
+        assertThat(statusIsError()).isTrue();
+        screenshot("06-hello-after-logout");
+
+        type("login-username", username);
+        type("login-password", "not the password");
+        click("login");
+        awaitStatus("Wrong username or password.");
+        assertThat(statusIsError()).isTrue();
+        screenshot("07-wrong-password");
+
+        type("login-username", username);
+        type("login-password", PASSWORD);
+        click("login");
+        awaitStatus("Hello, " + username);
+        click("hello");
+        awaitStatus("The server says: {\"hello\":\"" + username + "\"}");
+        screenshot("08-logged-in-again");
+    }
+
+    /**
+     * SR-18: two refreshes with the same refresh token at once (what two tabs do) both succeed with the same pair,
+     * and the page stays logged in and keeps refreshing.
+     */
+    @Test
+    void SR18_twoRefreshesAtOnceStayLoggedIn() throws IOException {
+        String username = "twotabs" + USERS.incrementAndGet();
+        browser.get(baseUrl + "/");
+        type("reg-username", username);
+        type("reg-email", username + "@example.com");
+        type("reg-password", PASSWORD);
+        click("register");
+        awaitStatus("Hello, " + username);
+
+        // The page's own call() and loggedIn(), with the one refresh token both "tabs" hold.
+        Object outcome = ((JavascriptExecutor) browser).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                const refreshToken = tokens.refresh_token;
+                const refresh = () => call("POST", "/auth/refresh", { refresh_token: refreshToken });
+                Promise.all([refresh(), refresh()])
+                  .then(([a, b]) => {
+                    loggedIn(b);
+                    done({ same: a.access_token === b.access_token && a.refresh_token === b.refresh_token,
+                           rotated: a.refresh_token !== refreshToken });
+                  })
+                  .catch((problem) => done({ error: JSON.stringify(problem) }));
+                """);
+        assertThat(outcome).as("outcome of two refreshes at once").isInstanceOf(Map.class);
+        Map<?, ?> result = (Map<?, ?>) outcome;
+        assertThat(result.get("error")).as("error").isNull();
+        assertThat(result.get("same")).as("both refreshes got the same pair: %s", result).isEqualTo(true);
+        assertThat(result.get("rotated")).as("the pair is a new one: %s", result).isEqualTo(true);
+
+        click("hello");
+        awaitStatus("The server says: {\"hello\":\"" + username + "\"}");
+        String before = accessToken();
+        click("refresh");
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(driver -> {
+            String now = accessToken();
+            return now != null && !now.equals(before);
+        });
+        click("hello");
+        awaitStatus("The server says: {\"hello\":\"" + username + "\"}");
+        screenshot("09-two-refreshes-at-once");
+    }
+
+    private void type(String id, String text) {
+        WebElement input = browser.findElement(By.id(id));
+        input.clear();
+        input.sendKeys(text);
+    }
+
+    private void click(String id) {
+        browser.findElement(By.id(id)).click();
+    }
+
+    private String status() {
+        return browser.findElement(By.id("status")).getText();
+    }
+
+    private boolean statusIsError() {
+        return browser.findElement(By.id("status")).getDomAttribute("class").contains("error");
+    }
+
+    private void awaitStatus(String expectedStart) {
+        try {
+            new WebDriverWait(browser, Duration.ofSeconds(10)).until(driver -> status().startsWith(expectedStart));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("status never started with \"" + expectedStart + "\"; it says \"" + status()
+                    + "\"", e);
+        }
+    }
+
+    /** The access token the page holds in memory, or null when logged out. */
+    private String accessToken() {
+        return (String) ((JavascriptExecutor) browser).executeScript("return tokens && tokens.access_token;");
+    }
+
+    private void screenshot(String name) throws IOException {
+        Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(shot, screenshots.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+}
