@@ -27,10 +27,12 @@ import java.util.UUID;
  * {@code (heap used after − heap used before) / sessions}. User ids are made before the first reading because they
  * belong to the user store (a session shares its user's {@code UserId} object). Then every session is rotated once
  * (a new pair; the used refresh digest, its sealed successor pair and the history ring stay for reuse detection) and
- * the figure is reported again. With {@code --histogram} it also prints the top of {@code jcmd GC.class_histogram}.
+ * the figure is reported again; {@code --rotations=N} rotates N times (the history keeps at most 16 used digests per
+ * session, so N=16 is the steady state of a long-lived session) and reports after the first and the last round.
+ * With {@code --histogram} it also prints the top of {@code jcmd GC.class_histogram}.
  *
  * <p>Run: {@code java -Xmx2g -cp benchmarks/target/benchmarks.jar dev.accesspass.benchmarks.SessionHeapFootprint
- * [users] [sessionsPerUser] [--histogram]}
+ * [users] [sessionsPerUser] [--rotations=N] [--histogram]}
  */
 public final class SessionHeapFootprint {
     /** What {@code Secrets.seal} returns for two 43-character tokens: 12-byte nonce, 87 bytes of text, 16-byte tag. */
@@ -43,10 +45,13 @@ public final class SessionHeapFootprint {
         int users = 100_000;
         int perUser = 10;
         boolean histogram = false;
+        int rotations = 1;
         int position = 0;
         for (String arg : args) {
             if (arg.equals("--histogram")) {
                 histogram = true;
+            } else if (arg.startsWith("--rotations=")) {
+                rotations = Integer.parseInt(arg.substring("--rotations=".length()));
             } else if (position++ == 0) {
                 users = Integer.parseInt(arg);
             } else {
@@ -80,28 +85,36 @@ public final class SessionHeapFootprint {
             printHistogram();
         }
 
-        Instant later = now.plusSeconds(60);
-        for (int i = 0; i < sessions; i++) {
+        for (int rotation = 1; rotation <= rotations; rotation++) {
+            rotateAll(store, refreshHashes, now.plusSeconds(60L * rotation), random);
+            if (rotation == 1 || rotation == rotations) {
+                long afterRotate = usedAfterGc();
+                // refreshHashes holds the live refresh digests (also held by the store), as many as before.
+                report("live sessions, rotated " + rotation + "x", afterRotate - before, sessions);
+                if (histogram) {
+                    printHistogram();
+                }
+            }
+        }
+        // Keep everything reachable until the last reading.
+        if (store.findByAccessToken(randomDigest(random), now).isPresent() || userIds.length == 0) {
+            System.out.println("unexpected");
+        }
+    }
+
+    /** Rotates every session once; {@code refreshHashes} then holds the new live refresh digests. */
+    private static void rotateAll(TokenStore store, TokenHash[] refreshHashes, Instant later, SplittableRandom random) {
+        for (int i = 0; i < refreshHashes.length; i++) {
+            TokenHash nextRefresh = randomDigest(random);
             byte[] sealed = new byte[SEALED_PAIR_BYTES];
             random.nextBytes(sealed);
             Rotation rotation = store.rotate(refreshHashes[i], new Successor(randomDigest(random),
-                    later.plus(Duration.ofSeconds(300)), randomDigest(random), later.plus(Duration.ofDays(30)), sealed),
+                    later.plus(Duration.ofSeconds(300)), nextRefresh, later.plus(Duration.ofDays(30)), sealed),
                     later);
             if (!(rotation instanceof Rotation.Rotated)) {
                 throw new IllegalStateException("rotation " + i + " failed: " + rotation);
             }
-            refreshHashes[i] = null; // the store keeps its own reference to the used digest
-        }
-        long afterRotate = usedAfterGc();
-        // refreshHashes now holds nulls but is still the same size, so it cancels out as before.
-        report("live sessions, each rotated once", afterRotate - before, sessions);
-        if (histogram) {
-            printHistogram();
-        }
-        // Keep everything reachable until the last reading.
-        if (store.findByAccessToken(randomDigest(random), later).isPresent() || userIds.length == 0
-                || refreshHashes.length == 0) {
-            System.out.println("unexpected");
+            refreshHashes[i] = nextRefresh;
         }
     }
 
