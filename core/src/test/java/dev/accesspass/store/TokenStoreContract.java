@@ -237,8 +237,12 @@ public abstract class TokenStoreContract {
         assertThat(grant.createdAt()).isEqualTo(T0);
         assertThat(grant.accessExpiresAt()).isEqualTo(now.plus(ACCESS_TTL));
         assertThat(grant.refreshExpiresAt()).isEqualTo(now.plus(REFRESH_TTL));
-        assertThat(store.findByAccessToken(TokenHash.of(session.access()), now)).isEmpty();
+        // The access token just rotated out works until its own expiry, so that a logout sent with it by another
+        // tab still ends the session (SR-17); the next rotation retires it.
+        assertThat(store.findByAccessToken(TokenHash.of(session.access()), now)).isPresent();
         assertThat(store.findByAccessToken(TokenHash.of(next.access()), now)).hasValue(grant);
+        rotated(store.rotate(TokenHash.of(next.refresh()), mint(now).successor(), now));
+        assertThat(store.findByAccessToken(TokenHash.of(session.access()), now)).isEmpty();
     }
 
     @Test
@@ -745,7 +749,8 @@ public abstract class TokenStoreContract {
                 .isInstanceOf(Rotation.Rejected.class);
         // Still alive after the purge, and still working.
         assertThat(store.findByAccessToken(TokenHash.of(liveNext.access()), now)).isPresent();
-        assertThat(store.findByAccessToken(TokenHash.of(live.access()), now)).isEmpty();
+        // Rotated out but unexpired: still usable until it expires (SR-17), so kept by the purge too.
+        assertThat(store.findByAccessToken(TokenHash.of(live.access()), now)).isPresent();
         alreadyRotated(store.rotate(TokenHash.of(live.refresh()), mint(now).successor(), now));
         assertThat(store.rotate(TokenHash.of(refreshOnly.refresh()), mint(now).successor(), now))
                 .isInstanceOf(Rotation.Rotated.class);

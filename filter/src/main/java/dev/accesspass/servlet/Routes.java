@@ -55,6 +55,7 @@ final class Routes {
             accessPass.deleteAccount(auth, body.get("password"), req.getRemoteAddr());
             res.setStatus(HttpServletResponse.SC_NO_CONTENT);
         });
+        EmailRoutes.register(this, accessPass);
     }
 
     /** Adds a route; later issues' routes (email, OAuth) register the same way. */
@@ -80,7 +81,7 @@ final class Routes {
     private void register(HttpServletRequest req, HttpServletResponse res, Authentication none) throws IOException {
         Map<String, String> body = fields(req, "username", "email", "password", "password_confirmation");
         Optional<TokenResponse> tokens = accessPass.register(body.get("username"), body.get("email"),
-                body.get("password"), body.get("password_confirmation"), req.getRemoteAddr());
+                body.get("password"), body.get("password_confirmation"), req.getRemoteAddr(), EmailRoutes.origin(req));
         if (tokens.isPresent()) {
             Responses.json(res, 201, Responses.tokens(tokens.get()));
         } else {

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.accesspass.AccessPassConfig;
 import dev.accesspass.StoreUnavailableException;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
@@ -14,11 +15,11 @@ import java.util.Map;
 import java.util.Properties;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.argument.SetObjectArgumentFactory;
+import org.jdbi.v3.core.statement.SqlStatement;
 
 /**
  * The connection pool, the {@link Jdbi} on top of it, and the one place where database failures become
@@ -26,8 +27,9 @@ import org.jdbi.v3.core.argument.SetObjectArgumentFactory;
  *
  * <p>Notes for maintainers. Every wait is bounded so that a dead database turns into a quick 503, never a hung
  * request thread (SR-65): the pool gives up on a connection after {@link #CONNECTION_TIMEOUT}, the driver on a
- * silent socket after {@link #SOCKET_TIMEOUT}, and the server cancels any statement running longer than
- * {@link #STATEMENT_TIMEOUT}. The JDBC password is handed to the driver and never logged or put into a message.
+ * silent socket after {@link #SOCKET_TIMEOUT}, and the server cancels any statement (or lock wait) running longer
+ * than {@link #STATEMENT_TIMEOUT}. The JDBC password goes to the driver only; it is never logged or put into a
+ * message (SR-66).
  */
 final class Database implements AutoCloseable {
     /** Where the versioned migrations live; an application's own Flyway can include this location. */
@@ -64,16 +66,18 @@ final class Database implements AutoCloseable {
      *                                  the message never contains the password
      */
     static Database open(AccessPassConfig config) {
-        String url = config.jdbcUrl().orElseThrow(() -> new IllegalArgumentException("jdbc-url: required when store=jdbc"));
+        String url = config.jdbcUrl()
+                .orElseThrow(() -> new IllegalArgumentException("jdbc-url: required when store=jdbc"));
         Properties properties = driverProperties(config);
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("accesspass");
+        hikari.setDriverClassName("org.postgresql.Driver");
         hikari.setJdbcUrl(url);
         hikari.setDataSourceProperties(properties);
         hikari.setMaximumPoolSize(config.jdbcPoolSize());
         hikari.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
-        hikari.setValidationTimeout(Math.min(1000, CONNECTION_TIMEOUT.toMillis() - 250));
-        // Fail the start when the database is unreachable instead of starting a pool that answers 503 forever.
+        hikari.setValidationTimeout(1000);
+        // Fail the start when the database is unreachable, instead of a pool that answers 503 forever.
         hikari.setInitializationFailTimeout(CONNECTION_TIMEOUT.toMillis());
         HikariDataSource pool;
         try {
@@ -97,13 +101,14 @@ final class Database implements AutoCloseable {
                 .dataSource(dataSource)
                 .locations(MIGRATIONS)
                 .table(HISTORY_TABLE)
+                // A schema that already holds the application's tables is fine: our history starts empty.
                 .baselineOnMigrate(true)
                 .baselineVersion("0")
                 .load()
                 .migrate();
     }
 
-    private static Properties driverProperties(AccessPassConfig config) {
+    static Properties driverProperties(AccessPassConfig config) {
         Properties properties = new Properties();
         config.jdbcUser().ifPresent(user -> properties.setProperty("user", user));
         config.jdbcPassword().ifPresent(password -> properties.setProperty("password", password));
@@ -132,8 +137,8 @@ final class Database implements AutoCloseable {
             reason = reason.replace(jdbcUrl, "<jdbc-url>");
         }
         // The cause is not attached: its message chain is exactly what the scrubbing above is for.
-        return new IllegalArgumentException("jdbc-url: " + what + " (" + reason + "); check jdbc-url, jdbc-user "
-                + "and jdbc-password");
+        return new IllegalArgumentException("jdbc-url: " + what + " (" + reason
+                + "); check jdbc-url, jdbc-user and jdbc-password");
     }
 
     private static String rootMessage(Throwable e) {
@@ -146,16 +151,12 @@ final class Database implements AutoCloseable {
     }
 
     /** A new connection outside the pool, for the notification listener. Closed by the caller. */
-    java.sql.Connection connectDirectly() throws SQLException {
-        java.sql.Connection connection = new org.postgresql.Driver().connect(url, driverProperties);
+    Connection connectDirectly() throws SQLException {
+        Connection connection = new org.postgresql.Driver().connect(url, driverProperties);
         if (connection == null) {
-            throw new SQLException("not a PostgreSQL URL");
+            throw new SQLException("jdbc-url is not a PostgreSQL URL");
         }
         return connection;
-    }
-
-    Jdbi jdbi() {
-        return jdbi;
     }
 
     /** Runs {@code work} on a pooled handle; database failures become {@link StoreUnavailableException}. */
@@ -181,17 +182,14 @@ final class Database implements AutoCloseable {
         return new StoreUnavailableException("The database could not " + action + ".", e);
     }
 
-    /** timestamptz parameters: always explicit UTC offsets. */
-    static OffsetDateTime utc(Instant instant) {
-        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    /** Binds a timestamptz parameter (possibly null) as an explicit UTC offset. */
+    static <S extends SqlStatement<S>> S bindTime(S statement, String name, Instant value) {
+        return statement.bindByType(name, value == null ? null : value.atOffset(ZoneOffset.UTC), OffsetDateTime.class);
     }
 
-    static Instant instant(OffsetDateTime value) {
+    static Instant instant(java.sql.ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
-    }
-
-    static void bindTime(org.jdbi.v3.core.statement.SqlStatement<?> statement, String name, Instant value) {
-        statement.bindByType(name, utc(value), OffsetDateTime.class);
     }
 
     @Override
@@ -203,15 +201,5 @@ final class Database implements AutoCloseable {
                 throw new IllegalStateException("closing the connection pool failed", e);
             }
         }
-    }
-
-    /** For tests: a database over a data source the caller owns. */
-    static Database over(DataSource dataSource, String url, Properties driverProperties) {
-        return new Database(dataSource, null, url, driverProperties);
-    }
-
-    @SuppressWarnings("unused")
-    private static Handle unused(Handle handle) {
-        return handle;
     }
 }
