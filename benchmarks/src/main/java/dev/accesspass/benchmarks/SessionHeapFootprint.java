@@ -1,0 +1,154 @@
+package dev.accesspass.benchmarks;
+
+import dev.accesspass.store.NewSession;
+import dev.accesspass.store.Rotation;
+import dev.accesspass.store.Successor;
+import dev.accesspass.store.TokenHash;
+import dev.accesspass.store.TokenStore;
+import dev.accesspass.store.UserId;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.UUID;
+
+/**
+ * Heap bytes per live session in the in-memory {@link TokenStore} (a plain program, not JMH).
+ *
+ * <p>Creates {@code users × sessionsPerUser} sessions (default 100 000 × 10 = 1 000 000), each with its own random
+ * 32-byte access and refresh digests, forces full collections and reports
+ * {@code (heap used after − heap used before) / sessions}. User ids are made before the first reading because they
+ * belong to the user store (a session shares its user's {@code UserId} object). Then every session is rotated once
+ * (a new pair; the used refresh digest, its sealed successor pair and the history ring stay for reuse detection) and
+ * the figure is reported again; {@code --rotations=N} rotates N times (the history keeps at most 16 used digests per
+ * session, so N=16 is the steady state of a long-lived session) and reports after the first and the last round.
+ * With {@code --histogram} it also prints the top of {@code jcmd GC.class_histogram}.
+ *
+ * <p>Run: {@code java -Xmx2g -cp benchmarks/target/benchmarks.jar dev.accesspass.benchmarks.SessionHeapFootprint
+ * [users] [sessionsPerUser] [--rotations=N] [--histogram]}
+ */
+public final class SessionHeapFootprint {
+    /** What {@code Secrets.seal} returns for two 43-character tokens: 12-byte nonce, 87 bytes of text, 16-byte tag. */
+    private static final int SEALED_PAIR_BYTES = 12 + 43 + 1 + 43 + 16;
+
+    private SessionHeapFootprint() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int users = 100_000;
+        int perUser = 10;
+        boolean histogram = false;
+        int rotations = 1;
+        int position = 0;
+        for (String arg : args) {
+            if (arg.equals("--histogram")) {
+                histogram = true;
+            } else if (arg.startsWith("--rotations=")) {
+                rotations = Integer.parseInt(arg.substring("--rotations=".length()));
+            } else if (position++ == 0) {
+                users = Integer.parseInt(arg);
+            } else {
+                perUser = Integer.parseInt(arg);
+            }
+        }
+        int sessions = users * perUser;
+        SplittableRandom random = new SplittableRandom();
+        Instant now = Instant.now();
+
+        UserId[] userIds = new UserId[users];
+        for (int i = 0; i < users; i++) {
+            userIds[i] = new UserId(UUID.randomUUID().toString());
+        }
+        // Kept to rotate later; allocated before the first reading so that only the store is counted.
+        TokenHash[] refreshHashes = new TokenHash[sessions];
+        TokenStore store = TokenStore.inMemory();
+
+        long before = usedAfterGc();
+        for (int i = 0; i < sessions; i++) {
+            TokenHash refresh = randomDigest(random);
+            refreshHashes[i] = refresh;
+            // Defaults of AccessPassConfig: 300 s access token, 30-day refresh token, no session cap.
+            store.createSession(new NewSession(userIds[i / perUser], now, null, Map.of(),
+                    randomDigest(random), now.plus(Duration.ofSeconds(300)),
+                    refresh, now.plus(Duration.ofDays(30))));
+        }
+        long afterCreate = usedAfterGc();
+        report("live sessions, never rotated", afterCreate - before, sessions);
+        if (histogram) {
+            printHistogram();
+        }
+
+        for (int rotation = 1; rotation <= rotations; rotation++) {
+            rotateAll(store, refreshHashes, now.plusSeconds(60L * rotation), random);
+            if (rotation == 1 || rotation == rotations) {
+                long afterRotate = usedAfterGc();
+                // refreshHashes holds the live refresh digests (also held by the store), as many as before.
+                report("live sessions, rotated " + rotation + "x", afterRotate - before, sessions);
+                if (histogram) {
+                    printHistogram();
+                }
+            }
+        }
+        // Keep everything reachable until the last reading.
+        if (store.findByAccessToken(randomDigest(random), now).isPresent() || userIds.length == 0) {
+            System.out.println("unexpected");
+        }
+    }
+
+    /** Rotates every session once; {@code refreshHashes} then holds the new live refresh digests. */
+    private static void rotateAll(TokenStore store, TokenHash[] refreshHashes, Instant later, SplittableRandom random) {
+        for (int i = 0; i < refreshHashes.length; i++) {
+            TokenHash nextRefresh = randomDigest(random);
+            byte[] sealed = new byte[SEALED_PAIR_BYTES];
+            random.nextBytes(sealed);
+            Rotation rotation = store.rotate(refreshHashes[i], new Successor(randomDigest(random),
+                    later.plus(Duration.ofSeconds(300)), nextRefresh, later.plus(Duration.ofDays(30)), sealed),
+                    later);
+            if (!(rotation instanceof Rotation.Rotated)) {
+                throw new IllegalStateException("rotation " + i + " failed: " + rotation);
+            }
+            refreshHashes[i] = nextRefresh;
+        }
+    }
+
+    private static TokenHash randomDigest(SplittableRandom random) {
+        byte[] digest = new byte[TokenHash.LENGTH];
+        random.nextBytes(digest);
+        return TokenHash.fromBytes(digest);
+    }
+
+    private static long usedAfterGc() throws InterruptedException {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        long used = Long.MAX_VALUE;
+        // Several rounds: a single System.gc() may leave finalizable or soft garbage behind.
+        for (int round = 0; round < 5; round++) {
+            System.gc();
+            Thread.sleep(100);
+            used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
+        }
+        return used;
+    }
+
+    private static void report(String what, long bytes, int sessions) {
+        System.out.printf("%-34s %,d sessions: %,d bytes of heap, %.1f bytes per session (target <= 300)%n",
+                what + ":", sessions, bytes, (double) bytes / sessions);
+    }
+
+    private static void printHistogram() throws IOException, InterruptedException {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        Process process = new ProcessBuilder(jcmd, Long.toString(ProcessHandle.current().pid()), "GC.class_histogram")
+                .redirectErrorStream(true).start();
+        try (BufferedReader reader = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            reader.lines().limit(18).forEach(System.out::println);
+        }
+        process.waitFor();
+    }
+}

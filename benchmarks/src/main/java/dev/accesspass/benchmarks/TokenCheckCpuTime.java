@@ -1,0 +1,91 @@
+package dev.accesspass.benchmarks;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.IntSupplier;
+
+/**
+ * A cross-check of {@link TokenCheckBenchmark} for a machine shared with other busy processes, where JMH's wall-clock
+ * throughput mostly measures how much CPU the scheduler granted. It runs the same set-up and the same operations,
+ * interleaved in short batches (so every variant sees the same neighbours), and times each batch by the thread's own
+ * CPU time as well as by the wall clock. CPU nanoseconds per operation give checks per second per core; they leave
+ * out garbage-collection work done on other threads, which {@code -prof gc} on the JMH benchmark shows
+ * (bytes allocated per check).
+ *
+ * <p>Run: {@code java -Xms2g -Xmx2g -cp benchmarks/target/benchmarks.jar
+ * dev.accesspass.benchmarks.TokenCheckCpuTime [rounds]}
+ */
+public final class TokenCheckCpuTime {
+    private static final int BATCH = 200_000;
+
+    private TokenCheckCpuTime() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
+        TokenCheckBenchmark bench = new TokenCheckBenchmark();
+        bench.sessions = 100_000;
+        bench.setUp();
+        Map<String, IntSupplier> variants = new LinkedHashMap<>();
+        variants.put("authenticate", () -> bench.authenticate().isPresent() ? 1 : 0);
+        variants.put("storeLookup", () -> bench.storeLookup().isPresent() ? 1 : 0);
+        variants.put("sha256", () -> bench.sha256().hashCode());
+        variants.put("sha256ReusedDigest", () -> bench.sha256ReusedDigest()[0]);
+        variants.put("mapGetBaseline", () -> bench.mapGetBaseline() != null ? 1 : 0);
+        String[] names = variants.keySet().toArray(new String[0]);
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+
+        long sink = 0;
+        for (int warm = 0; warm < 5; warm++) {
+            for (String name : names) {
+                sink += batch(variants.get(name));
+            }
+        }
+        double[][] cpuNanos = new double[names.length][rounds];
+        double[][] wallNanos = new double[names.length][rounds];
+        for (int round = 0; round < rounds; round++) {
+            for (int k = 0; k < names.length; k++) {
+                // Rotate the order every round so no variant always runs first or last.
+                int v = (k + round) % names.length;
+                long cpu0 = threads.getCurrentThreadCpuTime();
+                long wall0 = System.nanoTime();
+                sink += batch(variants.get(names[v]));
+                wallNanos[v][round] = (double) (System.nanoTime() - wall0) / BATCH;
+                cpuNanos[v][round] = (double) (threads.getCurrentThreadCpuTime() - cpu0) / BATCH;
+            }
+        }
+        bench.tearDown();
+        int reference = 0; // authenticate
+        double referenceCpu = median(cpuNanos[reference]);
+        System.out.printf("%d rounds of %,d operations per variant, interleaved; medians%n", rounds, BATCH);
+        System.out.printf("%-20s %12s %16s %16s %14s%n", "variant", "cpu ns/op", "ops/s per core", "ops/s wall",
+                "cpu vs auth");
+        for (int v = 0; v < names.length; v++) {
+            double cpu = median(cpuNanos[v]);
+            double wall = median(wallNanos[v]);
+            System.out.printf("%-20s %12.1f %,16.0f %,16.0f %13.1f%%%n", names[v], cpu, 1e9 / cpu, 1e9 / wall,
+                    100 * cpu / referenceCpu);
+        }
+        if (sink == 42) {
+            System.out.println(); // keeps the results alive
+        }
+    }
+
+    private static long batch(IntSupplier operation) {
+        long sum = 0;
+        for (int i = 0; i < BATCH; i++) {
+            sum += operation.getAsInt();
+        }
+        return sum;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+}
