@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The default {@link TokenStore}: everything in concurrent hash maps, lost on restart.
@@ -40,7 +40,11 @@ final class InMemoryTokenStore implements TokenStore {
     private final ConcurrentHashMap<UserId, UserSessions> users = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<TokenHash, OneTimeToken> oneTimeTokens = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AttemptWindow> attempts = new ConcurrentHashMap<>();
-    private final AtomicLong sequence = new AtomicLong();
+    /**
+     * Numbers sessions. An int keeps {@link Family} at 56 bytes; it would repeat only after 2^32 sessions created by
+     * one process, and an id only has to be unique among one user's live sessions.
+     */
+    private final AtomicInteger sequence = new AtomicInteger();
 
 
     InMemoryTokenStore() {
@@ -87,8 +91,8 @@ final class InMemoryTokenStore implements TokenStore {
     @Override
     public Rotation rotate(TokenHash presentedRefresh, Successor successor, Instant now) {
         Object entry = refresh.get(presentedRefresh);
-        if (entry instanceof Used used) {
-            return used.classify(now);
+        if (entry instanceof Rotated rotated) {
+            return rotated.classify(now);
         }
         if (!(entry instanceof Generation parent)) {
             return new Rotation.Rejected();
@@ -99,7 +103,7 @@ final class InMemoryTokenStore implements TokenStore {
             if (family.current != parent) {
                 // Lost a race with another rotation (now a Used entry) or with a revocation (gone).
                 Object after = refresh.get(presentedRefresh);
-                return after instanceof Used used ? used.classify(now) : new Rotation.Rejected();
+                return after instanceof Rotated rotated ? rotated.classify(now) : new Rotation.Rejected();
             }
             if (nowMillis >= parent.refreshExpiresAt || nowMillis >= family.endsAt) {
                 return new Rotation.Rejected();
@@ -116,7 +120,16 @@ final class InMemoryTokenStore implements TokenStore {
             }
             family.previous = parent;
             family.current = next;
-            TokenHash forgotten = family.rememberUsed(presentedRefresh);
+            // Only the token just rotated can still be answered inside the grace window; an older one keeps just
+            // enough to be recognised as reuse, so its sealed pair and its generation can be collected.
+            TokenHash grandparent = family.history == null ? null : family.history.latest();
+            if (grandparent != null && refresh.get(grandparent) instanceof Used latestUsed) {
+                refresh.replace(grandparent, latestUsed, new Stale(family, latestUsed.rotatedAt));
+            }
+            if (family.history == null) {
+                family.history = new History();
+            }
+            TokenHash forgotten = family.history.remember(presentedRefresh);
             if (forgotten != null) {
                 refresh.remove(forgotten);
             }
@@ -134,9 +147,9 @@ final class InMemoryTokenStore implements TokenStore {
         if (owner == null) {
             return false;
         }
-        long seq;
+        int seq;
         try {
-            seq = Long.parseLong(session.value().substring(dot + 1));
+            seq = Integer.parseInt(session.value().substring(dot + 1));
         } catch (NumberFormatException e) {
             return false; // not an id this store issued
         }
@@ -295,18 +308,17 @@ final class InMemoryTokenStore implements TokenStore {
     /** One session. Final fields are set once; {@code current} and the history change under the monitor. */
     static final class Family {
         final UserSessions owner;
-        final long seq;
+        final int seq;
         final long createdAt;
         final long endsAt;
         final Map<String, String> meta;
         volatile Generation current;
         /** The generation {@code current} replaced, whose access token still works until it expires. */
         volatile Generation previous;
-        private TokenHash[] used; // ring of the last USED_HISTORY rotated digests, allocated on first rotation
-        private int usedCount;
+        History history; // the last USED_HISTORY rotated digests, from the first rotation on; under the monitor
         int slot; // index in owner's list, guarded by owner
 
-        Family(UserSessions owner, long seq, long createdAt, long endsAt, Map<String, String> meta) {
+        Family(UserSessions owner, int seq, long createdAt, long endsAt, Map<String, String> meta) {
             this.owner = owner;
             this.seq = seq;
             this.createdAt = createdAt;
@@ -318,28 +330,41 @@ final class InMemoryTokenStore implements TokenStore {
             return new SessionId(owner.user.value() + "." + seq);
         }
 
-        /** Records a rotated digest; returns the one that fell out of the history, if any. Under the monitor. */
-        TokenHash rememberUsed(TokenHash digest) {
-            if (used == null) {
-                used = new TokenHash[USED_HISTORY];
-            }
-            int index = usedCount++ % USED_HISTORY;
-            TokenHash evicted = used[index];
-            used[index] = digest;
+        /** Under the monitor. */
+        List<TokenHash> usedHistory() {
+            return history == null ? List.of() : history.digests();
+        }
+    }
+
+    /**
+     * A ring of a session's last {@link #USED_HISTORY} rotated refresh digests, allocated at the first rotation so
+     * that sessions that are never refreshed do not pay for it. Guarded by the family's monitor.
+     */
+    static final class History {
+        private final TokenHash[] ring = new TokenHash[USED_HISTORY];
+        private int count;
+
+        /** Records a rotated digest; returns the one that fell out of the ring, if any. */
+        TokenHash remember(TokenHash digest) {
+            int index = count++ % USED_HISTORY;
+            TokenHash evicted = ring[index];
+            ring[index] = digest;
             return evicted;
         }
 
-        /** Under the monitor. */
-        List<TokenHash> usedHistory() {
-            List<TokenHash> history = new ArrayList<>();
-            if (used != null) {
-                for (TokenHash digest : used) {
-                    if (digest != null) {
-                        history.add(digest);
-                    }
+        /** The digest remembered last, or null. */
+        TokenHash latest() {
+            return count == 0 ? null : ring[(count - 1) % USED_HISTORY];
+        }
+
+        List<TokenHash> digests() {
+            List<TokenHash> digests = new ArrayList<>(USED_HISTORY);
+            for (TokenHash digest : ring) {
+                if (digest != null) {
+                    digests.add(digest);
                 }
             }
-            return history;
+            return digests;
         }
     }
 
@@ -381,8 +406,33 @@ final class InMemoryTokenStore implements TokenStore {
         }
     }
 
-    /** A rotated refresh token: remembers when, and which generation replaced it. Immutable. */
-    static final class Used {
+    /** A rotated refresh token, as the refresh map keeps it. */
+    interface Rotated {
+        Rotation classify(Instant now);
+    }
+
+    /**
+     * An older rotated refresh token: recognised as reuse, never answered with a pair. Immutable, 24 bytes instead
+     * of the {@link Used} entry's sealed pair and successor generation.
+     */
+    static final class Stale implements Rotated {
+        private static final byte[] NO_PAIR = new byte[0];
+        final Family family;
+        final long rotatedAt;
+
+        Stale(Family family, long rotatedAt) {
+            this.family = family;
+            this.rotatedAt = rotatedAt;
+        }
+
+        @Override
+        public Rotation classify(Instant now) {
+            return new Rotation.AlreadyRotated(family.id(), Instant.ofEpochMilli(rotatedAt), NO_PAIR, Optional.empty());
+        }
+    }
+
+    /** The refresh token rotated last: remembers when, and which generation replaced it. Immutable. */
+    static final class Used implements Rotated {
         final Generation successor;
         final long rotatedAt;
         final byte[] sealedPair;
@@ -393,7 +443,8 @@ final class InMemoryTokenStore implements TokenStore {
             this.sealedPair = sealedPair;
         }
 
-        Rotation classify(Instant now) {
+        @Override
+        public Rotation classify(Instant now) {
             Family family = successor.family;
             Optional<SessionGrant> live = successor.isCurrent() && !successor.isDead(now.toEpochMilli())
                     ? Optional.of(successor.grant())
@@ -443,7 +494,7 @@ final class InMemoryTokenStore implements TokenStore {
             return false;
         }
 
-        synchronized Family find(long seq) {
+        synchronized Family find(int seq) {
             for (int i = 0; i < size; i++) {
                 if (families[i].seq == seq) {
                     return families[i];

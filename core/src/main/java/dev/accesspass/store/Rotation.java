@@ -18,7 +18,8 @@ public sealed interface Rotation {
      * The presented token was rotated before. Core decides between the grace window and reuse detection.
      *
      * @param rotatedAt      when it was rotated
-     * @param sealedPair     the successor pair sealed at that rotation
+     * @param sealedPair     the successor pair sealed at that rotation; may be empty when there is no live
+     *                       successor (it could never be handed out then, so a store may drop it to save memory)
      * @param liveSuccessor  the session as it is now, present only if the presented token's direct successor is
      *                       still the session's live refresh token (so handing back the sealed pair is safe)
      */

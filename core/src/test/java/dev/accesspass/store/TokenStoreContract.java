@@ -303,7 +303,10 @@ public abstract class TokenStoreContract {
                 store.rotate(TokenHash.of(session.refresh()), mint(T0).successor(), T0.plusSeconds(30)));
         assertThat(grandparent.session()).isEqualTo(session.id());
         assertThat(grandparent.rotatedAt()).isEqualTo(T0.plusSeconds(10));
-        assertThat(grandparent.sealedPair()).isEqualTo(first.successor().sealedPair());
+        // Without a live successor the pair can never be handed out, so a store may have dropped it to save memory.
+        assertThat(grandparent.sealedPair()).satisfiesAnyOf(
+                pair -> assertThat(pair).isEqualTo(first.successor().sealedPair()),
+                pair -> assertThat(pair).isEmpty());
         assertThat(grandparent.liveSuccessor()).isEmpty();
 
         Rotation.AlreadyRotated parent = alreadyRotated(
