@@ -100,6 +100,7 @@ public final class TestServer implements AutoCloseable {
         private PasswordHasher hasher;
         private MutableClock clock = MutableClock.startingNow();
         private Consumer<AccessPass.Builder> customizer = b -> { };
+        private int port;
 
         /** Any key of API.md §5, as text. */
         public Builder set(String key, String value) {
@@ -126,6 +127,12 @@ public final class TestServer implements AutoCloseable {
 
         public Builder clock(MutableClock clock) {
             this.clock = clock;
+            return this;
+        }
+
+        /** A fixed loopback port instead of a random one (when a setting such as base-url must name it). */
+        public Builder port(int port) {
+            this.port = port;
             return this;
         }
 
@@ -158,7 +165,7 @@ public final class TestServer implements AutoCloseable {
             Server jetty = new Server();
             ServerConnector connector = new ServerConnector(jetty);
             connector.setHost("127.0.0.1");
-            connector.setPort(0);
+            connector.setPort(port);
             jetty.addConnector(connector);
             ServletContextHandler context = new ServletContextHandler();
             context.setContextPath("/");
