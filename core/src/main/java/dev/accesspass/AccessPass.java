@@ -183,6 +183,11 @@ public final class AccessPass implements AutoCloseable {
         return oauth.complete(callback, this);
     }
 
+    /** For core's tests: the OAuth service, to drive resolution without a provider. */
+    OAuthLogins oauthLogins() {
+        return oauth;
+    }
+
     // ---- the application API ----
 
     public Optional<User> findUser(UserId id) {
