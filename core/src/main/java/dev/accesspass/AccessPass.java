@@ -1,5 +1,8 @@
 package dev.accesspass;
 
+import dev.accesspass.mail.Mailer;
+import dev.accesspass.mail.MailTemplates;
+import dev.accesspass.mail.SentMail;
 import dev.accesspass.password.Argon2Parameters;
 import dev.accesspass.password.HashingPool;
 import dev.accesspass.password.PasswordHasher;
@@ -52,11 +55,13 @@ public final class AccessPass implements AutoCloseable {
     private final Sessions sessions;
     private final Accounts accounts;
     private final OAuthLogins oauth;
+    private final EmailFlows emailFlows;
+    private final PasswordFlows passwordFlows;
     private final ScheduledExecutorService purger;
     private final List<AutoCloseable> owned;
 
     private AccessPass(Builder builder, AccessPassConfig config, TokenStore tokenStore, UserStore userStore,
-                       AuthHooks authHooks, List<AutoCloseable> owned) {
+                       AuthHooks authHooks, MailTemplates templates, List<AutoCloseable> owned) {
         this.config = config;
         this.clock = builder.clock;
         this.tokenStore = tokenStore;
@@ -78,6 +83,23 @@ public final class AccessPass implements AutoCloseable {
         this.oauth = new OAuthLogins(builder.oauthClients, config, tokenStore, userStore, accounts, sessions, clock,
                 hooks, security, builder.oauthUserResolver);
         owned.add(oauth);
+        Mailer mailer = builder.mailer;
+        if (mailer == null) {
+            mailer = config.mailer().equals("smtp") ? Mailer.smtp(config) : Mailer.log();
+            owned.add(mailer);
+        }
+        boolean devMailer = builder.mailer == null && config.mailer().equals("log");
+        if (devMailer) {
+            LOG.warn("mailer=log is active: emails, with their links and tokens, go to the log and the in-memory "
+                    + "outbox. For development only; set mailer=smtp in production.");
+        }
+        MailQueue mailQueue = new MailQueue(mailer);
+        // Drained first at close, while the stores and the mailer are still open.
+        owned.add(0, mailQueue);
+        this.emailFlows = new EmailFlows(userStore, tokenStore, clock, config, hooks, security, mailQueue, templates,
+                devMailer, accounts.rules());
+        this.passwordFlows = new PasswordFlows(userStore, tokenStore, sessions, accounts, hasher, pool, throttle,
+                clock, hooks, security, emailFlows);
         this.purger = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "accesspass-purge");
             thread.setDaemon(true);
@@ -111,7 +133,22 @@ public final class AccessPass implements AutoCloseable {
      */
     public Optional<TokenResponse> register(String username, String email, String password,
                                             String passwordConfirmation, String clientAddress) {
-        return accounts.register(username, email, password, passwordConfirmation, clientAddress, this).tokens();
+        return register(username, email, password, passwordConfirmation, clientAddress, null);
+    }
+
+    /**
+     * Registers a user and queues the confirmation email, whether or not {@code require-confirmed-email} is on.
+     *
+     * @param requestOrigin {@code scheme://host:port} plus context path of the request; used for the link only by
+     *                      the dev {@code log} mailer and only when {@code base-url} is unset; may be {@code null}
+     * @return tokens, or an empty optional when {@code require-confirmed-email} is on
+     */
+    public Optional<TokenResponse> register(String username, String email, String password,
+                                            String passwordConfirmation, String clientAddress, String requestOrigin) {
+        Accounts.Registered registered =
+                accounts.register(username, email, password, passwordConfirmation, clientAddress, this);
+        emailFlows.registered(registered.user(), clientAddress, requestOrigin);
+        return registered.tokens();
     }
 
     /**
@@ -186,6 +223,83 @@ public final class AccessPass implements AutoCloseable {
     /** For core's tests: the OAuth service, to drive resolution without a provider. */
     OAuthLogins oauthLogins() {
         return oauth;
+    }
+
+    // ---- email flows (docs/EMAIL.md) ----
+
+    /**
+     * Confirms an email address with the token from the confirmation link ({@code /confirm}). Single use.
+     *
+     * @return the user, now confirmed
+     * @throws AccessPassException {@code validation_failed} when the token is missing; {@code invalid_grant} for an
+     *                             unknown, expired, used, malformed or wrong-purpose token
+     */
+    public User confirmEmail(String token) {
+        return emailFlows.confirmEmail(token, this);
+    }
+
+    /**
+     * Queues a new confirmation email for an unconfirmed account ({@code /confirm/resend}). Returns at once and
+     * behaves the same whether or not the account exists; nothing is sent for unknown or confirmed accounts or over
+     * the caps.
+     *
+     * @param requestOrigin see {@link #register(String, String, String, String, String, String)}
+     * @throws AccessPassException {@code validation_failed} when {@code email} is missing or not an address
+     */
+    public void resendConfirmation(String email, String clientAddress, String requestOrigin) {
+        emailFlows.resendConfirmation(email, clientAddress, requestOrigin);
+    }
+
+    /**
+     * Queues a password-reset email ({@code /password/forgot}); the same for known and unknown accounts. A new
+     * request makes the user's earlier reset links stop working.
+     *
+     * @param usernameOrEmail a username, or an email when it contains {@code @}
+     * @throws AccessPassException {@code validation_failed} when it is missing
+     */
+    public void forgotPassword(String usernameOrEmail, String clientAddress, String requestOrigin) {
+        emailFlows.forgotPassword(usernameOrEmail, clientAddress, requestOrigin);
+    }
+
+    /**
+     * Sets a new password with the token of a reset link ({@code /password/reset}). The password is checked before
+     * the token is used up, so a refused password leaves the token working. On success every session of the user is
+     * revoked, other reset tokens die, the failed-login counter is cleared and a notice is mailed.
+     *
+     * @throws AccessPassException {@code validation_failed}, {@code invalid_grant}, {@code server_busy}
+     */
+    public void resetPassword(String token, String password, String passwordConfirmation, String clientAddress) {
+        passwordFlows.reset(token, password, passwordConfirmation, clientAddress, this);
+    }
+
+    /**
+     * Changes the password of a signed-in user ({@code /password/change}). Keeps the calling session, revokes every
+     * other one and every outstanding reset token, and mails a notice.
+     *
+     * @throws AccessPassException {@code validation_failed}; {@code invalid_credentials} for a wrong current password
+     *                             (counted by the login throttle); {@code too_many_attempts}; {@code server_busy}
+     */
+    public void changePassword(Authentication auth, String currentPassword, String password,
+                               String passwordConfirmation, String clientAddress) {
+        passwordFlows.change(auth, currentPassword, password, passwordConfirmation, clientAddress, this);
+    }
+
+    /**
+     * Queues an email with the username of the account with this address ({@code /username/forgot}); the same for
+     * known and unknown addresses.
+     *
+     * @throws AccessPassException {@code validation_failed} when {@code email} is missing or not an address
+     */
+    public void forgotUsername(String email, String clientAddress) {
+        emailFlows.forgotUsername(email, clientAddress);
+    }
+
+    /**
+     * The messages the mailer kept, oldest first: present only with the dev {@code log} mailer (the example app's
+     * {@code /dev/outbox}).
+     */
+    public Optional<List<SentMail>> outbox() {
+        return emailFlows.queue().mailer().outbox();
     }
 
     // ---- the application API ----
@@ -300,6 +414,8 @@ public final class AccessPass implements AutoCloseable {
         private OAuthUserResolver oauthUserResolver = OAuthUserResolver.standard();
         private Duration oauthTimeout = ProviderClient.DEFAULT_TIMEOUT;
         private Map<String, ProviderClient> oauthClients = Map.of();
+        private Mailer mailer;
+        private MailTemplates templates;
 
         private Builder(AccessPassConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -352,6 +468,21 @@ public final class AccessPass implements AutoCloseable {
         }
 
         /**
+         * A mailer other than the one the {@code mailer} setting names. The caller keeps ownership. Links then always
+         * come from {@code base-url}, which becomes required.
+         */
+        public Builder mailer(Mailer mailer) {
+            this.mailer = Objects.requireNonNull(mailer, "mailer");
+            return this;
+        }
+
+        /** Email texts other than the built-in ones; hooks may still decorate them ({@link AuthHooks#mailTemplates}). */
+        public Builder mailTemplates(MailTemplates templates) {
+            this.templates = Objects.requireNonNull(templates, "templates");
+            return this;
+        }
+
+        /**
          * Opens the stores and builds the instance.
          *
          * @throws IllegalArgumentException naming the setting at fault
@@ -359,6 +490,10 @@ public final class AccessPass implements AutoCloseable {
         public AccessPass build() {
             // OAuth settings are checked first: a bad one then fails before any store or pool is opened.
             oauthClients = OAuthLogins.clients(config, oauthTimeout);
+            if (mailer != null && config.baseUrl().isEmpty()) {
+                // Only the dev log mailer may build links from the request's origin (SR-39).
+                throw new IllegalArgumentException("base-url: required when a mailer other than log is used");
+            }
             List<AutoCloseable> owned = new ArrayList<>();
             TokenStore tokens = tokenStore;
             UserStore users = userStore;
@@ -374,7 +509,17 @@ public final class AccessPass implements AutoCloseable {
                 }
             }
             AuthHooks chosen = hooks != null ? hooks : loadHooks(config);
-            AccessPass accessPass = new AccessPass(this, config, tokens, users, chosen, owned);
+            MailTemplates configured = templates != null ? templates : MailTemplates.defaults();
+            MailTemplates chosenTemplates;
+            try {
+                chosenTemplates = chosen.mailTemplates(configured);
+            } catch (RuntimeException e) {
+                closeQuietly(owned);
+                throw new IllegalArgumentException("hooks: " + chosen.getClass().getName()
+                        + ".mailTemplates failed: " + e.getMessage(), e);
+            }
+            AccessPass accessPass = new AccessPass(this, config, tokens, users, chosen,
+                    chosenTemplates != null ? chosenTemplates : configured, owned);
             try {
                 chosen.attach(accessPass);
             } catch (RuntimeException e) {
@@ -383,6 +528,16 @@ public final class AccessPass implements AutoCloseable {
             }
             LOG.info("AccessPass started: {}", config.describe());
             return accessPass;
+        }
+
+        private static void closeQuietly(List<AutoCloseable> owned) {
+            for (AutoCloseable resource : owned) {
+                try {
+                    resource.close();
+                } catch (Exception ignored) {
+                    // Start-up already failed with the error that matters; a cleanup failure adds nothing to it.
+                }
+            }
         }
 
         private static StoreProvider provider(String name) {

@@ -62,7 +62,7 @@ final class Accounts {
         String localPart = email != null && email.indexOf('@') > 0 ? email.substring(0, email.indexOf('@')) : null;
         rules.checkNewPassword(password, passwordConfirmation, errors, username, email, localPart);
         errors.throwIfAny();
-        // The hook can add errors, never remove the built-in ones: it runs on a fresh collector after them.
+        // The hook runs only once the built-in rules passed, so it can add errors but never waive one.
         hooks.hooks().validateRegistration(new RegistrationForm(username, email), errors);
         errors.throwIfAny();
         // Cheap duplicate checks first, so a taken name costs no Argon2 work; the store still enforces uniqueness.

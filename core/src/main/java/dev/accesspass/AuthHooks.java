@@ -1,5 +1,6 @@
 package dev.accesspass;
 
+import dev.accesspass.mail.MailTemplates;
 import java.util.Map;
 
 /**
@@ -47,6 +48,28 @@ public interface AuthHooks {
      * the identity linked by this login, with the provider's profile.
      */
     default void afterOAuthLogin(OAuthLoginEvent event) {
+    }
+
+    /** After an email address was confirmed through its emailed link ({@code /confirm}). */
+    default void afterConfirmation(ConfirmationEvent event) {
+    }
+
+    /** After a password reset with an emailed token ({@code /password/reset}); every session is revoked by then. */
+    default void afterPasswordReset(PasswordResetEvent event) {
+    }
+
+    /** After a signed-in password change ({@code /password/change}); every other session is revoked by then. */
+    default void afterPasswordChange(PasswordChangeEvent event) {
+    }
+
+    /**
+     * The email templates to use, called once at start. {@code configured} is what was given to
+     * {@link AccessPass.Builder#mailTemplates} or else {@link MailTemplates#defaults()}; return it unchanged, or a
+     * {@link MailTemplates} that overrides some messages. Methods a new implementation does not override give the
+     * built-in texts; forward them to {@code configured} to keep its texts instead.
+     */
+    default MailTemplates mailTemplates(MailTemplates configured) {
+        return configured;
     }
 
     /** Every security event, after it was logged. */

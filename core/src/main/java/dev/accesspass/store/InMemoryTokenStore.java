@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       for the background purge; a session id is {@code <userId>.<sequence>} so that it leads to that list.</li>
  * </ul>
  * A {@link Family} is the session. Its {@code current} generation is the single source of truth: a generation is
- * live only while it is its family's {@code current}, and a revoked family has no current generation. Every write
+ * live only while it is its family's {@code current} (or, for its access token only, the {@code previous} one just
+ * rotated out, until that token expires), and a revoked family has neither. Every write
  * to a family (rotation, revocation) holds the family's monitor, so logout racing a refresh can never leave a live
  * token behind, and one refresh token can never get two successors. Reads take no lock.
  *
@@ -70,7 +71,10 @@ final class InMemoryTokenStore implements TokenStore {
     @Override
     public Optional<SessionGrant> findByAccessToken(TokenHash accessHash, Instant now) {
         Generation generation = access.get(accessHash);
-        if (generation == null || !generation.isCurrent()) {
+        // The generation just rotated out keeps its access token until that token expires, as long as the session
+        // lives: otherwise a logout sent with it while another tab refreshes would be refused and leave the new
+        // pair alive (SR-17). Revoking the session still ends both at once.
+        if (generation == null || !(generation.isCurrent() || generation.isPrevious())) {
             return Optional.empty();
         }
         long nowMillis = now.toEpochMilli();
@@ -106,7 +110,11 @@ final class InMemoryTokenStore implements TokenStore {
             access.put(next.accessHash, next);
             refresh.put(next.refreshHash, next);
             refresh.put(presentedRefresh, new Used(next, nowMillis, successor.sealedPair()));
-            access.remove(parent.accessHash);
+            Generation older = family.previous;
+            if (older != null) {
+                access.remove(older.accessHash);
+            }
+            family.previous = parent;
             family.current = next;
             TokenHash forgotten = family.rememberUsed(presentedRefresh);
             if (forgotten != null) {
@@ -163,6 +171,11 @@ final class InMemoryTokenStore implements TokenStore {
             }
             family.current = null;
             access.remove(current.accessHash);
+            Generation previous = family.previous;
+            if (previous != null) {
+                access.remove(previous.accessHash);
+                family.previous = null;
+            }
             refresh.remove(current.refreshHash);
             for (TokenHash used : family.usedHistory()) {
                 refresh.remove(used);
@@ -287,6 +300,8 @@ final class InMemoryTokenStore implements TokenStore {
         final long endsAt;
         final Map<String, String> meta;
         volatile Generation current;
+        /** The generation {@code current} replaced, whose access token still works until it expires. */
+        volatile Generation previous;
         private TokenHash[] used; // ring of the last USED_HISTORY rotated digests, allocated on first rotation
         private int usedCount;
         int slot; // index in owner's list, guarded by owner
@@ -347,6 +362,11 @@ final class InMemoryTokenStore implements TokenStore {
 
         boolean isCurrent() {
             return family.current == this;
+        }
+
+        /** Rotated out most recently, in a session that is still live. */
+        boolean isPrevious() {
+            return family.previous == this && family.current != null;
         }
 
         /** Nothing of this pair can be used any more: both tokens expired, or the session cap passed. */

@@ -45,6 +45,8 @@ public class AccessPassFilter extends HttpFilter {
     public static final String USER_ATTRIBUTE = "dev.accesspass.user";
     /** Request attribute holding the session metadata map of an authenticated request. */
     public static final String SESSION_META_ATTRIBUTE = "dev.accesspass.session.meta";
+    /** Request attribute holding the response of the original request, for denials inside an include. */
+    private static final String ORIGINAL_RESPONSE_ATTRIBUTE = "dev.accesspass.original-response";
     /** Servlet-context attribute through which application code reaches the {@link AccessPass} instance. */
     public static final String CONTEXT_ATTRIBUTE = AccessPass.class.getName();
 
@@ -144,8 +146,14 @@ public class AccessPassFilter extends HttpFilter {
         }
     }
 
-    private void guardApplication(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+    private void guardApplication(HttpServletRequest request, HttpServletResponse chainResponse, FilterChain chain)
             throws IOException, ServletException {
+        if (request.getDispatcherType() == DispatcherType.REQUEST) {
+            request.setAttribute(ORIGINAL_RESPONSE_ATTRIBUTE, chainResponse);
+        }
+        // Denials are written to the response of the original request: inside an include the container ignores
+        // status and headers, so a 401 written there would reach the client as a 200 (SR-53).
+        HttpServletResponse response = denialResponse(request, chainResponse);
         Authentication already = (Authentication) request.getAttribute(AUTHENTICATION_ATTRIBUTE);
         Requirement requirement;
         BearerCredentials credentials = BearerCredentials.from(request);
@@ -178,7 +186,7 @@ public class AccessPassFilter extends HttpFilter {
             }
         }
         if (auth == null) {
-            chain.doFilter(request, response);
+            chain.doFilter(request, chainResponse);
             return;
         }
         if (already == null) {
@@ -187,7 +195,15 @@ public class AccessPassFilter extends HttpFilter {
             request.setAttribute(SESSION_META_ATTRIBUTE, auth.meta());
         }
         chain.doFilter(request instanceof AuthenticatedRequest ? request : new AuthenticatedRequest(request, auth),
-                response);
+                chainResponse);
+    }
+
+    private static HttpServletResponse denialResponse(HttpServletRequest request, HttpServletResponse response) {
+        if (request.getDispatcherType() == DispatcherType.INCLUDE
+                && request.getAttribute(ORIGINAL_RESPONSE_ATTRIBUTE) instanceof HttpServletResponse original) {
+            return original;
+        }
+        return response;
     }
 
     /**

@@ -69,6 +69,7 @@ final class Routes {
             res.setStatus(HttpServletResponse.SC_NO_CONTENT);
         });
         OAuthRoutes.register(this, accessPass);
+        EmailRoutes.register(this, accessPass);
     }
 
     /** Adds a route; later issues' routes (email, OAuth) register the same way. */
@@ -140,7 +141,7 @@ final class Routes {
     private void register(HttpServletRequest req, HttpServletResponse res, Authentication none) throws IOException {
         Map<String, String> body = fields(req, "username", "email", "password", "password_confirmation");
         Optional<TokenResponse> tokens = accessPass.register(body.get("username"), body.get("email"),
-                body.get("password"), body.get("password_confirmation"), req.getRemoteAddr());
+                body.get("password"), body.get("password_confirmation"), req.getRemoteAddr(), EmailRoutes.origin(req));
         if (tokens.isPresent()) {
             Responses.json(res, 201, Responses.tokens(tokens.get()));
         } else {

@@ -3,6 +3,7 @@ package dev.accesspass.servlet.testing;
 import dev.accesspass.AccessPass;
 import dev.accesspass.AccessPassConfig;
 import dev.accesspass.AuthHooks;
+import dev.accesspass.mail.Mailer;
 import dev.accesspass.password.Argon2Parameters;
 import dev.accesspass.password.PasswordHasher;
 import dev.accesspass.servlet.AccessPassFilter;
@@ -18,6 +19,8 @@ import java.util.function.Consumer;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -74,6 +77,11 @@ public final class TestServer implements AutoCloseable {
         return ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
     }
 
+    /** A raw-socket client for this server (exact request targets, repeated headers, other source addresses). */
+    public RawHttp raw() {
+        return new RawHttp(port());
+    }
+
     /** A client for this server. */
     public Http http() {
         return new Http(baseUrl);
@@ -98,6 +106,7 @@ public final class TestServer implements AutoCloseable {
         private TokenStore tokenStore;
         private UserStore userStore;
         private PasswordHasher hasher;
+        private Mailer mailer;
         private MutableClock clock = MutableClock.startingNow();
         private Consumer<AccessPass.Builder> customizer = b -> { };
         private int port;
@@ -122,6 +131,12 @@ public final class TestServer implements AutoCloseable {
         /** Replaces the Argon2id hasher, e.g. with a counting wrapper. */
         public Builder hasher(PasswordHasher hasher) {
             this.hasher = hasher;
+            return this;
+        }
+
+        /** A mailer other than the one the {@code mailer} setting names; needs {@code base-url}. */
+        public Builder mailer(Mailer mailer) {
+            this.mailer = mailer;
             return this;
         }
 
@@ -160,10 +175,16 @@ public final class TestServer implements AutoCloseable {
             if (tokenStore != null) {
                 builder.stores(tokenStore, userStore);
             }
+            if (mailer != null) {
+                builder.mailer(mailer);
+            }
             customizer.accept(builder);
             AccessPass accessPass = builder.build();
             Server jetty = new Server();
-            ServerConnector connector = new ServerConnector(jetty);
+            // Room for 8 KiB hostile Authorization headers, so the filter (not Jetty's 431) answers them.
+            HttpConfiguration httpConfig = new HttpConfiguration();
+            httpConfig.setRequestHeaderSize(32 * 1024);
+            ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(httpConfig));
             connector.setHost("127.0.0.1");
             connector.setPort(port);
             jetty.addConnector(connector);

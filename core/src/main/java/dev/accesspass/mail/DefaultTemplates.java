@@ -1,0 +1,77 @@
+package dev.accesspass.mail;
+
+import java.time.Duration;
+
+/** The built-in message texts. Stateless and thread-safe. */
+final class DefaultTemplates {
+    /** The interface's default methods are the built-in texts, so an empty implementation is the default. */
+    static final MailTemplates INSTANCE = new MailTemplates() {
+    };
+
+    private DefaultTemplates() {
+    }
+
+    static MailContent confirmEmail(MailContext c) {
+        String valid = describe(c.validFor());
+        String text = "Hello " + c.user().username() + ",\n\n"
+                + "please confirm your email address by opening this link:\n\n"
+                + c.link() + "\n\n"
+                + "The link works once and for " + valid + ". If you did not create an account, ignore this message.\n";
+        String html = "<p>Hello " + MailTemplates.escapeHtml(c.user().username()) + ",</p>"
+                + "<p>please confirm your email address:</p>"
+                + "<p><a href=\"" + MailTemplates.escapeHtml(c.link()) + "\">Confirm my email address</a></p>"
+                + "<p>The link works once and for " + valid
+                + ". If you did not create an account, ignore this message.</p>";
+        return new MailContent("Confirm your email address", text, html);
+    }
+
+    static MailContent resetPassword(MailContext c) {
+        String valid = describe(c.validFor());
+        String text = "Hello " + c.user().username() + ",\n\n"
+                + "someone asked to reset the password of your account. To choose a new password, open this link:\n\n"
+                + c.link() + "\n\n"
+                + "The link works once and for " + valid + ". If you did not ask for this, ignore this message; "
+                + "your password stays as it is.\n";
+        String html = "<p>Hello " + MailTemplates.escapeHtml(c.user().username()) + ",</p>"
+                + "<p>someone asked to reset the password of your account.</p>"
+                + "<p><a href=\"" + MailTemplates.escapeHtml(c.link()) + "\">Choose a new password</a></p>"
+                + "<p>The link works once and for " + valid + ". If you did not ask for this, ignore this message; "
+                + "your password stays as it is.</p>";
+        return new MailContent("Reset your password", text, html);
+    }
+
+    static MailContent forgotUsername(MailContext c) {
+        String text = "Hello,\n\nthe username of the account with this email address is:\n\n"
+                + c.user().username() + "\n\nIf you did not ask for this, ignore this message.\n";
+        String html = "<p>Hello,</p><p>the username of the account with this email address is:</p>"
+                + "<p><strong>" + MailTemplates.escapeHtml(c.user().username()) + "</strong></p>"
+                + "<p>If you did not ask for this, ignore this message.</p>";
+        return new MailContent("Your username", text, html);
+    }
+
+    static MailContent passwordChanged(MailContext c) {
+        String text = "Hello " + c.user().username() + ",\n\n"
+                + "the password of your account was changed at " + c.at() + " (UTC), and every other session "
+                + "was signed out.\n\n"
+                + "If this was not you, reset your password at once with \"Forgot password\" and contact support.\n";
+        String html = "<p>Hello " + MailTemplates.escapeHtml(c.user().username()) + ",</p>"
+                + "<p>the password of your account was changed at " + c.at() + " (UTC), and every other session "
+                + "was signed out.</p>"
+                + "<p>If this was not you, reset your password at once with &quot;Forgot password&quot; and "
+                + "contact support.</p>";
+        return new MailContent("Your password was changed", text, html);
+    }
+
+    /** "24 hours", "1 hour", "30 minutes". */
+    static String describe(Duration duration) {
+        if (duration == null) {
+            return "a limited time";
+        }
+        long minutes = Math.max(1, duration.toMinutes());
+        if (minutes % 60 == 0) {
+            long hours = minutes / 60;
+            return hours + (hours == 1 ? " hour" : " hours");
+        }
+        return minutes + (minutes == 1 ? " minute" : " minutes");
+    }
+}

@@ -1,0 +1,73 @@
+package dev.accesspass.mail;
+
+/**
+ * The texts of the four messages AccessPass sends. Every method has a built-in default (plain text plus a small
+ * HTML part), so an application overrides only the messages it wants to change:
+ *
+ * <pre>{@code
+ * AccessPass.builder(config).mailTemplates(new MailTemplates() {
+ *     public MailContent confirmEmail(MailContext c) {
+ *         return new MailContent("Welcome to Acme", "Confirm: " + c.link(),
+ *                 "<p>Hi " + MailTemplates.escapeHtml(c.user().username()) + "</p>");
+ *     }
+ * });
+ * }</pre>
+ *
+ * <p>Hooks can do the same through {@link dev.accesspass.AuthHooks#mailTemplates}. Templates run on AccessPass's
+ * sender threads and must be thread-safe. One that throws is logged, and the built-in text is sent instead.
+ * Subjects should not contain user data; any CR or LF in them is replaced (SR-40). Escape every user value put into
+ * HTML with {@link #escapeHtml(String)}.
+ */
+public interface MailTemplates {
+
+    /** The built-in texts. */
+    static MailTemplates defaults() {
+        return DefaultTemplates.INSTANCE;
+    }
+
+    /** The message with the email-confirmation link (sent at registration and by {@code /confirm/resend}). */
+    default MailContent confirmEmail(MailContext context) {
+        return DefaultTemplates.confirmEmail(context);
+    }
+
+    /** The message with the password-reset link ({@code /password/forgot}). */
+    default MailContent resetPassword(MailContext context) {
+        return DefaultTemplates.resetPassword(context);
+    }
+
+    /** The message that tells the account's username ({@code /username/forgot}); it has no link. */
+    default MailContent forgotUsername(MailContext context) {
+        return DefaultTemplates.forgotUsername(context);
+    }
+
+    /**
+     * The notice after a password reset or change (SR-12): no link, no token, no password. Tells the owner what to
+     * do if it was not them.
+     */
+    default MailContent passwordChanged(MailContext context) {
+        return DefaultTemplates.passwordChanged(context);
+    }
+
+    /**
+     * Escapes a value for HTML text and attribute values: {@code & < > " '}. Use it for every user value an HTML
+     * template inserts. {@code null} becomes the empty string.
+     */
+    static String escapeHtml(String value) {
+        if (value == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(value.length() + 16);
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,48 @@
+package dev.accesspass.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The memory store against the shared contract, plus what only it promises (the bounded used-token history). */
+class InMemoryTokenStoreTest extends TokenStoreContract {
+
+    @Override
+    protected TokenStore newStore() {
+        return TokenStore.inMemory();
+    }
+
+    @Override
+    protected Optional<List<byte[]>> storedSecretMaterial(TokenStore store) {
+        return Optional.of(((InMemoryTokenStore) store).allDigests().stream().map(TokenHash::bytes).toList());
+    }
+
+    @Test
+    void usedHistoryIsBoundedSoOldGenerationsBecomeUnknown() {
+        Opened session = open(new UserId("alice"));
+        List<String> refreshTokens = new ArrayList<>();
+        refreshTokens.add(session.refresh());
+        // Rotate USED_HISTORY + 1 times: generation 0 falls out of the history, generation 1 is the oldest kept.
+        for (int generation = 0; generation <= InMemoryTokenStore.USED_HISTORY; generation++) {
+            Minted next = mint(T0.plusSeconds(generation));
+            rotated(store().rotate(TokenHash.of(refreshTokens.get(generation)), next.successor(),
+                    T0.plusSeconds(generation)));
+            refreshTokens.add(next.refresh());
+        }
+        int live = refreshTokens.size() - 1;
+        assertThat(live).isEqualTo(InMemoryTokenStore.USED_HISTORY + 1);
+
+        // 17 generations old: forgotten, refused without being recognised as reuse.
+        assertThat(store().rotate(TokenHash.of(refreshTokens.get(live - 17)), mint(T0).successor(), T0))
+                .isInstanceOf(Rotation.Rejected.class);
+        // 16 and 15 generations old: still recognised.
+        alreadyRotated(store().rotate(TokenHash.of(refreshTokens.get(live - 16)), mint(T0).successor(), T0));
+        alreadyRotated(store().rotate(TokenHash.of(refreshTokens.get(live - 15)), mint(T0).successor(), T0));
+        // The session itself is unharmed and its history holds at most USED_HISTORY used digests besides the pair
+        // and the access token just rotated out (kept until it expires, SR-17).
+        assertThat(((InMemoryTokenStore) store()).allDigests()).hasSize(InMemoryTokenStore.USED_HISTORY + 3);
+    }
+}

@@ -1,0 +1,79 @@
+package dev.accesspass.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+
+class TokenHashTest {
+    private static final String TOKEN = "q0B2nYx8cJc2l3k2d7xQ0q9mJqfV3Zs1m8p1dW2d0bA";
+
+    @Test
+    void sr02_hashOfATokenIsItsSha256() throws Exception {
+        byte[] expected = MessageDigest.getInstance("SHA-256").digest(TOKEN.getBytes(StandardCharsets.US_ASCII));
+
+        TokenHash hash = TokenHash.of(TOKEN);
+
+        assertThat(hash.bytes()).isEqualTo(expected);
+        assertThat(hash.hex()).isEqualTo(HexFormat.of().formatHex(expected));
+    }
+
+    @Test
+    void equalDigestsAreEqualAndHashAlike() {
+        TokenHash one = TokenHash.of(TOKEN);
+        TokenHash same = TokenHash.of(TOKEN);
+        TokenHash other = TokenHash.of(TOKEN + "x");
+
+        assertThat(one).isEqualTo(same).hasSameHashCodeAs(same).isNotEqualTo(other);
+        assertThat(one).isNotEqualTo(TOKEN).isNotEqualTo(null);
+    }
+
+    @Test
+    void digestsThatDifferOnlyInTheLastByteAreDifferent() {
+        byte[] bytes = TokenHash.of(TOKEN).bytes();
+        bytes[31] ^= 0x01;
+
+        assertThat(TokenHash.fromBytes(bytes)).isNotEqualTo(TokenHash.of(TOKEN));
+    }
+
+    @Test
+    void bytesAndHexRoundTrip() {
+        TokenHash hash = TokenHash.of(TOKEN);
+
+        assertThat(TokenHash.fromBytes(hash.bytes())).isEqualTo(hash);
+        assertThat(TokenHash.fromHex(hash.hex())).isEqualTo(hash);
+        assertThat(TokenHash.fromHex(hash.hex().toUpperCase())).isEqualTo(hash);
+        assertThat(hash.hex()).hasSize(64).matches("[0-9a-f]{64}");
+    }
+
+    @Test
+    void bytesAreAFreshCopy() {
+        TokenHash hash = TokenHash.of(TOKEN);
+        byte[] bytes = hash.bytes();
+        bytes[0] ^= 0x7f;
+
+        assertThat(hash.bytes()).isNotEqualTo(bytes);
+        assertThat(hash).isEqualTo(TokenHash.of(TOKEN));
+    }
+
+    @Test
+    void wrongLengthIsRejected() {
+        assertThatThrownBy(() -> TokenHash.fromBytes(new byte[31])).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TokenHash.fromBytes(new byte[33])).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TokenHash.fromBytes(null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TokenHash.fromHex("abcd")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void sr66_toStringAndFingerprintNeverShowTheWholeDigest() {
+        TokenHash hash = TokenHash.of(TOKEN);
+        String hex = hash.hex();
+
+        assertThat(hash.fingerprint()).isEqualTo(hex.substring(0, 8));
+        assertThat(hash.toString()).doesNotContain(hex).doesNotContain(hex.substring(8, 16)).contains(hash.fingerprint());
+        assertThat(hash.toString()).doesNotContain(TOKEN);
+    }
+}

@@ -1,0 +1,455 @@
+package dev.accesspass.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.accesspass.ErrorCode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@link UserStore} contract as tests: every store, built in or third party, must pass all of them.
+ *
+ * <p>How to use it from a store module (depend on {@code accesspass-core} with {@code <type>test-jar</type>} in
+ * test scope):
+ * <pre>{@code
+ * class JdbiUserStoreTest extends UserStoreContract {
+ *     @Override
+ *     protected UserStore newStore() {
+ *         truncateUserTables();             // each test needs an EMPTY store
+ *         return new JdbiUserStore(jdbi);
+ *     }
+ * }
+ * }</pre>
+ * {@link #newStore()} is called before every test; the store is closed after it, then {@link #cleanUp} runs. The
+ * concurrency test releases 20 threads from one latch with bounded waits, so a deadlock fails instead of hanging.
+ */
+public abstract class UserStoreContract {
+    protected static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
+    private static final String HASH = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$aGFzaGhhc2hoYXNoaGFzaA";
+    private static final String OTHER_HASH = "$argon2id$v=19$m=19456,t=2,p=1$b3RoZXJzYWx0$b3RoZXJoYXNob3RoZXI";
+    private static final int RACERS = 20;
+
+    private UserStore store;
+
+    /** A new, empty store; called once before every test. */
+    protected abstract UserStore newStore();
+
+    /** Runs after the store was closed; override to release what {@link #newStore()} set up. */
+    protected void cleanUp(UserStore store) {
+    }
+
+    /** The store under test. */
+    protected final UserStore store() {
+        return store;
+    }
+
+    @BeforeEach
+    public final void openStore() {
+        store = newStore();
+    }
+
+    @AfterEach
+    public final void closeStore() {
+        try {
+            store.close();
+        } finally {
+            cleanUp(store);
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------- create, find
+
+    @Test
+    public void createAssignsAnIdAndReturnsTheRecord() {
+        UserRecord alice = store.create(new NewUser("Alice", "Alice@Example.com", false, HASH, Set.of("user"), T0));
+        UserRecord bob = store.create(newUser("bob"));
+
+        assertThat(alice.id()).isNotNull();
+        assertThat(alice.id()).isNotEqualTo(bob.id());
+        assertThat(alice.username()).isEqualTo("Alice");
+        assertThat(alice.email()).isEqualTo("Alice@Example.com");
+        assertThat(alice.emailConfirmed()).isFalse();
+        assertThat(alice.passwordHash()).isEqualTo(HASH);
+        assertThat(alice.roles()).containsExactly("user");
+        assertThat(alice.createdAt()).isEqualTo(T0);
+        assertThat(alice.identities()).isEmpty();
+        assertThat(store.findById(alice.id())).hasValue(alice);
+    }
+
+    @Test
+    public void userWithoutPasswordIsKeptWithoutOne() {
+        UserRecord created = store.create(new NewUser("carol", "carol@example.com", true, null, Set.of(), T0));
+
+        UserRecord found = store.findById(created.id()).orElseThrow();
+        assertThat(found.password()).isEmpty();
+        assertThat(found.emailConfirmed()).isTrue();
+        assertThat(found.roles()).isEmpty();
+    }
+
+    @Test
+    public void sr64_findsByUsernameRegardlessOfCaseAndWidth() {
+        UserRecord alice = store.create(newUser("alice"));
+
+        assertThat(store.findByUsername("alice")).hasValue(alice);
+        assertThat(store.findByUsername("ALICE")).hasValue(alice);
+        assertThat(store.findByUsername("aLiCe")).hasValue(alice);
+        assertThat(store.findByUsername("\uFF41\uFF4C\uFF49\uFF43\uFF45")).as("full-width ａｌｉｃｅ").hasValue(alice);
+    }
+
+    @Test
+    public void sr64_findsByEmailRegardlessOfCase() {
+        UserRecord alice = store.create(newUser("alice"));
+
+        assertThat(store.findByEmail("alice@example.com")).hasValue(alice);
+        assertThat(store.findByEmail("ALICE@EXAMPLE.COM")).hasValue(alice);
+        assertThat(store.findByEmail("Alice@Example.Com")).hasValue(alice);
+    }
+
+    @Test
+    public void findByReturnsEmptyForUnknown() {
+        UserRecord alice = store.create(newUser("alice"));
+        store.linkIdentity(alice.id(), identity("github", "1"));
+
+        assertThat(store.findById(new UserId("no-such-user"))).isEmpty();
+        assertThat(store.findByUsername("bob")).isEmpty();
+        assertThat(store.findByEmail("bob@example.com")).isEmpty();
+        assertThat(store.findByIdentity("github", "2")).isEmpty();
+        assertThat(store.findByIdentity("google", "1")).isEmpty();
+    }
+
+    // ------------------------------------------------------------------------------------------- uniqueness
+
+    @Test
+    public void sr64_duplicateUsernameInAnyCaseOrWidthIsTaken() {
+        store.create(newUser("alice"));
+
+        assertDuplicate(() -> store.create(new NewUser("ALICE", "other@example.com", false, HASH, Set.of(), T0)),
+                ErrorCode.USERNAME_TAKEN);
+        assertDuplicate(() -> store.create(new NewUser("\uFF41\uFF4C\uFF49\uFF43\uFF45", "other@example.com", false,
+                HASH, Set.of(), T0)), ErrorCode.USERNAME_TAKEN);
+        assertThat(store.findByEmail("other@example.com")).isEmpty();
+    }
+
+    @Test
+    public void sr64_duplicateEmailInAnyCaseIsTaken() {
+        store.create(newUser("alice"));
+
+        assertDuplicate(() -> store.create(new NewUser("bob", "ALICE@example.COM", false, HASH, Set.of(), T0)),
+                ErrorCode.EMAIL_TAKEN);
+    }
+
+    @Test
+    public void usernameIsCheckedBeforeEmail() {
+        store.create(newUser("alice"));
+
+        assertDuplicate(() -> store.create(new NewUser("Alice", "alice@example.com", false, HASH, Set.of(), T0)),
+                ErrorCode.USERNAME_TAKEN);
+    }
+
+    @Test
+    public void failedEmailClaimLeavesTheUsernameFree() {
+        store.create(newUser("alice"));
+        assertDuplicate(() -> store.create(new NewUser("bob", "alice@example.com", false, HASH, Set.of(), T0)),
+                ErrorCode.EMAIL_TAKEN);
+
+        assertThat(store.findByUsername("bob")).isEmpty();
+        UserRecord bob = store.create(newUser("bob"));
+        assertThat(store.findByUsername("bob")).hasValue(bob);
+    }
+
+    @Test
+    public void sr68_concurrentRegistrationsOfOneUsernameHaveExactlyOneWinner() throws Exception {
+        try (Race race = new Race(RACERS)) {
+            for (int round = 0; round < 10; round++) {
+                String username = "racer" + round;
+                List<Object> outcomes = race.run(i -> () -> {
+                    try {
+                        return store.create(new NewUser(i % 2 == 0 ? username : username.toUpperCase(),
+                                username + "." + i + "@example.com", false, HASH, Set.of(), T0));
+                    } catch (DuplicateUserException e) {
+                        return e.code();
+                    }
+                });
+
+                List<UserRecord> winners = new ArrayList<>();
+                List<Object> losers = new ArrayList<>();
+                for (Object outcome : outcomes) {
+                    if (outcome instanceof UserRecord created) {
+                        winners.add(created);
+                    } else {
+                        losers.add(outcome);
+                    }
+                }
+                assertThat(winners).as("round %d: winners", round).hasSize(1);
+                assertThat(losers).as("round %d: losers", round).hasSize(RACERS - 1)
+                        .containsOnly(ErrorCode.USERNAME_TAKEN);
+                assertThat(store.findByUsername(username)).hasValue(winners.get(0));
+                // The losers' emails were not claimed, not even left behind half-way.
+                for (int i = 0; i < RACERS; i++) {
+                    String email = username + "." + i + "@example.com";
+                    if (!email.equals(winners.get(0).email())) {
+                        assertThat(store.findByEmail(email)).as("round %d: %s", round, email).isEmpty();
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    public void sr68_concurrentRegistrationsOfOneEmailHaveExactlyOneWinner() throws Exception {
+        try (Race race = new Race(RACERS)) {
+            List<Object> outcomes = race.run(i -> () -> {
+                try {
+                    return store.create(new NewUser("user" + i, "same@example.com", false, HASH, Set.of(), T0));
+                } catch (DuplicateUserException e) {
+                    return e.code();
+                }
+            });
+
+            assertThat(outcomes).filteredOn(UserRecord.class::isInstance).hasSize(1);
+            assertThat(outcomes).filteredOn(outcome -> !(outcome instanceof UserRecord))
+                    .hasSize(RACERS - 1).containsOnly(ErrorCode.EMAIL_TAKEN);
+            UserRecord winner = (UserRecord) outcomes.stream().filter(UserRecord.class::isInstance).findFirst()
+                    .orElseThrow();
+            // Every loser gave its username back.
+            for (int i = 0; i < RACERS; i++) {
+                String username = "user" + i;
+                if (!username.equals(winner.username())) {
+                    assertThat(store.findByUsername(username)).isEmpty();
+                    assertThat(store.create(new NewUser(username, username + "@example.com", false, HASH, Set.of(),
+                            T0)).username()).isEqualTo(username);
+                }
+            }
+        }
+    }
+
+    // -------------------------------------------------------------------------------------------- passwords
+
+    @Test
+    public void updatePasswordHashReplacesTheHash() {
+        UserRecord alice = store.create(newUser("alice"));
+
+        assertThat(store.updatePasswordHash(alice.id(), null, OTHER_HASH)).isTrue();
+
+        assertThat(store.findById(alice.id()).orElseThrow().passwordHash()).isEqualTo(OTHER_HASH);
+        assertThat(store.updatePasswordHash(new UserId("no-such-user"), null, OTHER_HASH)).isFalse();
+    }
+
+    @Test
+    public void updatePasswordHashWithExpectedHashIsACompareAndSet() {
+        UserRecord alice = store.create(newUser("alice"));
+
+        assertThat(store.updatePasswordHash(alice.id(), OTHER_HASH, "$argon2id$changed")).isFalse();
+        assertThat(store.findById(alice.id()).orElseThrow().passwordHash()).isEqualTo(HASH);
+
+        assertThat(store.updatePasswordHash(alice.id(), HASH, OTHER_HASH)).isTrue();
+        assertThat(store.findById(alice.id()).orElseThrow().passwordHash()).isEqualTo(OTHER_HASH);
+        assertThat(store.updatePasswordHash(new UserId("no-such-user"), HASH, OTHER_HASH)).isFalse();
+    }
+
+    @Test
+    public void updatePasswordHashToNullRemovesThePassword() {
+        UserRecord alice = store.create(newUser("alice"));
+
+        assertThat(store.updatePasswordHash(alice.id(), null, null)).isTrue();
+
+        UserRecord found = store.findById(alice.id()).orElseThrow();
+        assertThat(found.password()).isEmpty();
+        // A user without a password cannot match any expected hash.
+        assertThat(store.updatePasswordHash(alice.id(), HASH, OTHER_HASH)).isFalse();
+        assertThat(store.findById(alice.id()).orElseThrow().password()).isEmpty();
+    }
+
+    @Test
+    public void concurrentCompareAndSetOfThePasswordHasExactlyOneWinner() throws Exception {
+        UserRecord alice = store.create(newUser("alice"));
+        try (Race race = new Race(RACERS)) {
+            List<Boolean> outcomes =
+                    race.run(i -> () -> store.updatePasswordHash(alice.id(), HASH, "$argon2id$new-" + i));
+
+            assertThat(outcomes).filteredOn(Boolean::booleanValue).hasSize(1);
+            int winner = outcomes.indexOf(true);
+            assertThat(store.findById(alice.id()).orElseThrow().passwordHash()).isEqualTo("$argon2id$new-" + winner);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ flags and roles
+
+    @Test
+    public void setEmailConfirmedSetsAndClearsTheFlag() {
+        UserRecord alice = store.create(newUser("alice"));
+
+        assertThat(store.setEmailConfirmed(alice.id(), true)).isTrue();
+        assertThat(store.findById(alice.id()).orElseThrow().emailConfirmed()).isTrue();
+        assertThat(store.setEmailConfirmed(alice.id(), false)).isTrue();
+        assertThat(store.findById(alice.id()).orElseThrow().emailConfirmed()).isFalse();
+        assertThat(store.setEmailConfirmed(new UserId("no-such-user"), true)).isFalse();
+    }
+
+    @Test
+    public void sr13_updateRolesAddsAndRemovesInOneStep() {
+        UserRecord alice = store.create(new NewUser("alice", "alice@example.com", false, HASH,
+                Set.of("user", "editor"), T0));
+
+        UserRecord updated = store.updateRoles(alice.id(), Set.of("admin"), Set.of("editor", "never-had"))
+                .orElseThrow();
+
+        assertThat(updated.roles()).containsExactlyInAnyOrder("user", "admin");
+        assertThat(store.findById(alice.id()).orElseThrow().roles()).containsExactlyInAnyOrder("user", "admin");
+        assertThat(store.updateRoles(alice.id(), Set.of(), Set.of()).orElseThrow().roles())
+                .containsExactlyInAnyOrder("user", "admin");
+    }
+
+    @Test
+    public void sr13_updateRolesOfUnknownUserIsEmpty() {
+        assertThat(store.updateRoles(new UserId("no-such-user"), Set.of("admin"), Set.of())).isEmpty();
+    }
+
+    @Test
+    public void sr13_concurrentRoleChangesAreAllApplied() throws Exception {
+        UserRecord alice = store.create(newUser("alice"));
+        try (Race race = new Race(RACERS)) {
+            race.run(i -> () -> store.updateRoles(alice.id(), Set.of("role" + i), Set.of()));
+        }
+        assertThat(store.findById(alice.id()).orElseThrow().roles()).hasSize(RACERS + 1);
+    }
+
+    // ------------------------------------------------------------------------------------------- identities
+
+    @Test
+    public void sr49_linkedIdentityFindsItsUser() {
+        UserRecord alice = store.create(newUser("alice"));
+        Identity github = identity("github", "12345");
+
+        assertThat(store.linkIdentity(alice.id(), github)).isTrue();
+
+        UserRecord found = store.findByIdentity("github", "12345").orElseThrow();
+        assertThat(found.id()).isEqualTo(alice.id());
+        assertThat(found.identities()).containsExactly(github);
+        assertThat(store.findById(alice.id()).orElseThrow().identities()).containsExactly(github);
+    }
+
+    @Test
+    public void sr49_relinkingTheSameIdentityReplacesItsProfile() {
+        UserRecord alice = store.create(newUser("alice"));
+        store.linkIdentity(alice.id(), identity("github", "12345"));
+        Identity newer = new Identity("github", "12345", Map.of("login", "alice-renamed"), T0.plusSeconds(60));
+
+        assertThat(store.linkIdentity(alice.id(), newer)).isTrue();
+
+        assertThat(store.findById(alice.id()).orElseThrow().identities()).containsExactly(newer);
+        assertThat(store.findByIdentity("github", "12345").orElseThrow().identities()).containsExactly(newer);
+    }
+
+    @Test
+    public void sr49_userCanHaveSeveralIdentities() {
+        UserRecord alice = store.create(newUser("alice"));
+        store.linkIdentity(alice.id(), identity("github", "1"));
+        store.linkIdentity(alice.id(), identity("google", "1"));
+
+        assertThat(store.findById(alice.id()).orElseThrow().identities()).hasSize(2);
+        assertThat(store.findByIdentity("github", "1").orElseThrow().id()).isEqualTo(alice.id());
+        assertThat(store.findByIdentity("google", "1").orElseThrow().id()).isEqualTo(alice.id());
+    }
+
+    @Test
+    public void sr49_identityOfAnotherUserCannotBeLinked() {
+        UserRecord alice = store.create(newUser("alice"));
+        UserRecord mallory = store.create(newUser("mallory"));
+        store.linkIdentity(alice.id(), identity("github", "12345"));
+
+        assertThat(store.linkIdentity(mallory.id(), identity("github", "12345"))).isFalse();
+
+        assertThat(store.findByIdentity("github", "12345").orElseThrow().id()).isEqualTo(alice.id());
+        assertThat(store.findById(mallory.id()).orElseThrow().identities()).isEmpty();
+    }
+
+    @Test
+    public void sr49_identityCannotBeLinkedToAnUnknownUser() {
+        assertThat(store.linkIdentity(new UserId("no-such-user"), identity("github", "12345"))).isFalse();
+
+        assertThat(store.findByIdentity("github", "12345")).isEmpty();
+        UserRecord alice = store.create(newUser("alice"));
+        assertThat(store.linkIdentity(alice.id(), identity("github", "12345"))).isTrue();
+    }
+
+    @Test
+    public void sr49_concurrentLinksOfOneIdentityHaveExactlyOneWinner() throws Exception {
+        List<UserRecord> users = new ArrayList<>();
+        for (int i = 0; i < RACERS; i++) {
+            users.add(store.create(newUser("user" + i)));
+        }
+        try (Race race = new Race(RACERS)) {
+            List<Boolean> outcomes =
+                    race.run(i -> () -> store.linkIdentity(users.get(i).id(), identity("github", "contested")));
+
+            assertThat(outcomes).filteredOn(Boolean::booleanValue).hasSize(1);
+            UserRecord winner = users.get(outcomes.indexOf(true));
+            assertThat(store.findByIdentity("github", "contested").orElseThrow().id()).isEqualTo(winner.id());
+            for (UserRecord user : users) {
+                assertThat(store.findById(user.id()).orElseThrow().identities())
+                        .hasSize(user.id().equals(winner.id()) ? 1 : 0);
+            }
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------------- delete
+
+    @Test
+    public void sr13_deleteRemovesTheUserAndFreesItsNames() {
+        UserRecord alice = store.create(newUser("alice"));
+        store.linkIdentity(alice.id(), identity("github", "12345"));
+
+        assertThat(store.delete(alice.id())).isTrue();
+        assertThat(store.delete(alice.id())).isFalse();
+
+        assertThat(store.findById(alice.id())).isEmpty();
+        assertThat(store.findByUsername("alice")).isEmpty();
+        assertThat(store.findByEmail("alice@example.com")).isEmpty();
+        assertThat(store.findByIdentity("github", "12345")).isEmpty();
+        assertThat(store.updatePasswordHash(alice.id(), null, OTHER_HASH)).isFalse();
+
+        UserRecord again = store.create(new NewUser("ALICE", "Alice@Example.com", false, HASH, Set.of(), T0));
+        assertThat(again.id()).isNotEqualTo(alice.id());
+        assertThat(store.findByUsername("alice")).hasValue(again);
+        assertThat(store.linkIdentity(again.id(), identity("github", "12345"))).isTrue();
+    }
+
+    @Test
+    public void deleteLeavesOtherUsersAlone() {
+        UserRecord alice = store.create(newUser("alice"));
+        UserRecord bob = store.create(newUser("bob"));
+        store.linkIdentity(bob.id(), identity("github", "bob"));
+
+        store.delete(alice.id());
+
+        assertThat(store.findById(bob.id())).isPresent();
+        assertThat(store.findByUsername("bob")).isPresent();
+        assertThat(store.findByEmail("bob@example.com")).isPresent();
+        assertThat(store.findByIdentity("github", "bob")).isPresent();
+    }
+
+    // ---------------------------------------------------------------------------------------------- helpers
+
+    /** A user {@code name} with email {@code name@example.com}, a password and the role {@code user}. */
+    protected static NewUser newUser(String name) {
+        return new NewUser(name, name + "@example.com", false, HASH, Set.of("user"), T0);
+    }
+
+    protected static Identity identity(String provider, String subject) {
+        return new Identity(provider, subject, Map.of("login", subject), T0);
+    }
+
+    private static void assertDuplicate(Runnable create, ErrorCode expected) {
+        DuplicateUserException thrown = catchThrowableOfType(DuplicateUserException.class, create::run);
+        assertThat(thrown).as("expected %s", expected).isNotNull();
+        assertThat(thrown.code()).isEqualTo(expected);
+    }
+}

@@ -1,0 +1,144 @@
+package dev.accesspass.servlet;
+
+import dev.accesspass.AccessPass;
+import dev.accesspass.AccessPassException;
+import dev.accesspass.FieldErrors;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The email routes of API.md §1: {@code /confirm} (GET and POST), {@code /confirm/resend}, {@code /password/forgot},
+ * {@code /password/reset}, {@code /password/change} and {@code /username/forgot}. Each reads its documented fields
+ * and calls one {@link AccessPass} method; the logic is in core. Thread-safe.
+ *
+ * <p>The three routes that mail an address someone typed answer 202 with one fixed body, whether or not the account
+ * exists (SR-34). The routes a link lands on send {@code Referrer-Policy: no-referrer}, so the token in the URL
+ * cannot leak to another site through a {@code Referer} header (SR-41).
+ */
+final class EmailRoutes {
+    /** The one body of every "we will mail you if the account exists" answer. */
+    static final Map<String, String> ACCEPTED = Map.of("status", "accepted");
+    static final Map<String, String> CONFIRMED = Map.of("status", "confirmed");
+
+    private final AccessPass accessPass;
+    private final int maxBodyBytes;
+
+    private EmailRoutes(AccessPass accessPass) {
+        this.accessPass = accessPass;
+        this.maxBodyBytes = accessPass.config().maxBodyBytes();
+    }
+
+    /** Adds the email routes to {@code routes}. */
+    static void register(Routes routes, AccessPass accessPass) {
+        EmailRoutes email = new EmailRoutes(accessPass);
+        routes.add("/confirm", "GET", false, email::confirmByLink);
+        routes.add("/confirm", "POST", false, email::confirmByPost);
+        routes.add("/confirm/resend", "POST", false, email::resend);
+        routes.add("/password/forgot", "POST", false, email::forgotPassword);
+        routes.add("/password/reset", "POST", false, email::resetPassword);
+        routes.add("/password/change", "POST", true, email::changePassword);
+        routes.add("/username/forgot", "POST", false, email::forgotUsername);
+    }
+
+    private void confirmByLink(HttpServletRequest req, HttpServletResponse res, dev.accesspass.Authentication none)
+            throws java.io.IOException {
+        res.setHeader("Referrer-Policy", "no-referrer");
+        accessPass.confirmEmail(queryToken(req.getQueryString()));
+        Optional<URI> target = accessPass.config().confirmRedirectUrl();
+        if (target.isPresent()) {
+            // The configured page only, never a request parameter, and never with the token in it (SR-37, SR-45).
+            res.setStatus(HttpServletResponse.SC_FOUND);
+            res.setHeader("Location", target.get().toString());
+            return;
+        }
+        Responses.json(res, 200, CONFIRMED);
+    }
+
+    private void confirmByPost(HttpServletRequest req, HttpServletResponse res, dev.accesspass.Authentication none)
+            throws java.io.IOException {
+        res.setHeader("Referrer-Policy", "no-referrer");
+        Map<String, String> body = fields(req, "token");
+        accessPass.confirmEmail(body.get("token"));
+        Responses.json(res, 200, CONFIRMED);
+    }
+
+    private void resend(HttpServletRequest req, HttpServletResponse res, dev.accesspass.Authentication none)
+            throws java.io.IOException {
+        Map<String, String> body = fields(req, "email");
+        accessPass.resendConfirmation(body.get("email"), req.getRemoteAddr(), origin(req));
+        Responses.json(res, 202, ACCEPTED);
+    }
+
+    private void forgotPassword(HttpServletRequest req, HttpServletResponse res, dev.accesspass.Authentication none)
+            throws java.io.IOException {
+        Map<String, String> body = fields(req, "username");
+        accessPass.forgotPassword(body.get("username"), req.getRemoteAddr(), origin(req));
+        Responses.json(res, 202, ACCEPTED);
+    }
+
+    private void resetPassword(HttpServletRequest req, HttpServletResponse res, dev.accesspass.Authentication none) {
+        res.setHeader("Referrer-Policy", "no-referrer");
+        Map<String, String> body = fields(req, "token", "password", "password_confirmation");
+        accessPass.resetPassword(body.get("token"), body.get("password"), body.get("password_confirmation"),
+                req.getRemoteAddr());
+        res.setStatus(HttpServletResponse.SC_NO_CONTENT);
+    }
+
+    private void changePassword(HttpServletRequest req, HttpServletResponse res, dev.accesspass.Authentication auth) {
+        Map<String, String> body = fields(req, "current_password", "password", "password_confirmation");
+        accessPass.changePassword(auth, body.get("current_password"), body.get("password"),
+                body.get("password_confirmation"), req.getRemoteAddr());
+        res.setStatus(HttpServletResponse.SC_NO_CONTENT);
+    }
+
+    private void forgotUsername(HttpServletRequest req, HttpServletResponse res, dev.accesspass.Authentication none)
+            throws java.io.IOException {
+        Map<String, String> body = fields(req, "email");
+        accessPass.forgotUsername(body.get("email"), req.getRemoteAddr());
+        Responses.json(res, 202, ACCEPTED);
+    }
+
+    private Map<String, String> fields(HttpServletRequest request, String... names) {
+        return BodyReader.readFields(request, maxBodyBytes, Set.of(names));
+    }
+
+    /**
+     * The {@code token} query parameter of a confirmation link, read from the raw query string (never merged with a
+     * body). Our tokens are base64url, so they need no percent-decoding; anything else simply fails the token check.
+     * Missing or repeated is a validation error.
+     */
+    static String queryToken(String query) {
+        String token = null;
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                if (pair.startsWith("token=")) {
+                    if (token != null) {
+                        throw AccessPassException.validation(new FieldErrors().add("token", BodyReader.REPEATED));
+                    }
+                    token = pair.substring("token=".length());
+                }
+            }
+        }
+        return token;
+    }
+
+    /**
+     * The request's origin plus context path, for links built by the dev {@code log} mailer when {@code base-url}
+     * is unset. {@code getServerName()} reflects the {@code Host} header, which is why no other mailer ever uses this
+     * (SR-39). {@code null} if it does not form a valid URI.
+     */
+    static String origin(HttpServletRequest request) {
+        try {
+            String path = request.getContextPath();
+            return new URI(request.getScheme(), null, request.getServerName(), request.getServerPort(),
+                    path == null || path.isEmpty() ? null : path, null, null).toString();
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package dev.accesspass.servlet;
+
+import static dev.accesspass.servlet.testing.ProblemAssert.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.accesspass.password.HashingPool;
+import dev.accesspass.servlet.testing.CountingHasher;
+import dev.accesspass.servlet.testing.Http;
+import dev.accesspass.servlet.testing.RawHttp;
+import dev.accesspass.servlet.testing.TestServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Login throttling (SR-28, SR-29), identical failures (SR-32), one verify per attempt (SR-33) and the bounded
+ * hashing pool (SR-22). Every test has its own server, because all requests share the loopback address and its
+ * counter. Where only the account counter may act, requests come from distinct source addresses (127.0.0.x).
+ */
+class ThrottlingTest {
+    private static final String PASSWORD = "correct horse battery";
+
+    private static void assertThrottled(Http.Reply reply) {
+        assertProblem(reply, 429, "too_many_attempts");
+        String retryAfter = reply.header("Retry-After").orElseThrow();
+        assertThat(retryAfter).matches("[0-9]+");
+        assertThat(Integer.parseInt(retryAfter)).isBetween(1, 900);
+    }
+
+    /** Five wrong passwords then the right one; the statuses and bodies of the six answers. */
+    private static List<String> fiveWrongThenRight(Http http, String username) {
+        List<String> outcomes = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Http.Reply wrong = http.login(username, "wrong password " + i);
+            assertProblem(wrong, 401, "invalid_credentials");
+            outcomes.add(wrong.status() + " " + wrong.text() + " " + wrong.header("WWW-Authenticate").orElse(""));
+        }
+        Http.Reply right = http.login(username, PASSWORD);
+        assertThrottled(right);
+        outcomes.add(right.status() + " " + right.text() + " " + right.header("Retry-After").orElse(""));
+        return outcomes;
+    }
+
+    @Test
+    void sr28_fiveFailuresThrottleEvenTheRightPasswordUntilTheWindowEnds() {
+        try (TestServer server = TestServer.start()) {
+            Http http = server.http();
+            http.register("alice", PASSWORD);
+            fiveWrongThenRight(http, "alice");
+            server.clock().advance(Duration.ofSeconds(899));
+            assertThrottled(http.login("alice", PASSWORD));
+            server.clock().advance(Duration.ofSeconds(1));
+            assertThat(http.login("alice", PASSWORD).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void sr28_sr32_unknownUserGetsIdenticalStatusesAndBodies() {
+        List<String> known;
+        try (TestServer server = TestServer.start()) {
+            server.http().register("alice", PASSWORD);
+            known = fiveWrongThenRight(server.http(), "alice");
+        }
+        List<String> unknown;
+        try (TestServer server = TestServer.start()) {
+            server.http().register("alice", PASSWORD);
+            unknown = fiveWrongThenRight(server.http(), "nobody");
+        }
+        assertThat(unknown).isEqualTo(known);
+    }
+
+    @Test
+    void sr32_unknownUserAndWrongPasswordFailIdentically() {
+        try (TestServer server = TestServer.start()) {
+            Http http = server.http();
+            http.register("alice", PASSWORD);
+            Http.Reply wrongPassword = http.login("alice", "not the password");
+            Http.Reply unknownUser = http.login("nobody", "not the password");
+            Http.Reply unknownEmail = http.login("nobody@example.com", "not the password");
+            for (Http.Reply reply : List.of(wrongPassword, unknownUser, unknownEmail)) {
+                assertProblem(reply, 401, "invalid_credentials");
+                assertThat(reply.header("WWW-Authenticate")).hasValue("Bearer realm=\"accesspass\"");
+                assertThat(reply.body()).isEqualTo(wrongPassword.body());
+                assertThat(headersWithoutDate(reply)).isEqualTo(headersWithoutDate(wrongPassword));
+            }
+        }
+    }
+
+    private static Map<String, List<String>> headersWithoutDate(Http.Reply reply) {
+        Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        reply.headers().forEach((name, values) -> {
+            if (!name.equalsIgnoreCase("date")) {
+                headers.put(name, values);
+            }
+        });
+        return headers;
+    }
+
+    @Test
+    void sr29_usernameAndEmailLoginsShareOneCounter() {
+        try (TestServer server = TestServer.start()) {
+            server.http().register("alice", PASSWORD);
+            RawHttp raw = server.raw();
+            int address = 10;
+            for (int i = 0; i < 3; i++) {
+                assertThat(raw.login("127.0.0." + address++, "Alice", "wrong").status()).isEqualTo(401);
+            }
+            for (int i = 0; i < 2; i++) {
+                assertThat(raw.login("127.0.0." + address++, "alice@EXAMPLE.com", "wrong").status()).isEqualTo(401);
+            }
+            assertThrottled(raw.login("127.0.0." + address++, "alice", PASSWORD));
+            assertThrottled(raw.login("127.0.0." + address, "alice@example.com", PASSWORD));
+        }
+    }
+
+    @Test
+    void sr29_successResetsTheAccountCounter() {
+        try (TestServer server = TestServer.start()) {
+            server.http().register("alice", PASSWORD);
+            RawHttp raw = server.raw();
+            int address = 10;
+            for (int i = 0; i < 4; i++) {
+                assertThat(raw.login("127.0.0." + address++, "alice", "wrong").status()).isEqualTo(401);
+            }
+            assertThat(raw.login("127.0.0." + address++, "alice", PASSWORD).status()).isEqualTo(200);
+            for (int i = 0; i < 4; i++) {
+                assertThat(raw.login("127.0.0." + address++, "alice", "wrong").status()).isEqualTo(401);
+            }
+            assertThat(raw.login("127.0.0." + address++, "alice", PASSWORD).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void sr29_perAddressThrottleIgnoresForwardedFor() {
+        try (TestServer server = TestServer.start()) {
+            server.http().register("alice", PASSWORD);
+            RawHttp raw = server.raw();
+            for (int i = 0; i < 5; i++) {
+                Http.Reply reply = raw.login("127.0.0.5", "sprayed" + i, "guess " + i,
+                        "X-Forwarded-For: 198.51.100." + i, "Forwarded: for=198.51.100." + i);
+                assertProblem(reply, 401, "invalid_credentials");
+            }
+            assertThrottled(raw.login("127.0.0.5", "sprayed9", "guess", "X-Forwarded-For: 203.0.113.9"));
+            // Even a correct login of another account from that address waits; other addresses do not.
+            assertThrottled(raw.login("127.0.0.5", "alice", PASSWORD, "X-Forwarded-For: 203.0.113.10"));
+            assertThat(raw.login("127.0.0.6", "alice", PASSWORD).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void sr28_onlyFailuresCount() {
+        try (TestServer server = TestServer.start()) {
+            Http http = server.http();
+            http.register("alice", PASSWORD);
+            for (int i = 0; i < 7; i++) {
+                assertThat(http.login("alice", PASSWORD).status()).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
+    void sr33_oneVerifyPerAttemptAndNoneWhenThrottled() {
+        CountingHasher hasher = CountingHasher.owasp();
+        try (TestServer server = TestServer.builder().hasher(hasher).start()) {
+            Http http = server.http();
+            http.register("alice", PASSWORD);
+            assertThat(hasher.hashes()).isEqualTo(1);
+
+            hasher.reset();
+            assertProblem(http.login("nobody", "whatever password"), 401, "invalid_credentials");
+            assertThat(hasher.allVerifies()).isEqualTo(1);
+            assertThat(hasher.dummyVerifies()).isEqualTo(1);
+
+            hasher.reset();
+            assertProblem(http.login("alice", "wrong password"), 401, "invalid_credentials");
+            assertThat(hasher.allVerifies()).isEqualTo(1);
+            assertThat(hasher.verifies()).isEqualTo(1);
+
+            hasher.reset();
+            assertThat(http.login("alice", PASSWORD).status()).isEqualTo(200);
+            assertThat(hasher.allVerifies()).isEqualTo(1);
+
+            for (int i = 0; i < 3; i++) {
+                http.login("alice", "wrong " + i);
+            }
+            hasher.reset();
+            assertThrottled(http.login("alice", PASSWORD));
+            assertThrottled(http.login("nobody", "whatever"));
+            assertThat(hasher.allVerifies()).isZero();
+            assertThat(hasher.hashes()).isZero();
+        }
+    }
+
+    @Test
+    void sr22_saturatedHashingPoolAnswers503ServerBusy() throws Exception {
+        try (HashingPool pool = new HashingPool(1, 1, Duration.ofMillis(50));
+             TestServer server = TestServer.builder().customize(b -> b.hashingPool(pool)).start()) {
+            Http http = server.http();
+            assertThat(http.register("alice", PASSWORD).status()).isEqualTo(201);
+            List<Http.Reply> replies = RefreshRotationTest.concurrently(8, () -> http.login("alice", PASSWORD));
+            assertThat(replies).extracting(Http.Reply::status).allSatisfy(s -> assertThat(s).isIn(200, 401, 503));
+            List<Http.Reply> busy = replies.stream().filter(r -> r.status() == 503).toList();
+            assertThat(busy).isNotEmpty();
+            for (Http.Reply reply : busy) {
+                assertProblem(reply, 503, "server_busy");
+                assertThat(reply.header("Retry-After")).hasValueSatisfying(v -> assertThat(v).matches("[1-9][0-9]*"));
+            }
+            // Under CPU contention even the first task may wait past 50 ms and be refused, so no 200 is promised
+            // from the burst; once it is over the pool serves again.
+            assertThat(http.login("alice", PASSWORD).status()).isEqualTo(200);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.accesspass.servlet.testing;
+
+import dev.accesspass.store.Identity;
+import dev.accesspass.store.NewUser;
+import dev.accesspass.store.UserId;
+import dev.accesspass.store.UserRecord;
+import dev.accesspass.store.UserStore;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A {@link UserStore} decorator that counts calls per method and throws
+ * {@link dev.accesspass.StoreUnavailableException} on demand (see {@link StoreFaults}). Delegates every method.
+ * Thread-safe if the delegate is.
+ */
+public final class InstrumentedUserStore implements UserStore {
+    private final UserStore delegate;
+    private final StoreFaults faults = new StoreFaults();
+
+    public InstrumentedUserStore(UserStore delegate) {
+        this.delegate = delegate;
+    }
+
+    /** Around a fresh in-memory store. */
+    public static InstrumentedUserStore inMemory() {
+        return new InstrumentedUserStore(UserStore.inMemory());
+    }
+
+    public StoreFaults faults() {
+        return faults;
+    }
+
+    @Override
+    public UserRecord create(NewUser user) {
+        return faults.call("create", () -> delegate.create(user));
+    }
+
+    @Override
+    public Optional<UserRecord> findById(UserId id) {
+        return faults.call("findById", () -> delegate.findById(id));
+    }
+
+    @Override
+    public Optional<UserRecord> findByUsername(String username) {
+        return faults.call("findByUsername", () -> delegate.findByUsername(username));
+    }
+
+    @Override
+    public Optional<UserRecord> findByEmail(String email) {
+        return faults.call("findByEmail", () -> delegate.findByEmail(email));
+    }
+
+    @Override
+    public Optional<UserRecord> findByIdentity(String provider, String subject) {
+        return faults.call("findByIdentity", () -> delegate.findByIdentity(provider, subject));
+    }
+
+    @Override
+    public boolean updatePasswordHash(UserId id, String expectedHash, String newHash) {
+        return faults.call("updatePasswordHash", () -> delegate.updatePasswordHash(id, expectedHash, newHash));
+    }
+
+    @Override
+    public boolean setEmailConfirmed(UserId id, boolean confirmed) {
+        return faults.call("setEmailConfirmed", () -> delegate.setEmailConfirmed(id, confirmed));
+    }
+
+    @Override
+    public Optional<UserRecord> updateRoles(UserId id, Set<String> add, Set<String> remove) {
+        return faults.call("updateRoles", () -> delegate.updateRoles(id, add, remove));
+    }
+
+    @Override
+    public boolean linkIdentity(UserId id, Identity identity) {
+        return faults.call("linkIdentity", () -> delegate.linkIdentity(id, identity));
+    }
+
+    @Override
+    public boolean delete(UserId id) {
+        return faults.call("delete", () -> delegate.delete(id));
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}

@@ -1,0 +1,62 @@
+package dev.accesspass.servlet.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Checks the RFC 9457 shape of API.md §2 (SR-55) and the headers every response under the prefix carries. */
+public final class ProblemAssert {
+    private static final Map<Integer, String> TITLES = Map.ofEntries(
+            Map.entry(400, "Bad Request"), Map.entry(401, "Unauthorized"), Map.entry(403, "Forbidden"),
+            Map.entry(404, "Not Found"), Map.entry(405, "Method Not Allowed"), Map.entry(409, "Conflict"),
+            Map.entry(413, "Content Too Large"), Map.entry(415, "Unsupported Media Type"),
+            Map.entry(429, "Too Many Requests"), Map.entry(503, "Service Unavailable"));
+
+    private ProblemAssert() {
+    }
+
+    /**
+     * Asserts a problem response: the status, {@code application/problem+json}, {@code type} about:blank,
+     * {@code title} the reason phrase, {@code status} equal to the HTTP status, the code, a non-empty detail without
+     * internals, and {@code errors} exactly when the code is {@code validation_failed}.
+     *
+     * @return the parsed body
+     */
+    public static JsonNode assertProblem(Http.Reply reply, int status, String code) {
+        assertThat(reply.status()).as("status of %s", reply).isEqualTo(status);
+        assertThat(reply.header("Content-Type")).as("content type of %s", reply)
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+        JsonNode body = reply.json();
+        assertThat(body.path("type").asText()).isEqualTo("about:blank");
+        assertThat(body.path("title").asText()).isEqualTo(TITLES.get(status));
+        assertThat(body.path("status").isInt()).isTrue();
+        assertThat(body.path("status").asInt()).isEqualTo(status);
+        assertThat(body.path("code").asText()).isEqualTo(code);
+        assertThat(body.path("detail").isTextual()).isTrue();
+        assertThat(body.path("detail").asText()).isNotBlank();
+        if (code.equals("validation_failed")) {
+            assertThat(body.path("errors").isObject()).as("errors of %s", reply).isTrue();
+        } else {
+            assertThat(body.has("errors")).as("errors of %s", reply).isFalse();
+        }
+        assertThat(reply.text()).doesNotContain("Exception", "\tat ", "org.", "SQL", "$argon2");
+        return body;
+    }
+
+    /** The messages of one field of a {@code validation_failed} problem. */
+    public static List<String> fieldErrors(Http.Reply reply, String field) {
+        List<String> messages = new ArrayList<>();
+        reply.json().path("errors").path(field).forEach(node -> messages.add(node.asText()));
+        return messages;
+    }
+
+    /** {@code Cache-Control: no-store}, {@code Pragma: no-cache} and {@code nosniff} (SR-59). */
+    public static void assertNoStore(Http.Reply reply) {
+        assertThat(reply.header("Cache-Control")).as("Cache-Control of %s", reply).hasValue("no-store");
+        assertThat(reply.header("Pragma")).as("Pragma of %s", reply).hasValue("no-cache");
+        assertThat(reply.header("X-Content-Type-Options")).as("nosniff of %s", reply).hasValue("nosniff");
+    }
+}

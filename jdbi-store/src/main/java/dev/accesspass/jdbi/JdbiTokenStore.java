@@ -1,0 +1,446 @@
+package dev.accesspass.jdbi;
+
+import static dev.accesspass.jdbi.Database.bindTime;
+import static dev.accesspass.jdbi.Database.instant;
+
+import dev.accesspass.store.AttemptWindow;
+import dev.accesspass.store.NewSession;
+import dev.accesspass.store.OneTimeToken;
+import dev.accesspass.store.Rotation;
+import dev.accesspass.store.SessionGrant;
+import dev.accesspass.store.SessionId;
+import dev.accesspass.store.Successor;
+import dev.accesspass.store.TokenHash;
+import dev.accesspass.store.TokenPurpose;
+import dev.accesspass.store.TokenStore;
+import dev.accesspass.store.UserId;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * {@link TokenStore} on PostgreSQL. Thread-safe; every method is one statement or one transaction.
+ *
+ * <p>Notes for maintainers.
+ * <ul>
+ *   <li>Time: every expiry is written and checked with the {@code now} the caller passes in (AccessPass's injected
+ *       {@link java.time.Clock}), never with SQL {@code now()} (SR-69). One time source decides each expiry, the
+ *       shared conformance suite can drive this store with a fake clock, and instances must run NTP: a token
+ *       checked on an instance whose clock is behind lives that much longer there.</li>
+ *   <li>Rotation (SR-16, SR-17) runs in one transaction that first locks the session row ({@code FOR UPDATE}),
+ *       then uses the presented token with one conditional {@code UPDATE … WHERE used_at IS NULL AND expires_at >
+ *       :now RETURNING}, then inserts the successor. Revocation deletes the session row (its tokens go by
+ *       {@code ON DELETE CASCADE}) and so takes the same row lock first: logout and refresh serialize on the
+ *       session and can never leave a live token behind, and the lock order (session, then tokens) is the same
+ *       everywhere, so they cannot deadlock.</li>
+ *   <li>Validation is one primary-key look-up of the access digest joined to its session by primary key.</li>
+ *   <li>With a {@link ValidationCache}, every committed revocation or rotation also sends a notification that
+ *       other instances use to evict, and this instance evicts at once after the commit.</li>
+ * </ul>
+ */
+final class JdbiTokenStore implements TokenStore {
+    /** Rows deleted per purge statement, and statements per table per {@link #purgeExpired} call. */
+    static final int PURGE_BATCH = 1000;
+    static final int PURGE_MAX_BATCHES = 10;
+
+    private final Database database;
+    private final ValidationCache cache;
+    private final Runnable onClose;
+    private volatile boolean closed;
+
+    JdbiTokenStore(Database database, ValidationCache cache, Runnable onClose) {
+        this.database = database;
+        this.cache = cache;
+        this.onClose = onClose;
+    }
+
+    @Override
+    public SessionId createSession(NewSession session) {
+        UUID id = UUID.randomUUID();
+        Instant endsAt = session.endsAt();
+        Instant accessExpiresAt = min(session.accessExpiresAt(), endsAt);
+        Instant refreshExpiresAt = min(session.refreshExpiresAt(), endsAt);
+        database.inTransaction("create a session", handle -> {
+            bindTime(bindTime(bindTime(bindTime(handle.createUpdate("""
+                            INSERT INTO accesspass_sessions
+                                (id, user_id, created_at, ends_at, meta, refresh_expires_at, expires_at)
+                            VALUES (:id, :user, :createdAt, :endsAt, CAST(:meta AS jsonb), :refreshExpiresAt,
+                                    :expiresAt)""")
+                    .bind("id", id)
+                    .bind("user", session.user().value())
+                    .bind("meta", Json.write(session.meta())),
+                    "createdAt", session.createdAt()), "endsAt", endsAt),
+                    "refreshExpiresAt", refreshExpiresAt), "expiresAt", deadAt(accessExpiresAt, refreshExpiresAt))
+                    .execute();
+            insertPair(handle, id, session.accessHash(), accessExpiresAt, session.refreshHash(), refreshExpiresAt);
+            return null;
+        });
+        return new SessionId(id.toString());
+    }
+
+    @Override
+    public Optional<SessionGrant> findByAccessToken(TokenHash accessHash, Instant now) {
+        long stamp = 0;
+        if (cache != null && cache.active()) {
+            SessionGrant cached = cache.get(accessHash, now);
+            if (cached != null) {
+                return Optional.of(cached);
+            }
+            stamp = cache.stamp();
+        }
+        Optional<SessionGrant> found = database.withHandle("check an access token", handle ->
+                bindTime(handle.createQuery("""
+                                SELECT s.id, s.user_id, s.created_at, s.meta::text AS meta,
+                                       a.expires_at AS access_expires_at, s.refresh_expires_at
+                                FROM accesspass_access_tokens a
+                                JOIN accesspass_sessions s ON s.id = a.session_id
+                                WHERE a.token_hash = :hash AND a.expires_at > :now""")
+                        .bind("hash", accessHash.bytes()), "now", now)
+                        .map((rs, ctx) -> grant(rs))
+                        .findOne());
+        if (cache != null && found.isPresent()) {
+            cache.put(accessHash, found.get(), stamp);
+        }
+        return found;
+    }
+
+    @Override
+    public Rotation rotate(TokenHash presentedRefresh, Successor successor, Instant now) {
+        Rotation outcome = database.inTransaction("rotate a refresh token", handle -> {
+            // Lock the session first: revocation takes the same lock, so the two cannot interleave (SR-17).
+            Optional<LockedSession> locked = handle.createQuery("""
+                            SELECT s.id, s.user_id, s.created_at, s.ends_at, s.meta::text AS meta,
+                                   s.refresh_expires_at, s.expires_at
+                            FROM accesspass_refresh_tokens r
+                            JOIN accesspass_sessions s ON s.id = r.session_id
+                            WHERE r.token_hash = :hash
+                            FOR UPDATE OF s""")
+                    .bind("hash", presentedRefresh.bytes())
+                    .map((rs, ctx) -> lockedSession(rs))
+                    .findOne();
+            if (locked.isEmpty()) {
+                return new Rotation.Rejected();
+            }
+            LockedSession session = locked.get();
+            if (session.endsAt() != null && !now.isBefore(session.endsAt())) {
+                return new Rotation.Rejected();
+            }
+            // The atomic step (SR-16): of any number of concurrent callers, on any number of instances, exactly one
+            // finds the token unused.
+            boolean used = bindTime(handle.createQuery("""
+                            UPDATE accesspass_refresh_tokens
+                            SET used_at = :now, successor_hash = :next, sealed_successor = :sealed
+                            WHERE token_hash = :hash AND used_at IS NULL
+                              AND (expires_at IS NULL OR expires_at > :now)
+                            RETURNING session_id""")
+                    .bind("hash", presentedRefresh.bytes())
+                    .bind("next", successor.refreshHash().bytes())
+                    .bind("sealed", successor.sealedPair()), "now", now)
+                    .mapTo(UUID.class)
+                    .findOne()
+                    .isPresent();
+            if (!used) {
+                return classifyUsed(handle, session, presentedRefresh, now);
+            }
+            Instant accessExpiresAt = min(successor.accessExpiresAt(), session.endsAt());
+            Instant refreshExpiresAt = min(successor.refreshExpiresAt(), session.endsAt());
+            handle.createUpdate("DELETE FROM accesspass_access_tokens WHERE session_id = :session")
+                    .bind("session", session.id())
+                    .execute();
+            insertPair(handle, session.id(), successor.accessHash(), accessExpiresAt, successor.refreshHash(),
+                    refreshExpiresAt);
+            bindTime(bindTime(handle.createUpdate("""
+                            UPDATE accesspass_sessions SET refresh_expires_at = :refreshExpiresAt,
+                                                           expires_at = :expiresAt
+                            WHERE id = :session""")
+                    .bind("session", session.id()), "refreshExpiresAt", refreshExpiresAt),
+                    "expiresAt", deadAt(accessExpiresAt, refreshExpiresAt))
+                    .execute();
+            // The parent's access token died with this rotation: other instances must drop it from their caches.
+            notifyRevocation(handle, "s:" + session.id());
+            return new Rotation.Rotated(new SessionGrant(new SessionId(session.id().toString()),
+                    session.user(), session.createdAt(), Json.read(session.meta()), accessExpiresAt,
+                    refreshExpiresAt));
+        });
+        if (outcome instanceof Rotation.Rotated rotated && cache != null) {
+            cache.evict("s:" + rotated.session().id().value());
+        }
+        return outcome;
+    }
+
+    /** The presented token was not usable: rotated before (report it, with the live successor if any) or expired. */
+    private static Rotation classifyUsed(Handle handle, LockedSession session, TokenHash presented, Instant now) {
+        Optional<UsedToken> usedToken = handle.createQuery("""
+                        SELECT used_at, successor_hash, sealed_successor
+                        FROM accesspass_refresh_tokens WHERE token_hash = :hash""")
+                .bind("hash", presented.bytes())
+                .map((rs, ctx) -> new UsedToken(instant(rs, "used_at"), rs.getBytes("successor_hash"),
+                        rs.getBytes("sealed_successor")))
+                .findOne();
+        if (usedToken.isEmpty() || usedToken.get().usedAt() == null) {
+            return new Rotation.Rejected(); // unused but expired
+        }
+        UsedToken used = usedToken.get();
+        SessionId sessionId = new SessionId(session.id().toString());
+        Optional<SessionGrant> live = Optional.empty();
+        boolean sessionAlive = session.expiresAt() == null || now.isBefore(session.expiresAt());
+        if (sessionAlive) {
+            // The direct successor is live only while it is still the session's unused refresh token.
+            live = bindTime(handle.createQuery("""
+                            SELECT a.expires_at
+                            FROM accesspass_refresh_tokens r
+                            JOIN accesspass_access_tokens a ON a.session_id = r.session_id
+                            WHERE r.token_hash = :successor AND r.session_id = :session AND r.used_at IS NULL
+                              AND (r.expires_at IS NULL OR r.expires_at > :now OR a.expires_at > :now)""")
+                    .bind("successor", used.successorHash())
+                    .bind("session", session.id()), "now", now)
+                    .map((rs, ctx) -> new SessionGrant(sessionId, session.user(), session.createdAt(),
+                            Json.read(session.meta()), instant(rs, "expires_at"), session.refreshExpiresAt()))
+                    .findOne();
+        }
+        return new Rotation.AlreadyRotated(sessionId, used.usedAt(), used.sealedPair(), live);
+    }
+
+    private static void insertPair(Handle handle, UUID session, TokenHash access, Instant accessExpiresAt,
+                                   TokenHash refresh, Instant refreshExpiresAt) {
+        bindTime(handle.createUpdate("""
+                        INSERT INTO accesspass_access_tokens (token_hash, session_id, expires_at)
+                        VALUES (:hash, :session, :expiresAt)""")
+                .bind("hash", access.bytes())
+                .bind("session", session), "expiresAt", accessExpiresAt)
+                .execute();
+        bindTime(handle.createUpdate("""
+                        INSERT INTO accesspass_refresh_tokens (token_hash, session_id, expires_at)
+                        VALUES (:hash, :session, :expiresAt)""")
+                .bind("hash", refresh.bytes())
+                .bind("session", session), "expiresAt", refreshExpiresAt)
+                .execute();
+    }
+
+    @Override
+    public boolean revokeSession(SessionId session) {
+        UUID id = uuidOrNull(session.value());
+        if (id == null) {
+            return false; // not an id this store issued
+        }
+        boolean revoked = database.inTransaction("revoke a session", handle -> {
+            int deleted = handle.createUpdate("DELETE FROM accesspass_sessions WHERE id = :id")
+                    .bind("id", id)
+                    .execute();
+            if (deleted > 0) {
+                notifyRevocation(handle, "s:" + id);
+            }
+            return deleted > 0;
+        });
+        if (revoked && cache != null) {
+            cache.evict("s:" + id);
+        }
+        return revoked;
+    }
+
+    @Override
+    public int revokeUserSessions(UserId user, SessionId keep) {
+        UUID kept = keep == null ? null : uuidOrNull(keep.value());
+        int revoked = database.inTransaction("revoke a user's sessions", handle -> {
+            // Rows are locked in id order, so two revocations of one user cannot deadlock each other.
+            var delete = handle.createUpdate(kept == null
+                            ? """
+                              DELETE FROM accesspass_sessions WHERE id IN (
+                                  SELECT id FROM accesspass_sessions WHERE user_id = :user ORDER BY id FOR UPDATE)"""
+                            : """
+                              DELETE FROM accesspass_sessions WHERE id IN (
+                                  SELECT id FROM accesspass_sessions WHERE user_id = :user AND id <> :keep
+                                  ORDER BY id FOR UPDATE)""")
+                    .bind("user", user.value());
+            if (kept != null) {
+                delete.bind("keep", kept);
+            }
+            int deleted = delete.execute();
+            if (deleted > 0) {
+                notifyRevocation(handle, "u:" + user.value());
+            }
+            return deleted;
+        });
+        if (revoked > 0 && cache != null) {
+            cache.evict("u:" + user.value());
+        }
+        return revoked;
+    }
+
+    /** Queues a notification that is delivered to every listening instance when the transaction commits. */
+    private static void notifyRevocation(Handle handle, String message) {
+        handle.createQuery("SELECT 1 FROM (SELECT pg_notify(:channel, :message)) AS sent")
+                .bind("channel", ValidationCache.CHANNEL)
+                .bind("message", message)
+                .mapTo(Integer.class)
+                .one();
+    }
+
+    @Override
+    public void saveOneTimeToken(OneTimeToken token) {
+        database.withHandle("save a one-time token", handle -> bindTime(handle.createUpdate("""
+                        INSERT INTO accesspass_one_time_tokens (token_hash, purpose, user_id, expires_at, payload)
+                        VALUES (:hash, :purpose, :user, :expiresAt, :payload)""")
+                .bind("hash", token.hash().bytes())
+                .bind("purpose", token.purpose().name())
+                .bind("user", token.user() == null ? null : token.user().value())
+                .bind("payload", token.payload()), "expiresAt", token.expiresAt())
+                .execute());
+    }
+
+    @Override
+    public Optional<OneTimeToken> consumeOneTimeToken(TokenHash hash, TokenPurpose purpose, Instant now) {
+        // One statement: of concurrent consumers exactly one gets the row. An expired token is removed too, so
+        // that a clock set back cannot revive it.
+        Optional<OneTimeToken> consumed = database.withHandle("consume a one-time token", handle ->
+                handle.createQuery("""
+                                DELETE FROM accesspass_one_time_tokens
+                                WHERE token_hash = :hash AND purpose = :purpose
+                                RETURNING user_id, expires_at, payload""")
+                        .bind("hash", hash.bytes())
+                        .bind("purpose", purpose.name())
+                        .map((rs, ctx) -> {
+                            String user = rs.getString("user_id");
+                            return new OneTimeToken(hash, purpose, user == null ? null : new UserId(user),
+                                    instant(rs, "expires_at"), rs.getString("payload"));
+                        })
+                        .findOne());
+        return consumed.filter(token -> now.isBefore(token.expiresAt()));
+    }
+
+    @Override
+    public int deleteOneTimeTokens(UserId user, TokenPurpose purpose) {
+        return database.withHandle("delete one-time tokens", handle -> handle.createUpdate(
+                        "DELETE FROM accesspass_one_time_tokens WHERE user_id = :user AND purpose = :purpose")
+                .bind("user", user.value())
+                .bind("purpose", purpose.name())
+                .execute());
+    }
+
+    @Override
+    public AttemptWindow recordFailedAttempt(String key, Instant now, Duration window) {
+        // One upsert: counts from every instance add up, and concurrent failures are each counted once.
+        return database.withHandle("count a failed login", handle -> bindTime(bindTime(handle.createQuery("""
+                        INSERT INTO accesspass_login_attempts AS a (attempt_key, failures, window_ends_at)
+                        VALUES (:key, 1, :windowEndsAt)
+                        ON CONFLICT (attempt_key) DO UPDATE SET
+                            failures = CASE WHEN a.window_ends_at <= :now THEN 1 ELSE a.failures + 1 END,
+                            window_ends_at = CASE WHEN a.window_ends_at <= :now THEN EXCLUDED.window_ends_at
+                                                  ELSE a.window_ends_at END
+                        RETURNING failures, window_ends_at""")
+                .bind("key", key), "now", now), "windowEndsAt", now.plus(window))
+                .map((rs, ctx) -> new AttemptWindow(rs.getInt("failures"), instant(rs, "window_ends_at")))
+                .one());
+    }
+
+    @Override
+    public AttemptWindow failedAttempts(String key, Instant now) {
+        return database.withHandle("read failed logins", handle -> bindTime(handle.createQuery("""
+                        SELECT failures, window_ends_at FROM accesspass_login_attempts
+                        WHERE attempt_key = :key AND window_ends_at > :now""")
+                .bind("key", key), "now", now)
+                .map((rs, ctx) -> new AttemptWindow(rs.getInt("failures"), instant(rs, "window_ends_at")))
+                .findOne()
+                .orElse(AttemptWindow.none(now)));
+    }
+
+    @Override
+    public void clearFailedAttempts(String key) {
+        database.withHandle("clear failed logins", handle -> handle.createUpdate(
+                        "DELETE FROM accesspass_login_attempts WHERE attempt_key = :key")
+                .bind("key", key)
+                .execute());
+    }
+
+    @Override
+    public int purgeExpired(Instant now) {
+        // Bounded batches found through the expiry indexes; SKIP LOCKED leaves rows that a request is using.
+        int purged = 0;
+        purged += purge("""
+                DELETE FROM accesspass_sessions WHERE id IN (
+                    SELECT id FROM accesspass_sessions WHERE expires_at <= :now
+                    ORDER BY expires_at LIMIT :batch FOR UPDATE SKIP LOCKED)""", now);
+        purged += purge("""
+                DELETE FROM accesspass_one_time_tokens WHERE token_hash IN (
+                    SELECT token_hash FROM accesspass_one_time_tokens WHERE expires_at <= :now
+                    ORDER BY expires_at LIMIT :batch FOR UPDATE SKIP LOCKED)""", now);
+        purged += purge("""
+                DELETE FROM accesspass_login_attempts WHERE attempt_key IN (
+                    SELECT attempt_key FROM accesspass_login_attempts WHERE window_ends_at <= :now
+                    ORDER BY window_ends_at LIMIT :batch FOR UPDATE SKIP LOCKED)""", now);
+        return purged;
+    }
+
+    private int purge(String sql, Instant now) {
+        int total = 0;
+        for (int batch = 0; batch < PURGE_MAX_BATCHES; batch++) {
+            int deleted = database.withHandle("purge expired entries", handle ->
+                    bindTime(handle.createUpdate(sql).bind("batch", PURGE_BATCH), "now", now).execute());
+            total += deleted;
+            if (deleted < PURGE_BATCH) {
+                break;
+            }
+        }
+        return total;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            if (cache != null) {
+                cache.close();
+            }
+            onClose.run();
+        }
+    }
+
+    private static SessionGrant grant(ResultSet rs) throws SQLException {
+        return new SessionGrant(new SessionId(rs.getString("id")), new UserId(rs.getString("user_id")),
+                instant(rs, "created_at"), Json.read(rs.getString("meta")), instant(rs, "access_expires_at"),
+                instant(rs, "refresh_expires_at"));
+    }
+
+    private static LockedSession lockedSession(ResultSet rs) throws SQLException {
+        return new LockedSession(rs.getObject("id", UUID.class), new UserId(rs.getString("user_id")),
+                instant(rs, "created_at"), instant(rs, "ends_at"), rs.getString("meta"),
+                instant(rs, "refresh_expires_at"), instant(rs, "expires_at"));
+    }
+
+    /** The earlier of two instants, where null means "never". */
+    private static Instant min(Instant a, Instant b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.isBefore(b) ? a : b;
+    }
+
+    /** When nothing of a pair is usable any more: the later expiry; null (never) if the refresh token never expires. */
+    private static Instant deadAt(Instant accessExpiresAt, Instant refreshExpiresAt) {
+        if (refreshExpiresAt == null) {
+            return null;
+        }
+        return accessExpiresAt.isAfter(refreshExpiresAt) ? accessExpiresAt : refreshExpiresAt;
+    }
+
+    static UUID uuidOrNull(String value) {
+        try {
+            UUID parsed = UUID.fromString(value);
+            // UUID.fromString accepts short forms such as "1-1-1-1-1"; only our canonical form is an id we issued.
+            return parsed.toString().equals(value) ? parsed : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private record LockedSession(UUID id, UserId user, Instant createdAt, Instant endsAt, String meta,
+                                 Instant refreshExpiresAt, Instant expiresAt) {
+    }
+
+    private record UsedToken(Instant usedAt, byte[] successorHash, byte[] sealedPair) {
+    }
+}

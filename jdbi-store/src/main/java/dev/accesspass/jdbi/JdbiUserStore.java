@@ -1,0 +1,285 @@
+package dev.accesspass.jdbi;
+
+import static dev.accesspass.jdbi.Database.bindTime;
+import static dev.accesspass.jdbi.Database.instant;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.accesspass.StoreUnavailableException;
+import dev.accesspass.store.DuplicateUserException;
+import dev.accesspass.store.Identifiers;
+import dev.accesspass.store.Identity;
+import dev.accesspass.store.NewUser;
+import dev.accesspass.store.UserId;
+import dev.accesspass.store.UserRecord;
+import dev.accesspass.store.UserStore;
+import java.io.IOException;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * {@link UserStore} on PostgreSQL. Thread-safe; each method is one statement or one transaction.
+ *
+ * <p>Uniqueness regardless of case is the database's job: the {@link Identifiers} keys sit in columns with unique
+ * constraints, so of two racing registrations one insert fails, and its constraint's name says whether the username
+ * or the email was taken (SR-64). A user is read with one query: the roles are an array column and the identities
+ * come along as a JSON aggregate.
+ */
+final class JdbiUserStore implements UserStore {
+    static final String USERNAME_CONSTRAINT = "accesspass_users_username_key_uq";
+    static final String EMAIL_CONSTRAINT = "accesspass_users_email_key_uq";
+    private static final String UNIQUE_VIOLATION = "23505";
+    private static final String FOREIGN_KEY_VIOLATION = "23503";
+
+    private static final String SELECT_USER = """
+            SELECT u.id, u.username, u.email, u.email_confirmed, u.password_hash, u.roles, u.created_at,
+                   (SELECT coalesce(json_agg(json_build_object(
+                               'provider', i.provider, 'subject', i.subject, 'profile', i.profile,
+                               'linked_at_micros', (extract(epoch FROM i.linked_at) * 1000000)::bigint)
+                               ORDER BY i.seq), '[]'::json)::text
+                    FROM accesspass_identities i WHERE i.user_id = u.id) AS identities
+            FROM accesspass_users u
+            """;
+
+    private final Database database;
+    private final Runnable onClose;
+    private volatile boolean closed;
+
+    JdbiUserStore(Database database, Runnable onClose) {
+        this.database = database;
+        this.onClose = onClose;
+    }
+
+    @Override
+    public UserRecord create(NewUser user) {
+        UUID id = UUID.randomUUID();
+        String usernameKey = Identifiers.usernameKey(user.username());
+        try {
+            database.withHandle("create a user", handle -> bindTime(handle.createUpdate("""
+                            INSERT INTO accesspass_users (id, username, username_key, email, email_key,
+                                                          email_confirmed, password_hash, roles, created_at)
+                            VALUES (:id, :username, :usernameKey, :email, :emailKey, :emailConfirmed,
+                                    :passwordHash, CAST(:roles AS text[]), :createdAt)""")
+                    .bind("id", id)
+                    .bind("username", user.username())
+                    .bind("usernameKey", usernameKey)
+                    .bind("email", user.email())
+                    .bind("emailKey", Identifiers.emailKey(user.email()))
+                    .bind("emailConfirmed", user.emailConfirmed())
+                    .bind("passwordHash", user.passwordHash())
+                    .bindArray("roles", String.class, user.roles()), "createdAt", user.createdAt())
+                    .execute());
+        } catch (StoreUnavailableException e) {
+            String constraint = violated(e, UNIQUE_VIOLATION);
+            if (USERNAME_CONSTRAINT.equals(constraint)) {
+                throw DuplicateUserException.username();
+            }
+            if (EMAIL_CONSTRAINT.equals(constraint)) {
+                // The contract checks the username first; PostgreSQL may report either index when both clash.
+                throw findByKey("username_key", usernameKey).isPresent()
+                        ? DuplicateUserException.username() : DuplicateUserException.email();
+            }
+            throw e;
+        }
+        return new UserRecord(new UserId(id.toString()), user.username(), user.email(), user.emailConfirmed(),
+                user.passwordHash(), user.roles(), user.createdAt(), List.of());
+    }
+
+    /** The constraint named by a PostgreSQL error of this SQLState in the cause chain, or null. */
+    private static String violated(Exception e, String sqlState) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof org.postgresql.util.PSQLException psql && sqlState.equals(psql.getSQLState())) {
+                var detail = psql.getServerErrorMessage();
+                return detail == null ? "" : String.valueOf(detail.getConstraint());
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public Optional<UserRecord> findById(UserId id) {
+        UUID uuid = JdbiTokenStore.uuidOrNull(id.value());
+        if (uuid == null) {
+            return Optional.empty();
+        }
+        return database.withHandle("find a user", handle -> findById(handle, uuid));
+    }
+
+    private static Optional<UserRecord> findById(Handle handle, UUID id) {
+        return handle.createQuery(SELECT_USER + "WHERE u.id = :id")
+                .bind("id", id)
+                .map((rs, ctx) -> user(rs))
+                .findOne();
+    }
+
+    @Override
+    public Optional<UserRecord> findByUsername(String username) {
+        return findByKey("username_key", Identifiers.usernameKey(username));
+    }
+
+    @Override
+    public Optional<UserRecord> findByEmail(String email) {
+        return findByKey("email_key", Identifiers.emailKey(email));
+    }
+
+    private Optional<UserRecord> findByKey(String column, String key) {
+        // Two complete statements; the key itself is always bound.
+        String sql = "username_key".equals(column) ? SELECT_USER + "WHERE u.username_key = :key"
+                : SELECT_USER + "WHERE u.email_key = :key";
+        return database.withHandle("find a user", handle -> handle.createQuery(sql)
+                .bind("key", key)
+                .map((rs, ctx) -> user(rs))
+                .findOne());
+    }
+
+    @Override
+    public Optional<UserRecord> findByIdentity(String provider, String subject) {
+        return database.withHandle("find a user by identity", handle -> handle.createQuery(SELECT_USER + """
+                        WHERE u.id = (SELECT user_id FROM accesspass_identities
+                                      WHERE provider = :provider AND subject = :subject)""")
+                .bind("provider", provider)
+                .bind("subject", subject)
+                .map((rs, ctx) -> user(rs))
+                .findOne());
+    }
+
+    @Override
+    public boolean updatePasswordHash(UserId id, String expectedHash, String newHash) {
+        UUID uuid = JdbiTokenStore.uuidOrNull(id.value());
+        if (uuid == null) {
+            return false;
+        }
+        return database.withHandle("update a password", handle -> {
+            var update = handle.createUpdate(expectedHash == null
+                            ? "UPDATE accesspass_users SET password_hash = :newHash WHERE id = :id"
+                            // Compare-and-set for the transparent re-hash at login (see the SPI).
+                            : "UPDATE accesspass_users SET password_hash = :newHash WHERE id = :id "
+                              + "AND password_hash = :expectedHash")
+                    .bind("id", uuid)
+                    .bind("newHash", newHash);
+            if (expectedHash != null) {
+                update.bind("expectedHash", expectedHash);
+            }
+            return update.execute() > 0;
+        });
+    }
+
+    @Override
+    public boolean setEmailConfirmed(UserId id, boolean confirmed) {
+        UUID uuid = JdbiTokenStore.uuidOrNull(id.value());
+        if (uuid == null) {
+            return false;
+        }
+        return database.withHandle("confirm an email", handle -> handle.createUpdate(
+                        "UPDATE accesspass_users SET email_confirmed = :confirmed WHERE id = :id")
+                .bind("id", uuid)
+                .bind("confirmed", confirmed)
+                .execute() > 0);
+    }
+
+    @Override
+    public Optional<UserRecord> updateRoles(UserId id, Set<String> add, Set<String> remove) {
+        UUID uuid = JdbiTokenStore.uuidOrNull(id.value());
+        if (uuid == null) {
+            return Optional.empty();
+        }
+        return database.inTransaction("update roles", handle -> {
+            // One statement: adds, then removes, on the row as it is at that moment.
+            int updated = handle.createUpdate("""
+                            UPDATE accesspass_users SET roles = ARRAY(
+                                SELECT DISTINCT role FROM unnest(roles || CAST(:add AS text[])) AS role
+                                WHERE NOT role = ANY (CAST(:remove AS text[]))
+                                ORDER BY role)
+                            WHERE id = :id""")
+                    .bind("id", uuid)
+                    .bindArray("add", String.class, add)
+                    .bindArray("remove", String.class, remove)
+                    .execute();
+            return updated == 0 ? Optional.<UserRecord>empty() : findById(handle, uuid);
+        });
+    }
+
+    @Override
+    public boolean linkIdentity(UserId id, Identity identity) {
+        UUID uuid = JdbiTokenStore.uuidOrNull(id.value());
+        if (uuid == null) {
+            return false;
+        }
+        try {
+            // Inserts, or replaces the profile when this user already has the identity; an identity of another
+            // user is left alone (the conditional DO UPDATE then changes no row).
+            return database.withHandle("link an identity", handle -> bindTime(handle.createUpdate("""
+                            INSERT INTO accesspass_identities (provider, subject, user_id, profile, linked_at)
+                            SELECT :provider, :subject, :user, CAST(:profile AS jsonb), :linkedAt
+                            WHERE EXISTS (SELECT 1 FROM accesspass_users WHERE id = :user)
+                            ON CONFLICT (provider, subject) DO UPDATE
+                                SET profile = EXCLUDED.profile, linked_at = EXCLUDED.linked_at
+                                WHERE accesspass_identities.user_id = EXCLUDED.user_id""")
+                    .bind("provider", identity.provider())
+                    .bind("subject", identity.subject())
+                    .bind("user", uuid)
+                    .bind("profile", Json.write(identity.profile())), "linkedAt", identity.linkedAt())
+                    .execute() > 0);
+        } catch (StoreUnavailableException e) {
+            if (violated(e, FOREIGN_KEY_VIOLATION) != null) {
+                return false; // the user was deleted while we linked
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public boolean delete(UserId id) {
+        UUID uuid = JdbiTokenStore.uuidOrNull(id.value());
+        if (uuid == null) {
+            return false;
+        }
+        return database.withHandle("delete a user", handle -> handle.createUpdate(
+                        "DELETE FROM accesspass_users WHERE id = :id")
+                .bind("id", uuid)
+                .execute() > 0);
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            onClose.run();
+        }
+    }
+
+    private static UserRecord user(ResultSet rs) throws SQLException {
+        Array roles = rs.getArray("roles");
+        Set<String> roleSet = roles == null ? Set.of() : Set.of((String[]) roles.getArray());
+        return new UserRecord(new UserId(rs.getString("id")), rs.getString("username"), rs.getString("email"),
+                rs.getBoolean("email_confirmed"), rs.getString("password_hash"), roleSet,
+                instant(rs, "created_at"), identities(rs.getString("identities")));
+    }
+
+    private static List<Identity> identities(String json) {
+        try {
+            List<Identity> identities = new ArrayList<>();
+            for (JsonNode node : Json.mapper().readTree(json)) {
+                Map<String, String> profile = new HashMap<>();
+                node.get("profile").fields().forEachRemaining(field -> profile.put(field.getKey(),
+                        field.getValue().asText()));
+                long micros = node.get("linked_at_micros").asLong();
+                identities.add(new Identity(node.get("provider").asText(), node.get("subject").asText(), profile,
+                        Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+                                Math.floorMod(micros, 1_000_000L) * 1000L)));
+            }
+            return identities;
+        } catch (IOException e) {
+            throw new IllegalStateException("the identities aggregate is JSON by construction", e);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.accesspass.jdbi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.accesspass.servlet.testing.Http;
+import dev.accesspass.servlet.testing.TestServer;
+import dev.accesspass.store.UserId;
+import dev.accesspass.testing.MutableClock;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Two AccessPass instances (two Jetty servers) on one database, each with the validation cache on: a revocation on
+ * one is honoured by the other within the notification bound, although the other had the token cached.
+ */
+class TwoInstancesTest {
+    @RegisterExtension
+    static final EmbeddedDatabase POSTGRES = new EmbeddedDatabase();
+    private static final String PASSWORD = "correct horse battery staple";
+    /** The bound of the issue; a notification normally arrives within a few milliseconds. */
+    private static final Duration PROPAGATION_BOUND = Duration.ofMillis(100);
+
+    private TestServer start(MutableClock clock) {
+        return TestServer.builder().clock(clock).set("store", "jdbc").set("jdbc-url", POSTGRES.jdbcUrl())
+                .set("jdbc-user", "postgres").set("token-cache-ttl", "60").start();
+    }
+
+    @Test
+    void loginOnAWorksOnBAndLogoutOnBIsHonouredOnAAtOnce() {
+        MutableClock clock = MutableClock.startingNow();
+        try (TestServer a = start(clock); TestServer b = start(clock)) {
+            String access = a.http().register("roamer", PASSWORD).field("access_token");
+
+            assertThat(b.http().get("/api/hello", access).status()).isEqualTo(200);
+            // Both instances now hold the token in their caches.
+            assertThat(a.http().get("/api/hello", access).status()).isEqualTo(200);
+            assertThat(a.http().get("/api/hello", access).status()).isEqualTo(200);
+
+            assertThat(b.http().postWithToken("/auth/logout", access).status()).isEqualTo(204);
+            assertRejectedWithinBound(a.http(), access);
+        }
+    }
+
+    @Test
+    void logoutAllOnOneInstanceIsHonouredOnTheOther() {
+        MutableClock clock = MutableClock.startingNow();
+        try (TestServer a = start(clock); TestServer b = start(clock)) {
+            String first = a.http().register("everywhere", PASSWORD).field("access_token");
+            String second = b.http().login("everywhere", PASSWORD).field("access_token");
+            assertThat(a.http().get("/api/hello", first).status()).isEqualTo(200);
+            assertThat(a.http().get("/api/hello", second).status()).isEqualTo(200);
+
+            assertThat(b.http().postWithToken("/auth/logout-all", second).status()).isEqualTo(204);
+            assertRejectedWithinBound(a.http(), first);
+            assertRejectedWithinBound(a.http(), second);
+        }
+    }
+
+    @Test
+    void revokingAllSessionsThroughTheJavaApiOnOneInstanceIsHonouredOnTheOther() {
+        // What password change and reset do to the other sessions; those routes call the same store method.
+        MutableClock clock = MutableClock.startingNow();
+        try (TestServer a = start(clock); TestServer b = start(clock)) {
+            Http.Reply registered = a.http().register("changer", PASSWORD);
+            String access = registered.field("access_token");
+            assertThat(a.http().get("/api/hello", access).status()).isEqualTo(200);
+
+            assertThat(b.accessPass().revokeSessions(new UserId(registered.json().get("user").get("id").asText())))
+                    .isEqualTo(1);
+            assertRejectedWithinBound(a.http(), access);
+        }
+    }
+
+    @Test
+    void sr16_concurrentRefreshAcrossTwoInstancesNeverForksTheSession() throws Exception {
+        MutableClock clock = MutableClock.startingNow();
+        try (TestServer a = start(clock); TestServer b = start(clock)) {
+            String refresh = a.http().register("twotabs", PASSWORD).field("refresh_token");
+            Http[] clients = {a.http(), b.http()};
+
+            java.util.List<Http.Reply> replies = JdbiHttpTest.race(16,
+                    i -> () -> clients[i % 2].post("/auth/refresh", "refresh_token", refresh));
+
+            assertThat(replies).extracting(Http.Reply::status).isSubsetOf(200, 401);
+            assertThat(replies).filteredOn(reply -> reply.status() == 200)
+                    .extracting(reply -> reply.field("refresh_token")).isNotEmpty().containsOnly(
+                            replies.stream().filter(reply -> reply.status() == 200).findFirst().orElseThrow()
+                                    .field("refresh_token"));
+        }
+    }
+
+    /** Polls with a deadline (no fixed sleep): the first 401 must come within the bound. */
+    private static void assertRejectedWithinBound(Http http, String access) {
+        long start = System.nanoTime();
+        long deadline = start + PROPAGATION_BOUND.toNanos();
+        int status;
+        do {
+            status = http.get("/api/hello", access).status();
+        } while (status == 200 && System.nanoTime() < deadline);
+        long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(status).as("still accepted after %d ms", elapsedMillis).isEqualTo(401);
+    }
+}
