@@ -148,7 +148,13 @@ final class JdbiTokenStore implements TokenStore {
             }
             Instant accessExpiresAt = min(successor.accessExpiresAt(), session.endsAt());
             Instant refreshExpiresAt = min(successor.refreshExpiresAt(), session.endsAt());
-            handle.createUpdate("DELETE FROM accesspass_access_tokens WHERE session_id = :session")
+            // The parent's access token stays until it expires, so a logout sent with it while another tab
+            // refreshes still finds and ends the session (SR-17); any older one goes now.
+            handle.createUpdate("""
+                            DELETE FROM accesspass_access_tokens
+                            WHERE session_id = :session AND token_hash <> (
+                                SELECT token_hash FROM accesspass_access_tokens
+                                WHERE session_id = :session ORDER BY expires_at DESC LIMIT 1)""")
                     .bind("session", session.id())
                     .execute();
             insertPair(handle, session.id(), successor.accessHash(), accessExpiresAt, successor.refreshHash(),
@@ -160,7 +166,7 @@ final class JdbiTokenStore implements TokenStore {
                     .bind("session", session.id()), "refreshExpiresAt", refreshExpiresAt),
                     "expiresAt", deadAt(accessExpiresAt, refreshExpiresAt))
                     .execute();
-            // The parent's access token died with this rotation: other instances must drop it from their caches.
+            // An older access token may have died with this rotation: other instances drop it from their caches.
             notifyRevocation(handle, "s:" + session.id());
             return new Rotation.Rotated(new SessionGrant(new SessionId(session.id().toString()),
                     session.user(), session.createdAt(), Json.read(session.meta()), accessExpiresAt,
@@ -195,7 +201,8 @@ final class JdbiTokenStore implements TokenStore {
                             FROM accesspass_refresh_tokens r
                             JOIN accesspass_access_tokens a ON a.session_id = r.session_id
                             WHERE r.token_hash = :successor AND r.session_id = :session AND r.used_at IS NULL
-                              AND (r.expires_at IS NULL OR r.expires_at > :now OR a.expires_at > :now)""")
+                              AND (r.expires_at IS NULL OR r.expires_at > :now OR a.expires_at > :now)
+                            ORDER BY a.expires_at DESC LIMIT 1""")
                     .bind("successor", used.successorHash())
                     .bind("session", session.id()), "now", now)
                     .map((rs, ctx) -> new SessionGrant(sessionId, session.user(), session.createdAt(),
