@@ -6,6 +6,10 @@ import dev.accesspass.mail.SentMail;
 import dev.accesspass.password.Argon2Parameters;
 import dev.accesspass.password.HashingPool;
 import dev.accesspass.password.PasswordHasher;
+import dev.accesspass.oauth.OAuthCallback;
+import dev.accesspass.oauth.OAuthStart;
+import dev.accesspass.oauth.OAuthUserResolver;
+import dev.accesspass.oauth.internal.ProviderClient;
 import dev.accesspass.store.SessionId;
 import dev.accesspass.store.StoreProvider;
 import dev.accesspass.store.TokenStore;
@@ -50,6 +54,7 @@ public final class AccessPass implements AutoCloseable {
     private final HashingPool pool;
     private final Sessions sessions;
     private final Accounts accounts;
+    private final OAuthLogins oauth;
     private final EmailFlows emailFlows;
     private final PasswordFlows passwordFlows;
     private final ScheduledExecutorService purger;
@@ -75,6 +80,9 @@ public final class AccessPass implements AutoCloseable {
         LoginThrottle throttle = new LoginThrottle(tokenStore, clock, config.loginMaxAttempts(), config.loginWindow());
         this.accounts = new Accounts(userStore, tokenStore, sessions, hasher, pool, throttle, config, clock, hooks,
                 security);
+        this.oauth = new OAuthLogins(builder.oauthClients, config, tokenStore, userStore, accounts, sessions, clock,
+                hooks, security, builder.oauthUserResolver);
+        owned.add(oauth);
         Mailer mailer = builder.mailer;
         if (mailer == null) {
             mailer = config.mailer().equals("smtp") ? Mailer.smtp(config) : Mailer.log();
@@ -188,6 +196,33 @@ public final class AccessPass implements AutoCloseable {
     /** Deletes the authenticated user's account ({@code DELETE /account}); needs the password if it has one. */
     public void deleteAccount(Authentication auth, String password, String clientAddress) {
         accounts.deleteAccount(auth, password, clientAddress);
+    }
+
+    /**
+     * Starts an OAuth login ({@code GET /oauth/{provider}}): a single-use state with PKCE, kept in the token store
+     * for 10 minutes.
+     *
+     * @throws AccessPassException {@code unknown_provider}, {@code store_unavailable}
+     */
+    public OAuthStart startOAuth(String provider) {
+        return oauth.start(provider);
+    }
+
+    /**
+     * Finishes an OAuth login ({@code GET /oauth/{provider}/callback}): checks state, browser binding and provider,
+     * exchanges the code, finds or makes the user (see {@link OAuthUserResolver}) and opens a session whose meta is
+     * the provider's profile.
+     *
+     * @throws AccessPassException {@code oauth_failed} (nothing was created), {@code unknown_provider},
+     *                             {@code email_not_confirmed}, {@code store_unavailable}
+     */
+    public TokenResponse completeOAuth(OAuthCallback callback) {
+        return oauth.complete(callback, this);
+    }
+
+    /** For core's tests: the OAuth service, to drive resolution without a provider. */
+    OAuthLogins oauthLogins() {
+        return oauth;
     }
 
     // ---- email flows (docs/EMAIL.md) ----
@@ -383,6 +418,9 @@ public final class AccessPass implements AutoCloseable {
         private UserStore userStore;
         private PasswordHasher hasher;
         private HashingPool pool;
+        private OAuthUserResolver oauthUserResolver = OAuthUserResolver.standard();
+        private Duration oauthTimeout = ProviderClient.DEFAULT_TIMEOUT;
+        private Map<String, ProviderClient> oauthClients = Map.of();
         private Mailer mailer;
         private MailTemplates templates;
 
@@ -421,6 +459,21 @@ public final class AccessPass implements AutoCloseable {
             return this;
         }
 
+        /** Who a new OAuth identity belongs to; {@link OAuthUserResolver#standard()} unless set. */
+        public Builder oauthUserResolver(OAuthUserResolver resolver) {
+            this.oauthUserResolver = Objects.requireNonNull(resolver, "resolver");
+            return this;
+        }
+
+        /** Connect and read timeout of each call to an OAuth provider; 5 seconds unless set. */
+        public Builder oauthTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("oauthTimeout: must be positive");
+            }
+            this.oauthTimeout = timeout;
+            return this;
+        }
+
         /**
          * A mailer other than the one the {@code mailer} setting names. The caller keeps ownership. Links then always
          * come from {@code base-url}, which becomes required.
@@ -442,6 +495,8 @@ public final class AccessPass implements AutoCloseable {
          * @throws IllegalArgumentException naming the setting at fault
          */
         public AccessPass build() {
+            // OAuth settings are checked first: a bad one then fails before any store or pool is opened.
+            oauthClients = OAuthLogins.clients(config, oauthTimeout);
             if (mailer != null && config.baseUrl().isEmpty()) {
                 // Only the dev log mailer may build links from the request's origin (SR-39).
                 throw new IllegalArgumentException("base-url: required when a mailer other than log is used");

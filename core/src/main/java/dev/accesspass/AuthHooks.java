@@ -43,6 +43,13 @@ public interface AuthHooks {
     default void afterAccountDeleted(AccountDeletedEvent event) {
     }
 
+    /**
+     * A user logged in through an OAuth provider, after {@link #afterLogin}: tells whether the user was created or
+     * the identity linked by this login, with the provider's profile.
+     */
+    default void afterOAuthLogin(OAuthLoginEvent event) {
+    }
+
     /** After an email address was confirmed through its emailed link ({@code /confirm}). */
     default void afterConfirmation(ConfirmationEvent event) {
     }

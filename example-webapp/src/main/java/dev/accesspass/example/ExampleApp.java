@@ -9,7 +9,8 @@ import org.eclipse.jetty.util.resource.ResourceFactory;
 /**
  * Runs the example webapp on embedded Jetty 12 (ee10). The application is wired by its own
  * {@code WEB-INF/web.xml}, exactly as a team would add AccessPass to an existing webapp. The port comes from
- * {@code PORT} (default 8080); every AccessPass key comes from the environment (API.md §5, §6).
+ * {@code PORT} (default 8080); every AccessPass key comes from the environment (API.md §5, §6). Unless
+ * {@code EXAMPLE_DEMO_OAUTH=false}, an offline OAuth provider {@code demo} runs beside it ({@link DemoOAuthProvider}).
  */
 public final class ExampleApp {
     private ExampleApp() {
@@ -27,6 +28,17 @@ public final class ExampleApp {
         ServerConnector connector = new ServerConnector(server);
         connector.setPort(port);
         server.addConnector(connector);
+        if (DemoOAuthProvider.enabled()) {
+            // Bind first: the demo provider's redirect URI needs the real port, also when port is 0.
+            connector.open();
+            var demo = DemoOAuthProvider.start(connector.getLocalPort());
+            server.addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
+                @Override
+                public void lifeCycleStopped(org.eclipse.jetty.util.component.LifeCycle event) {
+                    demo.shutdown();
+                }
+            });
+        }
 
         URL webapp = ExampleApp.class.getClassLoader().getResource("webapp/");
         if (webapp == null) {

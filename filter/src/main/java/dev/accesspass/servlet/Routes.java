@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -25,13 +26,25 @@ final class Routes {
         void handle(HttpServletRequest request, HttpServletResponse response, Authentication auth) throws IOException;
     }
 
+    /** A handler of a templated route; {@code params} holds the values of its {@code {name}} segments. */
+    @FunctionalInterface
+    interface TemplateHandler {
+        void handle(HttpServletRequest request, HttpServletResponse response, Authentication auth,
+                    Map<String, String> params) throws IOException;
+    }
+
     /** One route: its methods, whether it needs a token, and the handler. */
     record Route(Map<String, Handler> byMethod, boolean needsToken) {
+    }
+
+    /** A path with {@code {name}} segments, each matching exactly one non-empty path segment. */
+    private record Template(List<String> segments, Map<String, TemplateHandler> byMethod, boolean needsToken) {
     }
 
     private final AccessPass accessPass;
     private final int maxBodyBytes;
     private final Map<String, Route> routes = new LinkedHashMap<>();
+    private final Map<String, Template> templates = new LinkedHashMap<>();
 
     Routes(AccessPass accessPass) {
         this.accessPass = accessPass;
@@ -55,6 +68,7 @@ final class Routes {
             accessPass.deleteAccount(auth, body.get("password"), req.getRemoteAddr());
             res.setStatus(HttpServletResponse.SC_NO_CONTENT);
         });
+        OAuthRoutes.register(this, accessPass);
         EmailRoutes.register(this, accessPass);
     }
 
@@ -66,8 +80,54 @@ final class Routes {
         routes.put(path, new Route(Map.copyOf(byMethod), needsToken));
     }
 
+    /**
+     * Adds a route whose path has {@code {name}} segments, e.g. {@code /oauth/{provider}/callback}. Exact routes win
+     * over templates; templates are tried in the order they were added.
+     */
+    void addTemplate(String pattern, String method, boolean needsToken, TemplateHandler handler) {
+        Template existing = templates.get(pattern);
+        Map<String, TemplateHandler> byMethod =
+                new LinkedHashMap<>(existing == null ? Map.of() : existing.byMethod());
+        byMethod.put(method, handler);
+        templates.put(pattern, new Template(List.of(pattern.substring(1).split("/", -1)), Map.copyOf(byMethod),
+                needsToken));
+    }
+
     Optional<Route> find(String path) {
-        return Optional.ofNullable(routes.get(path));
+        Route exact = routes.get(path);
+        if (exact != null || !path.startsWith("/")) {
+            return Optional.ofNullable(exact);
+        }
+        String[] parts = path.substring(1).split("/", -1);
+        for (Template template : templates.values()) {
+            Map<String, String> params = match(template.segments(), parts);
+            if (params != null) {
+                Map<String, Handler> bound = new LinkedHashMap<>();
+                template.byMethod().forEach((method, handler) ->
+                        bound.put(method, (req, res, auth) -> handler.handle(req, res, auth, params)));
+                return Optional.of(new Route(Map.copyOf(bound), template.needsToken()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Map<String, String> match(List<String> segments, String[] parts) {
+        if (segments.size() != parts.length) {
+            return null;
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        for (int i = 0; i < parts.length; i++) {
+            String segment = segments.get(i);
+            if (segment.startsWith("{") && segment.endsWith("}")) {
+                if (parts[i].isEmpty()) {
+                    return null;
+                }
+                params.put(segment.substring(1, segment.length() - 1), parts[i]);
+            } else if (!segment.equals(parts[i])) {
+                return null;
+            }
+        }
+        return Map.copyOf(params);
     }
 
     static Set<String> allowed(Route route) {

@@ -109,6 +109,7 @@ public final class TestServer implements AutoCloseable {
         private Mailer mailer;
         private MutableClock clock = MutableClock.startingNow();
         private Consumer<AccessPass.Builder> customizer = b -> { };
+        private int port;
 
         /** Any key of API.md §5, as text. */
         public Builder set(String key, String value) {
@@ -141,6 +142,12 @@ public final class TestServer implements AutoCloseable {
 
         public Builder clock(MutableClock clock) {
             this.clock = clock;
+            return this;
+        }
+
+        /** A fixed loopback port instead of a random one (when a setting such as base-url must name it). */
+        public Builder port(int port) {
+            this.port = port;
             return this;
         }
 
@@ -179,7 +186,7 @@ public final class TestServer implements AutoCloseable {
             httpConfig.setRequestHeaderSize(32 * 1024);
             ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(httpConfig));
             connector.setHost("127.0.0.1");
-            connector.setPort(0);
+            connector.setPort(port);
             jetty.addConnector(connector);
             ServletContextHandler context = new ServletContextHandler();
             context.setContextPath("/");

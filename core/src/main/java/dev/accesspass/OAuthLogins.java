@@ -1,0 +1,306 @@
+package dev.accesspass;
+
+import dev.accesspass.oauth.OAuthCallback;
+import dev.accesspass.oauth.OAuthProfile;
+import dev.accesspass.oauth.OAuthResolution;
+import dev.accesspass.oauth.OAuthStart;
+import dev.accesspass.oauth.OAuthUserResolver;
+import dev.accesspass.oauth.internal.ProviderClient;
+import dev.accesspass.store.DuplicateUserException;
+import dev.accesspass.store.Identity;
+import dev.accesspass.store.NewUser;
+import dev.accesspass.store.OneTimeToken;
+import dev.accesspass.store.TokenHash;
+import dev.accesspass.store.TokenPurpose;
+import dev.accesspass.store.TokenStore;
+import dev.accesspass.store.UserRecord;
+import dev.accesspass.store.UserStore;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * OAuth social login (API.md {@code /oauth/{provider}} and its callback): start, callback checks, user resolution.
+ *
+ * <p>Notes for maintainers. No HttpSession: everything the callback needs (provider, PKCE verifier, nonce, digest
+ * of the browser-binding value) is one {@link TokenPurpose#OAUTH_STATE} one-time token keyed by the digest of
+ * {@code state}, so any instance behind a load balancer can finish the login. The callback consumes that record
+ * atomically before anything else, so a state works once (SR-42); every check that fails afterwards fails closed
+ * with 400 {@code oauth_failed} before the provider is called. Secrets are compared with
+ * {@link MessageDigest#isEqual} (SR-03). The provider's own error text never reaches the response or the log
+ * (SR-50, SR-66). Resolution decides before it writes, and a user created for a login that then fails is removed
+ * again, so no failure leaves a user or a session behind.
+ *
+ * <p>Thread-safe.
+ */
+final class OAuthLogins implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(OAuthLogins.class);
+    /** How long a started login may take at the provider. */
+    static final Duration STATE_TTL = Duration.ofMinutes(10);
+    private static final Pattern TOKEN_SHAPE = Pattern.compile("[A-Za-z0-9_-]{43}");
+    private static final int MAX_CODE_LENGTH = 2048;
+    private static final String FAILED = "The OAuth login failed. Please start it again.";
+
+    private final Map<String, ProviderClient> clients;
+    private final AccessPassConfig config;
+    private final TokenStore tokens;
+    private final UserStore users;
+    private final Accounts accounts;
+    private final Sessions sessions;
+    private final Clock clock;
+    private final HookRunner hooks;
+    private final SecurityLog security;
+    private final OAuthUserResolver resolver;
+
+    OAuthLogins(Map<String, ProviderClient> clients, AccessPassConfig config, TokenStore tokens, UserStore users,
+                Accounts accounts, Sessions sessions, Clock clock, HookRunner hooks, SecurityLog security,
+                OAuthUserResolver resolver) {
+        this.clients = Map.copyOf(clients);
+        this.config = config;
+        this.tokens = tokens;
+        this.users = users;
+        this.accounts = accounts;
+        this.sessions = sessions;
+        this.clock = clock;
+        this.hooks = hooks;
+        this.security = security;
+        this.resolver = resolver;
+    }
+
+    /**
+     * Builds the clients of the configured providers; called before any store is opened, so a bad OAuth setting
+     * fails {@code init} without leaking anything.
+     *
+     * @throws IllegalArgumentException naming the key at fault ({@code base-url}, {@code oauth.<p>.…})
+     */
+    static Map<String, ProviderClient> clients(AccessPassConfig config, Duration timeout) {
+        if (!config.oauthProviders().isEmpty() && config.baseUrl().isEmpty()) {
+            // The redirect URI must never come from the request's Host header (SR-44).
+            throw new IllegalArgumentException("base-url: required when an OAuth provider is configured ("
+                    + String.join(", ", config.oauthProviders().keySet()) + "); the redirect URI is built from it");
+        }
+        Map<String, ProviderClient> built = new LinkedHashMap<>();
+        config.oauthProviders().forEach((name, provider) ->
+                built.put(name, ProviderClient.create(provider, redirectUri(config, name), timeout)));
+        return built;
+    }
+
+    /** {@code <base-url><prefix>/oauth/<name>/callback}: the exact URI to register with the provider. */
+    static String redirectUri(AccessPassConfig config, String provider) {
+        String base = config.baseUrl().orElseThrow().toString();
+        while (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        return base + config.prefix() + "/oauth/" + provider + "/callback";
+    }
+
+    OAuthStart start(String provider) {
+        ProviderClient client = client(provider);
+        String state = Secrets.newToken();
+        String verifier = Secrets.newToken();
+        String binding = Secrets.newToken();
+        String nonce = client.openid() ? Secrets.newToken() : null;
+        // The nonce is sent as OIDC asks; identity comes from userinfo and the ID token is never read (SR-48), so
+        // the nonce is kept only for completeness of the record.
+        String payload = String.join(" ", "v1", provider, verifier, nonce == null ? "-" : nonce,
+                TokenHash.of(binding).hex());
+        tokens.saveOneTimeToken(new OneTimeToken(TokenHash.of(state), TokenPurpose.OAUTH_STATE, null,
+                clock.instant().plus(STATE_TTL), payload));
+        return new OAuthStart(URI.create(client.authorizationUrl(state, verifier, nonce)), binding, STATE_TTL);
+    }
+
+    TokenResponse complete(OAuthCallback callback, AccessPass accessPass) {
+        String provider = callback.provider();
+        ProviderClient client = client(provider);
+        String state = callback.state();
+        if (state == null || !TOKEN_SHAPE.matcher(state).matches()) {
+            throw refused(provider, "state missing or malformed");
+        }
+        // Consumed first and whatever happens next: a state is good for one attempt only.
+        Optional<OneTimeToken> record = tokens.consumeOneTimeToken(TokenHash.of(state), TokenPurpose.OAUTH_STATE,
+                clock.instant());
+        if (record.isEmpty()) {
+            throw refused(provider, "state unknown, expired or used");
+        }
+        String[] fields = record.get().payload() == null ? new String[0] : record.get().payload().split(" ");
+        if (fields.length != 5 || !fields[0].equals("v1")) {
+            throw refused(provider, "state record unreadable");
+        }
+        if (!constantTimeEquals(fields[1], provider)) {
+            // One callback per provider; a state from provider A at provider B's callback is a mix-up (SR-47).
+            throw refused(provider, "state issued for another provider");
+        }
+        String binding = callback.binding();
+        if (binding == null || !TOKEN_SHAPE.matcher(binding).matches()
+                || !constantTimeEquals(TokenHash.of(binding).hex(), fields[4])) {
+            throw refused(provider, "browser binding cookie missing or mismatched");
+        }
+        if (callback.error() != null) {
+            // The provider's error text is not ours to echo or log (SR-50).
+            throw refused(provider, "provider answered with an error");
+        }
+        String code = callback.code();
+        if (code == null || code.isEmpty() || code.length() > MAX_CODE_LENGTH) {
+            throw refused(provider, "code missing");
+        }
+        OAuthProfile profile;
+        try {
+            profile = client.fetchProfile(code, fields[2]);
+        } catch (ProviderClient.ProviderFailure e) {
+            throw refused(provider, e.getMessage());
+        }
+        return login(profile, callback.clientAddress(), accessPass);
+    }
+
+    /** Finds or makes the user of a provider profile and opens a session: the part after the provider calls. */
+    TokenResponse login(OAuthProfile profile, String clientAddress, AccessPass accessPass) {
+        String provider = profile.provider();
+        Instant now = clock.instant();
+        Identity identity = new Identity(provider, profile.subject(), profile.attributes(), now);
+        Optional<UserRecord> known = users.findByIdentity(provider, profile.subject());
+        UserRecord user;
+        boolean created = false;
+        boolean linked = false;
+        if (known.isPresent()) {
+            user = known.get();
+            requireConfirmed(user.emailConfirmed());
+            // Keeps the stored profile current.
+            users.linkIdentity(user.id(), identity);
+        } else {
+            OAuthResolution decision = resolver.resolve(profile, users);
+            if (decision instanceof OAuthResolution.Link link) {
+                user = users.findById(link.user()).orElseThrow(() -> refused(provider, "resolver named no user"));
+                requireConfirmed(user.emailConfirmed());
+                link(user, identity, false);
+                linked = true;
+            } else if (decision instanceof OAuthResolution.TakeOver takeOver) {
+                user = users.findById(takeOver.user()).orElseThrow(() -> refused(provider, "resolver named no user"));
+                takeOver(user);
+                link(user, identity, true);
+                linked = true;
+            } else if (decision instanceof OAuthResolution.Create create) {
+                requireConfirmed(create.emailConfirmed());
+                FieldErrors errors = new FieldErrors();
+                accounts.rules().checkEmail(create.email(), errors);
+                if (!errors.asMap().isEmpty()) {
+                    throw refused(provider, "provider email unusable");
+                }
+                user = create(create, now);
+                created = true;
+                if (!users.linkIdentity(user.id(), identity)) {
+                    users.delete(user.id());
+                    throw refused(provider, "identity linked to another user meanwhile");
+                }
+                security.emit(SecurityEvent.Type.USER_REGISTERED, user.id(), null, clientAddress,
+                        Map.of("method", "oauth", "provider", provider));
+                security.emit(SecurityEvent.Type.OAUTH_LINKED, user.id(), null, clientAddress,
+                        Map.of("provider", provider, "subject", profile.subject()));
+            } else {
+                throw refused(provider, "resolver refused");
+            }
+            user = users.findById(user.id()).orElseThrow(() -> refused(provider, "user vanished"));
+        }
+        TokenResponse response;
+        try {
+            response = accounts.openSession(user, profile.attributes(), "oauth", clientAddress, accessPass);
+        } catch (RuntimeException e) {
+            if (created) {
+                // No half-created account: without its first session the user goes again (SR-68).
+                try {
+                    users.delete(user.id());
+                } catch (RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+            }
+            throw e;
+        }
+        User view = response.user();
+        boolean wasCreated = created;
+        boolean wasLinked = linked;
+        hooks.run("afterOAuthLogin", h -> h.afterOAuthLogin(new OAuthLoginEvent(view, provider,
+                profile.attributes(), wasCreated, wasLinked, clientAddress, accessPass)));
+        return response;
+    }
+
+    private void link(UserRecord user, Identity identity, boolean takeover) {
+        if (!users.linkIdentity(user.id(), identity)) {
+            throw refused(identity.provider(), "identity linked to another user meanwhile");
+        }
+        security.emit(SecurityEvent.Type.OAUTH_LINKED, user.id(), null, null, Map.of("provider", identity.provider(),
+                "subject", identity.subject(), "takeover", Boolean.toString(takeover)));
+    }
+
+    /**
+     * SR-49: the provider verified the address of an account nobody confirmed. Whoever pre-registered it must lose
+     * every way in: the password goes first (so no new session can be opened with it), then sessions and pending
+     * confirmation and reset tokens; the address counts as confirmed from now on.
+     */
+    private void takeOver(UserRecord user) {
+        users.updatePasswordHash(user.id(), null, null);
+        int revoked = sessions.revokeAll(user.id(), null);
+        tokens.deleteOneTimeTokens(user.id(), TokenPurpose.CONFIRM_EMAIL);
+        tokens.deleteOneTimeTokens(user.id(), TokenPurpose.RESET_PASSWORD);
+        users.setEmailConfirmed(user.id(), true);
+        security.emit(SecurityEvent.Type.ALL_SESSIONS_REVOKED, user.id(), null, null,
+                Map.of("sessions", Integer.toString(revoked), "reason", "oauth_takeover"));
+    }
+
+    private UserRecord create(OAuthResolution.Create create, Instant now) {
+        String base = OAuthUsernames.base(create.username(), create.email());
+        for (int attempt = 0; attempt < 50; attempt++) {
+            String candidate = OAuthUsernames.candidate(base, attempt);
+            if (users.findByUsername(candidate).isPresent()) {
+                continue;
+            }
+            try {
+                return users.create(new NewUser(candidate, create.email(), create.emailConfirmed(), null, Set.of(),
+                        now));
+            } catch (DuplicateUserException e) {
+                if (e.code() == ErrorCode.EMAIL_TAKEN) {
+                    throw refused("-", "email registered meanwhile");
+                }
+                // The username went to a racing registration: try the next candidate.
+            }
+        }
+        throw refused("-", "no free username");
+    }
+
+    private void requireConfirmed(boolean confirmed) {
+        if (config.requireConfirmedEmail() && !confirmed) {
+            throw new AccessPassException(ErrorCode.EMAIL_NOT_CONFIRMED, "Confirm your email address first.");
+        }
+    }
+
+    private ProviderClient client(String provider) {
+        ProviderClient client = provider == null ? null : clients.get(provider);
+        if (client == null) {
+            throw new AccessPassException(ErrorCode.UNKNOWN_PROVIDER, "No such OAuth provider is configured.");
+        }
+        return client;
+    }
+
+    private static AccessPassException refused(String provider, String reason) {
+        // Our own reason words only: never the provider's text, the code, the state or a token (SR-66).
+        LOG.info("oauth login refused: provider={} reason={}", SecurityLog.escape(provider), reason);
+        return new AccessPassException(ErrorCode.OAUTH_FAILED, FAILED);
+    }
+
+    private static boolean constantTimeEquals(String a, String b) {
+        return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void close() {
+        clients.values().forEach(ProviderClient::close);
+    }
+}

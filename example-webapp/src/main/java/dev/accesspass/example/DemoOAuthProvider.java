@@ -1,0 +1,57 @@
+package dev.accesspass.example;
+
+import java.net.InetAddress;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.OAuth2Config;
+
+/**
+ * The example's offline OAuth provider {@code demo}: mock-oauth2-server on a random loopback port, handing out one
+ * demo person with a verified email. Configured through {@code accesspass.*} system properties before the filter
+ * initialises, so {@code web.xml} stays the only wiring. On unless {@code EXAMPLE_DEMO_OAUTH=false}. For the demo
+ * only: never run a mock provider next to real users.
+ */
+final class DemoOAuthProvider {
+    private static final String CONFIG = """
+            {"interactiveLogin": false,
+             "tokenCallbacks": [{"issuerId": "demo", "tokenExpiry": 3600,
+               "requestMappings": [{"requestParam": "grant_type", "match": "authorization_code",
+                 "claims": {"sub": "demo-user-1", "email": "demo@example.test", "email_verified": true,
+                            "preferred_username": "demo", "name": "Demo Person"}}]}]}""";
+
+    private DemoOAuthProvider() {
+    }
+
+    static boolean enabled() {
+        return !"false".equalsIgnoreCase(System.getenv().getOrDefault("EXAMPLE_DEMO_OAUTH", "true").trim());
+    }
+
+    /** Starts the provider and points {@code oauth.demo.*}, and unless set {@code base-url} and the success URL, at it. */
+    static MockOAuth2Server start(int appPort) {
+        MockOAuth2Server server = new MockOAuth2Server(OAuth2Config.Companion.fromJson(CONFIG));
+        server.start(InetAddress.getLoopbackAddress(), 0);
+        setIfAbsent("oauth.demo.client-id", "accesspass-example");
+        setIfAbsent("oauth.demo.client-secret", "demo-secret-not-a-real-one");
+        setIfAbsent("oauth.demo.scope", "openid email profile");
+        setIfAbsent("oauth.demo.authorize-url", server.authorizationEndpointUrl("demo").toString());
+        setIfAbsent("oauth.demo.token-url", server.tokenEndpointUrl("demo").toString());
+        setIfAbsent("oauth.demo.userinfo-url", server.userInfoUrl("demo").toString());
+        String base = configured("base-url");
+        if (base == null) {
+            base = "http://localhost:" + appPort;
+            System.setProperty("accesspass.base-url", base);
+        }
+        setIfAbsent("oauth-success-url", base.replaceAll("/+$", "") + "/");
+        return server;
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (configured(key) == null) {
+            System.setProperty("accesspass." + key, value);
+        }
+    }
+
+    private static String configured(String key) {
+        String fromEnv = System.getenv(dev.accesspass.AccessPassConfig.envName(key));
+        return fromEnv != null ? fromEnv : System.getProperty("accesspass." + key);
+    }
+}

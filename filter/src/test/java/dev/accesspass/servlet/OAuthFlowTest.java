@@ -1,0 +1,599 @@
+package dev.accesspass.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.accesspass.AccessPassConfig;
+import dev.accesspass.AuthHooks;
+import dev.accesspass.OAuthLoginEvent;
+import dev.accesspass.oauth.internal.Pkce;
+import dev.accesspass.servlet.testing.CountingStores;
+import dev.accesspass.servlet.testing.Http;
+import dev.accesspass.servlet.testing.TestServer;
+import dev.accesspass.store.UserRecord;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
+import okhttp3.mockwebserver.RecordedRequest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The OAuth routes end to end: real Jetty with the filter, a real OAuth 2.0 / OIDC server (mock-oauth2-server) on
+ * loopback configured as the generic provider {@code mock}, and a client that follows redirects and carries the
+ * binding cookie by hand, as a browser would.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class OAuthFlowTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String COOKIE = "__Host-accesspass-oauth";
+    private static MockOAuth2Server provider;
+
+    private final HttpClient browser = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(5))
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
+    private final List<AutoCloseable> cleanup = new ArrayList<>();
+    private CountingStores stores;
+
+    @BeforeAll
+    static void startProvider() {
+        provider = new MockOAuth2Server();
+        provider.start(InetAddress.getLoopbackAddress(), 0);
+    }
+
+    @AfterAll
+    static void stopProvider() {
+        provider.shutdown();
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable closeable : cleanup) {
+            closeable.close();
+        }
+        // Forget what this test left queued or recorded at the provider.
+        while (takeRecorded(10) != null) {
+            // drain
+        }
+    }
+
+    // ---- the happy path ----
+
+    @Test
+    void fullFlowGivesTokensThatOpenProtectedRoutes_SR42_SR43() throws Exception {
+        TestServer server = server(Map.of());
+        issueNext("sub-alice", Map.of("email", "alice@x.test", "email_verified", true,
+                "preferred_username", "alice", "name", "Alice A"));
+
+        HttpResponse<String> start = get(server.baseUrl() + "/auth/oauth/mock", null);
+        assertThat(start.statusCode()).isEqualTo(302);
+        assertThat(header(start, "Cache-Control")).isEqualTo("no-store");
+        assertThat(header(start, "Referrer-Policy")).isEqualTo("no-referrer");
+        String setCookie = header(start, "Set-Cookie");
+        assertThat(setCookie).startsWith(COOKIE + "=").contains("Secure").contains("HttpOnly")
+                .contains("SameSite=Lax").contains("Path=/").doesNotContain("Domain");
+        URI authorize = URI.create(header(start, "Location"));
+        Map<String, String> query = query(authorize);
+        assertThat(authorize.toString()).startsWith(provider.authorizationEndpointUrl("mock").toString());
+        assertThat(query.get("code_challenge")).matches("[A-Za-z0-9_-]{43}");
+        assertThat(query.get("code_challenge_method")).isEqualTo("S256");
+        assertThat(query.get("state")).matches("[A-Za-z0-9_-]{43}");
+        assertThat(query.get("nonce")).matches("[A-Za-z0-9_-]{43}");
+        assertThat(query.get("redirect_uri")).isEqualTo(server.baseUrl().replace("127.0.0.1", "localhost")
+                + "/auth/oauth/mock/callback");
+        assertThat(query).doesNotContainKey("code_verifier");
+        assertThat(authorize.toString()).doesNotContain(cookieValue(setCookie));
+
+        HttpResponse<String> fromProvider = get(authorize.toString(), null);
+        assertThat(fromProvider.statusCode()).isEqualTo(302);
+        URI callback = URI.create(header(fromProvider, "Location"));
+        assertThat(callback.getPath()).isEqualTo("/auth/oauth/mock/callback");
+
+        HttpResponse<String> done = get(local(server, callback), cookieValue(setCookie));
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+        assertThat(header(done, "Cache-Control")).isEqualTo("no-store");
+        assertThat(header(done, "Referrer-Policy")).isEqualTo("no-referrer");
+        JsonNode tokens = MAPPER.readTree(done.body());
+        String access = tokens.get("access_token").asText();
+        assertThat(tokens.get("token_type").asText()).isEqualTo("Bearer");
+        assertThat(tokens.get("refresh_token").asText()).matches("[A-Za-z0-9_-]{43}");
+        assertThat(tokens.at("/user/email").asText()).isEqualTo("alice@x.test");
+        assertThat(tokens.at("/user/email_confirmed").asBoolean()).isTrue();
+        assertThat(tokens.at("/user/username").asText()).isEqualTo("alice");
+        assertThat(tokens.at("/user/identities/0/provider").asText()).isEqualTo("mock");
+        assertThat(tokens.at("/user/identities/0/subject").asText()).isEqualTo("sub-alice");
+
+        Http http = server.http();
+        Http.Reply hello = http.get("/api/hello", access);
+        assertThat(hello.status()).isEqualTo(200);
+        Http.Reply check = http.get("/auth/check", access);
+        assertThat(check.json().at("/meta/email").asText()).isEqualTo("alice@x.test");
+        assertThat(check.json().at("/meta/sub").asText()).isEqualTo("sub-alice");
+
+        // The token request carried the verifier whose S256 is the challenge of the authorization request.
+        RecordedRequest tokenRequest = recorded("/mock/token");
+        Map<String, String> form = form(tokenRequest.getBody().readUtf8());
+        assertThat(form.get("code_verifier")).matches("[A-Za-z0-9_-]{43}");
+        assertThat(Pkce.challenge(form.get("code_verifier"))).isEqualTo(query.get("code_challenge"));
+        assertThat(form.get("redirect_uri")).isEqualTo(query.get("redirect_uri"));
+        assertThat(form.get("grant_type")).isEqualTo("authorization_code");
+
+        // A second login of the same identity is the same user, not a new one.
+        int usersBefore = stores.usersCreated.get();
+        issueNext("sub-alice", Map.of("email", "alice@x.test", "email_verified", true));
+        JsonNode again = MAPPER.readTree(login(server).body());
+        assertThat(again.at("/user/id").asText()).isEqualTo(tokens.at("/user/id").asText());
+        assertThat(stores.usersCreated.get()).isEqualTo(usersBefore);
+    }
+
+    @Test
+    void afterOAuthLoginHookSeesUserProfileAndCreation() throws Exception {
+        List<OAuthLoginEvent> events = new CopyOnWriteArrayList<>();
+        TestServer server = server(Map.of(), new AuthHooks() {
+            @Override
+            public void afterOAuthLogin(OAuthLoginEvent event) {
+                events.add(event);
+            }
+        });
+        issueNext("sub-hook", Map.of("email", "hook@x.test", "email_verified", true));
+        assertThat(login(server).statusCode()).isEqualTo(200);
+        assertThat(events).hasSize(1);
+        assertThat(events.get(0).provider()).isEqualTo("mock");
+        assertThat(events.get(0).created()).isTrue();
+        assertThat(events.get(0).linked()).isFalse();
+        assertThat(events.get(0).profile()).containsEntry("email", "hook@x.test");
+        assertThat(events.get(0).user().email()).isEqualTo("hook@x.test");
+    }
+
+    @Test
+    void successUrlGetsTokensInFragmentOnly_SR46() throws Exception {
+        TestServer server = server(Map.of("oauth-success-url", "https://app.example/signed-in"));
+        issueNext("sub-frag", Map.of("email", "frag@x.test", "email_verified", true));
+        HttpResponse<String> done = login(server);
+        assertThat(done.statusCode()).isEqualTo(302);
+        assertThat(header(done, "Cache-Control")).isEqualTo("no-store");
+        assertThat(header(done, "Referrer-Policy")).isEqualTo("no-referrer");
+        String location = header(done, "Location");
+        assertThat(location).startsWith("https://app.example/signed-in#access_token=");
+        assertThat(location).doesNotContain("?");
+        Map<String, String> fragment = form(URI.create(location).getRawFragment());
+        assertThat(fragment.get("token_type")).isEqualTo("Bearer");
+        assertThat(fragment.get("expires_in")).isEqualTo("300");
+        assertThat(fragment.get("refresh_expires_in")).isEqualTo("2592000");
+        assertThat(server.http().get("/api/hello", fragment.get("access_token")).status()).isEqualTo(200);
+        assertThat(fragment.get("refresh_token")).matches("[A-Za-z0-9_-]{43}");
+    }
+
+    // ---- SR-44 / SR-45 ----
+
+    @Test
+    void redirectUriComesFromConfigurationNotFromRequest_SR44() throws Exception {
+        TestServer server = server(Map.of());
+        String expected = server.baseUrl().replace("127.0.0.1", "localhost") + "/auth/oauth/mock/callback";
+
+        HttpResponse<String> withParam = get(server.baseUrl()
+                + "/auth/oauth/mock?redirect_uri=https://evil.example/cb&next=//evil.com&return_to=/%5Cevil.com", null);
+        assertThat(withParam.statusCode()).isEqualTo(302);
+        assertThat(query(URI.create(header(withParam, "Location"))).get("redirect_uri")).isEqualTo(expected);
+        assertThat(header(withParam, "Location")).startsWith(provider.authorizationEndpointUrl("mock").toString());
+
+        // java.net.http will not send a foreign Host header: speak HTTP/1.1 over a socket.
+        String raw = rawGet(server.port(), "/auth/oauth/mock", "evil.example");
+        assertThat(raw).startsWith("HTTP/1.1 302");
+        String location = raw.lines().filter(l -> l.regionMatches(true, 0, "Location:", 0, 9)).findFirst()
+                .orElseThrow().substring(9).trim();
+        assertThat(query(URI.create(location)).get("redirect_uri")).isEqualTo(expected);
+        assertThat(location).doesNotContain("evil");
+    }
+
+    @Test
+    void javascriptSuccessUrlFailsInitNamingTheKey_SR45() {
+        assertThatThrownBy(() -> AccessPassConfig.builder().set("oauth-success-url", "javascript:alert(1)").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("oauth-success-url")
+                .hasMessageNotContaining("alert");
+    }
+
+    @Test
+    void providerWithoutBaseUrlFailsInitNamingBaseUrl() {
+        assertThatThrownBy(() -> TestServer.builder()
+                .set("oauth.mock.client-id", "c").set("oauth.mock.client-secret", "s")
+                .set("oauth.mock.authorize-url", provider.authorizationEndpointUrl("mock").toString())
+                .set("oauth.mock.token-url", provider.tokenEndpointUrl("mock").toString())
+                .set("oauth.mock.userinfo-url", provider.userInfoUrl("mock").toString())
+                .start())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("base-url:");
+    }
+
+    @Test
+    void unknownProviderIs404() throws Exception {
+        TestServer server = server(Map.of());
+        HttpResponse<String> start = get(server.baseUrl() + "/auth/oauth/nope", null);
+        assertThat(start.statusCode()).isEqualTo(404);
+        assertThat(MAPPER.readTree(start.body()).get("code").asText()).isEqualTo("unknown_provider");
+        HttpResponse<String> callback = get(server.baseUrl() + "/auth/oauth/nope/callback?code=a&state=b", null);
+        assertThat(callback.statusCode()).isEqualTo(404);
+        assertThat(MAPPER.readTree(callback.body()).get("code").asText()).isEqualTo("unknown_provider");
+        assertThat(server.http().send("POST", "/auth/oauth/mock", null, null, Map.of()).status()).isEqualTo(405);
+    }
+
+    // ---- SR-42: state and binding failures, each 400 oauth_failed and nothing created ----
+
+    @Test
+    void missingStateIsRefused_SR42() throws Exception {
+        TestServer server = server(Map.of());
+        Started started = start(server);
+        int before = stores.writes();
+        assertRefused(get(server.baseUrl() + "/auth/oauth/mock/callback?code=" + started.code(), started.cookie()));
+        assertRefused(get(server.baseUrl() + "/auth/oauth/mock/callback?state=&code=" + started.code(),
+                started.cookie()));
+        assertThat(stores.writes()).isEqualTo(before);
+    }
+
+    @Test
+    void tamperedStateIsRefused_SR42() throws Exception {
+        TestServer server = server(Map.of());
+        Started started = start(server);
+        int before = stores.writes();
+        String tampered = (started.state().charAt(0) == 'A' ? "B" : "A") + started.state().substring(1);
+        assertRefused(get(callbackUrl(server, "mock", started.code(), tampered), started.cookie()));
+        assertThat(stores.writes()).isEqualTo(before);
+    }
+
+    @Test
+    void replayedStateIsRefused_SR42() throws Exception {
+        TestServer server = server(Map.of());
+        issueNext("sub-replay", Map.of("email", "replay@x.test", "email_verified", true));
+        Started started = start(server);
+        HttpResponse<String> first = get(callbackUrl(server, "mock", started.code(), started.state()),
+                started.cookie());
+        assertThat(first.statusCode()).isEqualTo(200);
+        int before = stores.writes();
+        assertRefused(get(callbackUrl(server, "mock", started.code(), started.state()), started.cookie()));
+        assertThat(stores.writes()).isEqualTo(before);
+    }
+
+    @Test
+    void expiredStateIsRefused_SR42() throws Exception {
+        TestServer server = server(Map.of());
+        Started started = start(server);
+        server.clock().advance(Duration.ofMinutes(10).plusSeconds(1));
+        int before = stores.writes();
+        assertRefused(get(callbackUrl(server, "mock", started.code(), started.state()), started.cookie()));
+        assertThat(stores.writes()).isEqualTo(before);
+    }
+
+    @Test
+    void missingOrMismatchedBindingCookieIsRefused_SR42() throws Exception {
+        TestServer server = server(Map.of());
+        Started withoutCookie = start(server);
+        int before = stores.writes();
+        assertRefused(get(callbackUrl(server, "mock", withoutCookie.code(), withoutCookie.state()), null));
+        Started otherBrowser = start(server);
+        Started victim = start(server);
+        // The attacker's own binding cookie with the victim's state (login CSRF).
+        assertRefused(get(callbackUrl(server, "mock", victim.code(), victim.state()), otherBrowser.cookie()));
+        assertThat(stores.writes()).isEqualTo(before);
+    }
+
+    @Test
+    void stateOfAnotherProviderIsRefused_SR47() throws Exception {
+        TestServer server = server(Map.of(
+                "oauth.other.client-id", "other-client", "oauth.other.client-secret", "other-secret",
+                "oauth.other.authorize-url", provider.authorizationEndpointUrl("other").toString(),
+                "oauth.other.token-url", provider.tokenEndpointUrl("other").toString(),
+                "oauth.other.userinfo-url", provider.userInfoUrl("other").toString()));
+        HttpResponse<String> startOther = get(server.baseUrl() + "/auth/oauth/other", null);
+        String state = query(URI.create(header(startOther, "Location"))).get("state");
+        int before = stores.writes();
+        assertRefused(get(callbackUrl(server, "mock", "some-code", state), cookieValue(header(startOther,
+                "Set-Cookie"))));
+        assertThat(stores.writes()).isEqualTo(before);
+    }
+
+    @Test
+    void providerErrorIsRefusedWithoutEchoingIt() throws Exception {
+        TestServer server = server(Map.of());
+        HttpResponse<String> start = get(server.baseUrl() + "/auth/oauth/mock", null);
+        String state = query(URI.create(header(start, "Location"))).get("state");
+        int before = stores.writes();
+        HttpResponse<String> refused = get(server.baseUrl() + "/auth/oauth/mock/callback?error=access_denied"
+                + "&error_description=PROVIDER-SAYS-NO&state=" + state, cookieValue(header(start, "Set-Cookie")));
+        assertRefused(refused);
+        assertThat(refused.body()).doesNotContain("PROVIDER-SAYS-NO").doesNotContain("access_denied");
+        assertThat(stores.writes()).isEqualTo(before);
+    }
+
+    // ---- SR-50: failing code exchange ----
+
+    @Test
+    void tokenEndpointAnswering400IsRefused_SR50() throws Exception {
+        HttpServer failing = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        failing.createContext("/token", exchange -> {
+            byte[] body = "{\"error\":\"invalid_grant\",\"error_description\":\"PROVIDER-SECRET-TEXT\"}"
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(400, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        failing.start();
+        cleanup.add(() -> failing.stop(0));
+        TestServer server = server(Map.of("oauth.mock.token-url",
+                "http://127.0.0.1:" + failing.getAddress().getPort() + "/token"));
+        Started started = start(server);
+        int before = stores.writes();
+        HttpResponse<String> refused = get(callbackUrl(server, "mock", started.code(), started.state()),
+                started.cookie());
+        assertRefused(refused);
+        assertThat(refused.body()).doesNotContain("PROVIDER-SECRET-TEXT").doesNotContain("invalid_grant");
+        assertThat(stores.writes()).isEqualTo(before);
+    }
+
+    @Test
+    void tokenEndpointThatNeverAnswersIsRefusedWithinTheTimeout_SR50() throws Exception {
+        Duration timeout = Duration.ofSeconds(2);
+        try (ServerSocket silent = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            List<Socket> held = new CopyOnWriteArrayList<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (!silent.isClosed()) {
+                        held.add(silent.accept()); // accepted and never answered
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            }, "silent-token-endpoint");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            TestServer server = server(Map.of("oauth.mock.token-url",
+                    "http://127.0.0.1:" + silent.getLocalPort() + "/token"), null, timeout);
+            HttpResponse<String> start = get(server.baseUrl() + "/auth/oauth/mock", null);
+            String state = query(URI.create(header(start, "Location"))).get("state");
+            int before = stores.writes();
+            long began = System.nanoTime();
+            HttpResponse<String> refused = get(callbackUrl(server, "mock", "any-code", state),
+                    cookieValue(header(start, "Set-Cookie")));
+            Duration took = Duration.ofNanos(System.nanoTime() - began);
+            assertRefused(refused);
+            assertThat(took).isLessThan(timeout.plusSeconds(1));
+            assertThat(stores.writes()).isEqualTo(before);
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
+    }
+
+    // ---- SR-49 over HTTP ----
+
+    @Test
+    void verifiedProviderEmailTakesOverUnconfirmedPreRegisteredAccount_SR49a() throws Exception {
+        TestServer server = server(Map.of());
+        Http http = server.http();
+        Http.Reply attacker = http.post("/auth/register", "username", "squatter", "email", "victim@x.test",
+                "password", "Attacker-Pass-123", "password_confirmation", "Attacker-Pass-123");
+        assertThat(attacker.status()).isEqualTo(201);
+        String attackerToken = attacker.field("access_token");
+
+        issueNext("sub-victim", Map.of("email", "victim@x.test", "email_verified", true));
+        HttpResponse<String> done = login(server);
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+        JsonNode victim = MAPPER.readTree(done.body());
+        assertThat(victim.at("/user/id").asText()).isEqualTo(attacker.json().at("/user/id").asText());
+        assertThat(victim.at("/user/email_confirmed").asBoolean()).isTrue();
+
+        assertThat(http.login("squatter", "Attacker-Pass-123").status()).isEqualTo(401);
+        assertThat(http.get("/auth/check", attackerToken).status()).isEqualTo(401);
+        assertThat(http.post("/auth/refresh", "refresh_token", attacker.field("refresh_token")).status())
+                .isEqualTo(401);
+        assertThat(http.get("/api/hello", victim.get("access_token").asText()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void verifiedEmailLinksToConfirmedAccount_unverifiedDoesNot_SR49bc() throws Exception {
+        TestServer server = server(Map.of());
+        Http http = server.http();
+        Http.Reply owner = http.post("/auth/register", "username", "owner", "email", "owner@x.test",
+                "password", "Owner-Pass-12345", "password_confirmation", "Owner-Pass-12345");
+        String ownerId = owner.json().at("/user/id").asText();
+        UserRecord record = server.accessPass().findUser("owner").map(u -> server.accessPass().userStore()
+                .findById(u.id()).orElseThrow()).orElseThrow();
+        server.accessPass().userStore().setEmailConfirmed(record.id(), true);
+
+        // (b) unverified: refused, identities unchanged, nothing created
+        int before = stores.writes();
+        issueNext("sub-unverified", Map.of("email", "owner@x.test", "email_verified", false));
+        assertRefused(login(server));
+        assertThat(stores.writes()).isEqualTo(before);
+        assertThat(server.accessPass().userStore().findById(record.id()).orElseThrow().identities()).isEmpty();
+
+        // verified, confirmed local account: linked, and the password keeps working
+        issueNext("sub-verified", Map.of("email", "owner@x.test", "email_verified", true));
+        JsonNode linked = MAPPER.readTree(login(server).body());
+        assertThat(linked.at("/user/id").asText()).isEqualTo(ownerId);
+        assertThat(linked.at("/user/identities/0/subject").asText()).isEqualTo("sub-verified");
+        assertThat(http.login("owner", "Owner-Pass-12345").status()).isEqualTo(200);
+
+        // (c) another identity with the same email follows the same rules
+        issueNext("sub-second", Map.of("email", "OWNER@x.test", "email_verified", "true"));
+        JsonNode second = MAPPER.readTree(login(server).body());
+        assertThat(second.at("/user/id").asText()).isEqualTo(ownerId);
+        assertThat(second.at("/user/identities").size()).isEqualTo(2);
+    }
+
+    // ---- helpers ----
+
+    private TestServer server(Map<String, String> extra) throws IOException {
+        return server(extra, null, null);
+    }
+
+    private TestServer server(Map<String, String> extra, AuthHooks hooks) throws IOException {
+        return server(extra, hooks, null);
+    }
+
+    private TestServer server(Map<String, String> extra, AuthHooks hooks, Duration timeout) throws IOException {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        stores = new CountingStores();
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("base-url", "http://localhost:" + port);
+        settings.put("oauth.mock.client-id", "accesspass-test");
+        settings.put("oauth.mock.client-secret", "test-client-secret");
+        settings.put("oauth.mock.scope", "openid email profile");
+        settings.put("oauth.mock.authorize-url", provider.authorizationEndpointUrl("mock").toString());
+        settings.put("oauth.mock.token-url", provider.tokenEndpointUrl("mock").toString());
+        settings.put("oauth.mock.userinfo-url", provider.userInfoUrl("mock").toString());
+        settings.putAll(extra);
+        TestServer.Builder builder = TestServer.builder().port(port).stores(stores.tokens(), stores.users());
+        settings.forEach(builder::set);
+        if (hooks != null) {
+            builder.hooks(hooks);
+        }
+        if (timeout != null) {
+            builder.customize(b -> b.oauthTimeout(timeout));
+        }
+        TestServer server = builder.start();
+        cleanup.add(server);
+        return server;
+    }
+
+    /** The next token the provider issues is for this subject with these claims (userinfo echoes them). */
+    private static void issueNext(String subject, Map<String, Object> claims) {
+        provider.enqueueCallback(new DefaultOAuth2TokenCallback("mock", subject, "JWT", List.of("accesspass-test"),
+                claims, 3600));
+    }
+
+    /** A started login: the code the provider sent back, the state, and the binding cookie. */
+    private record Started(String code, String state, String cookie) {
+    }
+
+    private Started start(TestServer server) throws Exception {
+        HttpResponse<String> start = get(server.baseUrl() + "/auth/oauth/mock", null);
+        HttpResponse<String> fromProvider = get(header(start, "Location"), null);
+        Map<String, String> back = query(URI.create(header(fromProvider, "Location")));
+        return new Started(back.get("code"), back.get("state"), cookieValue(header(start, "Set-Cookie")));
+    }
+
+    private HttpResponse<String> login(TestServer server) throws Exception {
+        Started started = start(server);
+        return get(callbackUrl(server, "mock", started.code(), started.state()), started.cookie());
+    }
+
+    private static String callbackUrl(TestServer server, String name, String code, String state) {
+        return server.baseUrl() + "/auth/oauth/" + name + "/callback?code=" + enc(code) + "&state=" + enc(state);
+    }
+
+    private static String local(TestServer server, URI callback) {
+        // base-url names localhost; the test server listens on 127.0.0.1 with the same port.
+        return server.baseUrl() + callback.getRawPath() + "?" + callback.getRawQuery();
+    }
+
+    private HttpResponse<String> get(String url, String bindingCookie) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).GET();
+        if (bindingCookie != null) {
+            request.header("Cookie", COOKIE + "=" + bindingCookie);
+        }
+        return browser.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void assertRefused(HttpResponse<String> response) throws IOException {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(MAPPER.readTree(response.body()).get("code").asText()).isEqualTo("oauth_failed");
+        assertThat(header(response, "Cache-Control")).isEqualTo("no-store");
+        assertThat(header(response, "Referrer-Policy")).isEqualTo("no-referrer");
+    }
+
+    private static RecordedRequest recorded(String path) throws InterruptedException {
+        for (int i = 0; i < 20; i++) {
+            RecordedRequest request = takeRecorded(1000);
+            if (request == null) {
+                break;
+            }
+            if (request.getPath() != null && request.getPath().startsWith(path)) {
+                return request;
+            }
+        }
+        throw new AssertionError("the provider recorded no request to " + path);
+    }
+
+    /** The next request the provider recorded, or null (the mock throws when its queue stays empty). */
+    private static RecordedRequest takeRecorded(long millis) {
+        try {
+            return provider.takeRequest(millis, TimeUnit.MILLISECONDS);
+        } catch (RuntimeException empty) {
+            return null;
+        }
+    }
+
+    private static String header(HttpResponse<?> response, String name) {
+        return response.headers().firstValue(name).orElse(null);
+    }
+
+    private static String cookieValue(String setCookie) {
+        String pair = setCookie.split(";", 2)[0];
+        return pair.substring(pair.indexOf('=') + 1);
+    }
+
+    private static Map<String, String> query(URI uri) {
+        return form(uri.getRawQuery());
+    }
+
+    private static Map<String, String> form(String encoded) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        if (encoded == null) {
+            return fields;
+        }
+        for (String pair : encoded.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            fields.put(name, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return fields;
+    }
+
+    private static String enc(String value) {
+        return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static String rawGet(int port, String path, String host) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+}
