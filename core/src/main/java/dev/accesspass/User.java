@@ -23,9 +23,17 @@ public record User(UserId id, String username, String email, boolean emailConfir
 
     /** The view of a stored user. */
     public static User of(UserRecord record) {
+        // On every authenticated request: a plain loop, and no list at all for the usual user without identities.
+        List<LinkedIdentity> identities = List.of();
+        if (!record.identities().isEmpty()) {
+            LinkedIdentity[] linked = new LinkedIdentity[record.identities().size()];
+            for (int i = 0; i < linked.length; i++) {
+                linked[i] = new LinkedIdentity(record.identities().get(i).provider(), record.identities().get(i).subject());
+            }
+            identities = List.of(linked);
+        }
         return new User(record.id(), record.username(), record.email(), record.emailConfirmed(), record.roles(),
-                record.createdAt(),
-                record.identities().stream().map(i -> new LinkedIdentity(i.provider(), i.subject())).toList());
+                record.createdAt(), identities);
     }
 
     /** Roles in a stable order, for responses. */
