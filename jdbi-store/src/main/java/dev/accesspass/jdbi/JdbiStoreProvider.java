@@ -8,8 +8,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The {@code store=jdbc} provider, found by {@link java.util.ServiceLoader}: opens a HikariCP pool on
  * {@code jdbc-url} (with {@code jdbc-user}, {@code jdbc-password}, {@code jdbc-pool-size}), runs the schema
  * migrations from {@code classpath:db/accesspass/migration}, and returns the token and user stores on it. With
- * {@code token-cache-ttl} above zero the token store keeps a local validation cache whose entries are evicted on
- * every instance when a session is revoked anywhere (PostgreSQL {@code LISTEN/NOTIFY}).
+ * {@code token-cache-ttl} above zero the stores keep a local cache of token checks and of user records whose entries
+ * are evicted on every instance when a session is revoked or a user changed anywhere (PostgreSQL
+ * {@code LISTEN/NOTIFY}).
  *
  * <p>Applications that build AccessPass in code can call {@link #open} themselves and pass the stores to
  * {@code AccessPass.Builder.stores}; closing the returned {@link StoreProvider.Stores} closes the pool.
@@ -43,6 +44,6 @@ public final class JdbiStoreProvider implements StoreProvider {
                 database.close();
             }
         };
-        return new Stores(new JdbiTokenStore(database, cache, release), new JdbiUserStore(database, release));
+        return new Stores(new JdbiTokenStore(database, cache, release), new JdbiUserStore(database, cache, release));
     }
 }

@@ -167,7 +167,7 @@ final class JdbiTokenStore implements TokenStore {
                     "expiresAt", deadAt(accessExpiresAt, refreshExpiresAt))
                     .execute();
             // An older access token may have died with this rotation: other instances drop it from their caches.
-            notifyRevocation(handle, "s:" + session.id());
+            ValidationCache.send(handle, "s:" + session.id());
             return new Rotation.Rotated(new SessionGrant(new SessionId(session.id().toString()),
                     session.user(), session.createdAt(), Json.read(session.meta()), accessExpiresAt,
                     refreshExpiresAt));
@@ -239,7 +239,7 @@ final class JdbiTokenStore implements TokenStore {
                     .bind("id", id)
                     .execute();
             if (deleted > 0) {
-                notifyRevocation(handle, "s:" + id);
+                ValidationCache.send(handle, "s:" + id);
             }
             return deleted > 0;
         });
@@ -268,7 +268,7 @@ final class JdbiTokenStore implements TokenStore {
             }
             int deleted = delete.execute();
             if (deleted > 0) {
-                notifyRevocation(handle, "u:" + user.value());
+                ValidationCache.send(handle, "u:" + user.value());
             }
             return deleted;
         });
@@ -276,15 +276,6 @@ final class JdbiTokenStore implements TokenStore {
             cache.evict("u:" + user.value());
         }
         return revoked;
-    }
-
-    /** Queues a notification that is delivered to every listening instance when the transaction commits. */
-    private static void notifyRevocation(Handle handle, String message) {
-        handle.createQuery("SELECT 1 FROM (SELECT pg_notify(:channel, :message)) AS sent")
-                .bind("channel", ValidationCache.CHANNEL)
-                .bind("message", message)
-                .mapTo(Integer.class)
-                .one();
     }
 
     @Override

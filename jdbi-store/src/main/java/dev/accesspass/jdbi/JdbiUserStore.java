@@ -24,7 +24,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 
 /**
  * {@link UserStore} on PostgreSQL. Thread-safe; each method is one statement or one transaction.
@@ -33,6 +35,11 @@ import org.jdbi.v3.core.Handle;
  * constraints, so of two racing registrations one insert fails, and its constraint's name says whether the username
  * or the email was taken (SR-64). A user is read with one query: the roles are an array column and the identities
  * come along as a JSON aggregate.
+ *
+ * <p>With a {@link ValidationCache} ({@code token-cache-ttl} above zero), {@link #findById} results are cached
+ * locally, and every write that changes a user runs in a transaction that also queues a notification for that user
+ * ({@code r:<id>}, or {@code u:<id>} for a deletion); after the transaction the entry is evicted locally, and every
+ * other instance evicts it when the notification arrives. Without a cache every call goes to the database.
  */
 final class JdbiUserStore implements UserStore {
     static final String USERNAME_CONSTRAINT = "accesspass_users_username_key_uq";
@@ -51,12 +58,44 @@ final class JdbiUserStore implements UserStore {
             """;
 
     private final Database database;
+    private final ValidationCache cache;
     private final Runnable onClose;
     private volatile boolean closed;
 
     JdbiUserStore(Database database, Runnable onClose) {
+        this(database, null, onClose);
+    }
+
+    JdbiUserStore(Database database, ValidationCache cache, Runnable onClose) {
         this.database = database;
+        this.cache = cache;
         this.onClose = onClose;
+    }
+
+    /**
+     * Runs a write on user {@code id}. Without a cache: as one statement (or a transaction when
+     * {@code transaction}), exactly as written. With a cache: always in a transaction that queues {@code prefix + id}
+     * on the notification channel when {@code changed} says the write changed something, followed (committed or
+     * not) by the same eviction locally, so that this instance sees the change on its very next request.
+     */
+    private <R> R write(String action, UUID id, String prefix, boolean transaction,
+                        HandleCallback<R, RuntimeException> work, Predicate<R> changed) {
+        if (cache == null) {
+            return transaction ? database.inTransaction(action, work) : database.withHandle(action, work);
+        }
+        String message = prefix + id;
+        try {
+            return database.inTransaction(action, handle -> {
+                R result = work.withHandle(handle);
+                if (changed.test(result)) {
+                    ValidationCache.send(handle, message);
+                }
+                return result;
+            });
+        } finally {
+            // Also on failure: the commit may have gone through, and an eviction is always safe.
+            cache.evict(message);
+        }
     }
 
     @Override
@@ -111,7 +150,18 @@ final class JdbiUserStore implements UserStore {
         if (uuid == null) {
             return Optional.empty();
         }
-        return database.withHandle("find a user", handle -> findById(handle, uuid));
+        if (cache == null) {
+            return database.withHandle("find a user", handle -> findById(handle, uuid));
+        }
+        UserId key = new UserId(uuid.toString());
+        UserRecord cached = cache.getUser(key);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        long stamp = cache.stamp();
+        Optional<UserRecord> found = database.withHandle("find a user", handle -> findById(handle, uuid));
+        found.ifPresent(user -> cache.putUser(user, stamp));
+        return found;
     }
 
     private static Optional<UserRecord> findById(Handle handle, UUID id) {
@@ -158,7 +208,7 @@ final class JdbiUserStore implements UserStore {
         if (uuid == null) {
             return false;
         }
-        return database.withHandle("update a password", handle -> {
+        return write("update a password", uuid, "r:", false, handle -> {
             var update = handle.createUpdate(expectedHash == null
                             ? "UPDATE accesspass_users SET password_hash = :newHash WHERE id = :id"
                             // Compare-and-set for the transparent re-hash at login (see the SPI).
@@ -170,7 +220,7 @@ final class JdbiUserStore implements UserStore {
                 update.bind("expectedHash", expectedHash);
             }
             return update.execute() > 0;
-        });
+        }, Boolean::booleanValue);
     }
 
     @Override
@@ -179,11 +229,11 @@ final class JdbiUserStore implements UserStore {
         if (uuid == null) {
             return false;
         }
-        return database.withHandle("confirm an email", handle -> handle.createUpdate(
+        return write("confirm an email", uuid, "r:", false, handle -> handle.createUpdate(
                         "UPDATE accesspass_users SET email_confirmed = :confirmed WHERE id = :id")
                 .bind("id", uuid)
                 .bind("confirmed", confirmed)
-                .execute() > 0);
+                .execute() > 0, Boolean::booleanValue);
     }
 
     @Override
@@ -192,7 +242,7 @@ final class JdbiUserStore implements UserStore {
         if (uuid == null) {
             return Optional.empty();
         }
-        return database.inTransaction("update roles", handle -> {
+        return write("update roles", uuid, "r:", true, handle -> {
             // One statement: adds, then removes, on the row as it is at that moment.
             int updated = handle.createUpdate("""
                             UPDATE accesspass_users SET roles = ARRAY(
@@ -205,7 +255,7 @@ final class JdbiUserStore implements UserStore {
                     .bindArray("remove", String.class, remove)
                     .execute();
             return updated == 0 ? Optional.<UserRecord>empty() : findById(handle, uuid);
-        });
+        }, Optional::isPresent);
     }
 
     @Override
@@ -217,7 +267,7 @@ final class JdbiUserStore implements UserStore {
         try {
             // Inserts, or replaces the profile when this user already has the identity; an identity of another
             // user is left alone (the conditional DO UPDATE then changes no row).
-            return database.withHandle("link an identity", handle -> bindTime(handle.createUpdate("""
+            return write("link an identity", uuid, "r:", false, handle -> bindTime(handle.createUpdate("""
                             INSERT INTO accesspass_identities (provider, subject, user_id, profile, linked_at)
                             SELECT :provider, :subject, :user, CAST(:profile AS jsonb), :linkedAt
                             WHERE EXISTS (SELECT 1 FROM accesspass_users WHERE id = :user)
@@ -228,7 +278,7 @@ final class JdbiUserStore implements UserStore {
                     .bind("subject", identity.subject())
                     .bind("user", uuid)
                     .bind("profile", Json.write(identity.profile())), "linkedAt", identity.linkedAt())
-                    .execute() > 0);
+                    .execute() > 0, Boolean::booleanValue);
         } catch (StoreUnavailableException e) {
             if (violated(e, FOREIGN_KEY_VIOLATION) != null) {
                 return false; // the user was deleted while we linked
@@ -243,10 +293,11 @@ final class JdbiUserStore implements UserStore {
         if (uuid == null) {
             return false;
         }
-        return database.withHandle("delete a user", handle -> handle.createUpdate(
+        // u: rather than r: so that other instances also drop the user's cached token checks at once.
+        return write("delete a user", uuid, "u:", false, handle -> handle.createUpdate(
                         "DELETE FROM accesspass_users WHERE id = :id")
                 .bind("id", uuid)
-                .execute() > 0);
+                .execute() > 0, Boolean::booleanValue);
     }
 
     @Override

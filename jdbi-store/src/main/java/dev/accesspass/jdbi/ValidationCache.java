@@ -4,6 +4,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.accesspass.store.SessionGrant;
 import dev.accesspass.store.TokenHash;
+import dev.accesspass.store.UserId;
+import dev.accesspass.store.UserRecord;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -11,19 +13,23 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jdbi.v3.core.Handle;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The optional local cache of positive access-token checks ({@code token-cache-ttl}), kept honest across instances
- * by PostgreSQL {@code LISTEN/NOTIFY}. Thread-safe.
+ * The optional local caches ({@code token-cache-ttl}) of positive access-token checks and of user records read by
+ * id (the per-request role look-up), kept honest across instances by PostgreSQL {@code LISTEN/NOTIFY}.
+ * Thread-safe.
  *
- * <p>Notes for maintainers. A revoking store commits its change together with a {@code pg_notify} on
- * {@link #CHANNEL} naming the session ({@code s:<id>}) or user ({@code u:<id>}); every instance's listener thread
- * evicts the matching entries on receipt, typically within a few milliseconds. Three rules keep a revoked token
- * from living on in a cache:
+ * <p>Notes for maintainers. A revoking token store commits its change together with a {@code pg_notify} on
+ * {@link #CHANNEL} naming the session ({@code s:<id>}) or user ({@code u:<id>}: all of the user's grants and the
+ * user record); a user store write (roles, password hash, email flag, identities) commits a {@code r:<id>}
+ * (the user record only), and a user deletion a {@code u:<id>}. Every instance's listener thread evicts the matching
+ * entries on receipt, typically within a few milliseconds; the writing instance evicts locally at once after the
+ * commit. Three rules keep a revoked token or a stale role set from living on in a cache:
  * <ol>
  *   <li>The cache is used only while the listener is connected and listening ({@link #active}). When the
  *       connection is lost the cache is cleared and bypassed until a new {@code LISTEN} is in place, since
@@ -44,6 +50,7 @@ final class ValidationCache implements AutoCloseable {
     private static final long VALIDATE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final Cache<TokenHash, SessionGrant> grants;
+    private final Cache<UserId, UserRecord> users;
     private final Database database;
     private final AtomicLong evictions = new AtomicLong();
     private final Thread listener;
@@ -53,7 +60,10 @@ final class ValidationCache implements AutoCloseable {
 
     ValidationCache(Database database, Duration ttl) {
         this.database = database;
-        this.grants = Caffeine.newBuilder().maximumSize(MAX_ENTRIES).expireAfterWrite(ttl).build();
+        // Maintenance on the calling thread: handing it to the common fork-join pool cost throughput and p99 on
+        // small machines (docs/BENCHMARKS-JDBC.md). Evictions themselves are synchronous either way.
+        this.grants = Caffeine.newBuilder().maximumSize(MAX_ENTRIES).expireAfterWrite(ttl).executor(Runnable::run).build();
+        this.users = Caffeine.newBuilder().maximumSize(MAX_ENTRIES).expireAfterWrite(ttl).executor(Runnable::run).build();
         this.listener = new Thread(this::listen, "accesspass-revocation-listener");
         listener.setDaemon(true);
         listener.start();
@@ -97,7 +107,35 @@ final class ValidationCache implements AutoCloseable {
         }
     }
 
-    /** Applies one revocation message ({@code s:<session>} or {@code u:<user>}) locally. */
+    /** A cached user record, or null. */
+    UserRecord getUser(UserId id) {
+        return active ? users.getIfPresent(id) : null;
+    }
+
+    /** Caches a user record read from the database, unless an eviction happened since {@code stamp} was taken. */
+    void putUser(UserRecord user, long stamp) {
+        if (!active || evictions.get() != stamp) {
+            return;
+        }
+        users.put(user.id(), user);
+        if (!active || evictions.get() != stamp) {
+            users.invalidate(user.id());
+        }
+    }
+
+    /**
+     * Queues a notification on {@link #CHANNEL}; PostgreSQL delivers it to every listening instance when the
+     * transaction of {@code handle} commits (and drops it on rollback).
+     */
+    static void send(Handle handle, String message) {
+        handle.createQuery("SELECT 1 FROM (SELECT pg_notify(:channel, :message)) AS sent")
+                .bind("channel", CHANNEL)
+                .bind("message", message)
+                .mapTo(Integer.class)
+                .one();
+    }
+
+    /** Applies one message ({@code s:<session>}, {@code u:<user>} or {@code r:<user>}) locally. */
     void evict(String message) {
         evictions.incrementAndGet();
         if (message.startsWith("s:")) {
@@ -106,9 +144,13 @@ final class ValidationCache implements AutoCloseable {
         } else if (message.startsWith("u:")) {
             String user = message.substring(2);
             grants.asMap().values().removeIf(grant -> grant.user().value().equals(user));
+            users.invalidate(new UserId(user));
+        } else if (message.startsWith("r:")) {
+            users.invalidate(new UserId(message.substring(2)));
         } else {
             // Not ours (someone else used the channel): clearing is always safe.
             grants.invalidateAll();
+            users.invalidateAll();
         }
     }
 
@@ -116,6 +158,7 @@ final class ValidationCache implements AutoCloseable {
         active = false;
         evictions.incrementAndGet();
         grants.invalidateAll();
+        users.invalidateAll();
     }
 
     private void listen() {
@@ -131,6 +174,7 @@ final class ValidationCache implements AutoCloseable {
                 // Anything cached before this LISTEN may have missed a notification.
                 evictions.incrementAndGet();
                 grants.invalidateAll();
+                users.invalidateAll();
                 active = true;
                 backoff = 100;
                 if (reportedDown) {

@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Two AccessPass instances (two Jetty servers) on one database, each with the validation cache on: a revocation on
- * one is honoured by the other within the notification bound, although the other had the token cached.
+ * Two AccessPass instances (two Jetty servers) on one database, each with the validation cache on: a revocation,
+ * role change or user deletion on one is honoured by the other within the notification bound, although the other
+ * had the token and the user cached, and at once on the instance that made it.
  */
 class TwoInstancesTest {
     @RegisterExtension
@@ -88,6 +89,57 @@ class TwoInstancesTest {
                             replies.stream().filter(reply -> reply.status() == 200).findFirst().orElseThrow()
                                     .field("refresh_token"));
         }
+    }
+
+    @Test
+    void sr13_rolesGrantedOrRevokedOnAApplyOnBWithinTheBoundAndOnAAtOnce() {
+        MutableClock clock = MutableClock.startingNow();
+        try (TestServer a = start(clock); TestServer b = start(clock)) {
+            Http.Reply registered = a.http().register("promoted", PASSWORD);
+            String access = registered.field("access_token");
+            UserId id = new UserId(registered.json().get("user").get("id").asText());
+            // Both instances now hold the token check and the user record (no roles) in their caches.
+            assertThat(a.http().get("/api/admin", access).status()).isEqualTo(403);
+            assertThat(b.http().get("/api/admin", access).status()).isEqualTo(403);
+            assertThat(b.http().get("/api/admin", access).status()).isEqualTo(403);
+
+            assertThat(a.accessPass().grantRole(id, "admin")).isPresent();
+            assertThat(a.http().get("/api/admin", access).status()).as("on the changing instance").isEqualTo(200);
+            assertStatusWithinBound(b.http(), "/api/admin", access, 200);
+
+            assertThat(a.accessPass().revokeRole(id, "admin")).isPresent();
+            assertThat(a.http().get("/api/admin", access).status()).as("on the changing instance").isEqualTo(403);
+            assertStatusWithinBound(b.http(), "/api/admin", access, 403);
+        }
+    }
+
+    @Test
+    void sr13_aUserDeletedOnAIsRejectedOnBWithinTheBound() {
+        MutableClock clock = MutableClock.startingNow();
+        try (TestServer a = start(clock); TestServer b = start(clock)) {
+            Http.Reply registered = a.http().register("leaver", PASSWORD);
+            String access = registered.field("access_token");
+            UserId id = new UserId(registered.json().get("user").get("id").asText());
+            assertThat(b.http().get("/api/hello", access).status()).isEqualTo(200);
+            assertThat(b.http().get("/api/hello", access).status()).isEqualTo(200);
+            assertThat(a.http().get("/api/hello", access).status()).isEqualTo(200);
+
+            assertThat(a.accessPass().deleteUser(id)).isTrue();
+            assertThat(a.http().get("/api/hello", access).status()).as("on the deleting instance").isEqualTo(401);
+            assertRejectedWithinBound(b.http(), access);
+        }
+    }
+
+    /** Polls {@code path} with a deadline (no fixed sleep): {@code expected} must come within the bound. */
+    private static void assertStatusWithinBound(Http http, String path, String access, int expected) {
+        long start = System.nanoTime();
+        long deadline = start + PROPAGATION_BOUND.toNanos();
+        int status;
+        do {
+            status = http.get(path, access).status();
+        } while (status != expected && System.nanoTime() < deadline);
+        long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(status).as("%s still %d after %d ms", path, status, elapsedMillis).isEqualTo(expected);
     }
 
     /** Polls with a deadline (no fixed sleep): the first 401 must come within the bound. */

@@ -1,0 +1,87 @@
+package dev.accesspass.jdbi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.accesspass.store.NewUser;
+import dev.accesspass.store.UserId;
+import dev.accesspass.store.UserRecord;
+import dev.accesspass.store.UserStore;
+import dev.accesspass.store.UserStoreContract;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The JDBI user store with the user cache on ({@code token-cache-ttl} above zero) against the same shared contract:
+ * the cache must be invisible to every caller on the instance itself. Also a direct check of the cross-instance
+ * eviction with two caches on one database.
+ */
+class JdbiCachedUserStoreTest extends UserStoreContract {
+    @RegisterExtension
+    static final EmbeddedDatabase POSTGRES = new EmbeddedDatabase();
+    private static Database database;
+    private ValidationCache cache;
+
+    @BeforeAll
+    static void openDatabase() {
+        database = Database.open(POSTGRES.config().build());
+    }
+
+    @AfterAll
+    static void closeDatabase() {
+        database.close();
+    }
+
+    @Override
+    protected UserStore newStore() {
+        POSTGRES.truncate();
+        cache = listening(new ValidationCache(database, Duration.ofSeconds(60)));
+        return new JdbiUserStore(database, cache, () -> { });
+    }
+
+    @Override
+    protected void cleanUp(UserStore store) {
+        cache.close();
+    }
+
+    private static ValidationCache listening(ValidationCache cache) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!cache.active()) {
+            assertThat(System.nanoTime()).as("the listener did not start").isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+        return cache;
+    }
+
+    @Test
+    void aRoleChangeOnOneInstanceEvictsTheCachedUserOnAnother() {
+        try (ValidationCache otherCache = listening(new ValidationCache(database, Duration.ofSeconds(60)))) {
+            JdbiUserStore other = new JdbiUserStore(database, otherCache, () -> { });
+            UserRecord created = store().create(new NewUser("cached", "cached@example.com", false, null, Set.of(),
+                    Instant.now().truncatedTo(ChronoUnit.MICROS)));
+            UserId id = created.id();
+            assertThat(other.findById(id)).get().extracting(UserRecord::roles).isEqualTo(Set.of());
+            assertThat(otherCache.getUser(id)).as("cached on the other instance").isNotNull();
+
+            store().updateRoles(id, Set.of("admin"), Set.of());
+            assertThat(store().findById(id)).get().extracting(UserRecord::roles).isEqualTo(Set.of("admin"));
+            long deadline = System.nanoTime() + Duration.ofMillis(100).toNanos();
+            while (!other.findById(id).orElseThrow().roles().contains("admin") && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(other.findById(id)).get().extracting(UserRecord::roles).isEqualTo(Set.of("admin"));
+
+            assertThat(store().delete(id)).isTrue();
+            deadline = System.nanoTime() + Duration.ofMillis(100).toNanos();
+            while (other.findById(id).isPresent() && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(other.findById(id)).isEmpty();
+        }
+    }
+}
