@@ -50,9 +50,6 @@ public class AccessPassFilter extends HttpFilter {
     /** Servlet-context attribute through which application code reaches the {@link AccessPass} instance. */
     public static final String CONTEXT_ATTRIBUTE = AccessPass.class.getName();
 
-    /** Bytes of an oversized body read and discarded after a 413, so the client can read the answer. */
-    static final long MAX_DISCARDED_BYTES = 4L << 20;
-
     private transient AccessPass accessPass;
     private transient boolean ownsAccessPass;
     private transient Routes routes;
@@ -144,36 +141,8 @@ public class AccessPassFilter extends HttpFilter {
             handler.handle(request, response, auth);
         } catch (AccessPassException e) {
             Problems.write(response, e, realm, credentials != null && credentials.present());
-            if (e.code() == ErrorCode.PAYLOAD_TOO_LARGE) {
-                discardUnreadBody(request, response);
-            }
         } catch (RuntimeException e) {
             lastResort(response, e);
-        }
-    }
-
-    /**
-     * After a 413, reads and throws away the rest of a body of moderate declared size (or a chunked one) through a
-     * small buffer, up to {@link #MAX_DISCARDED_BYTES}. Closing on unread bytes makes the peer's TCP stack answer
-     * with a reset, and a client still uploading then sees "connection reset" instead of our 413. Nothing is kept,
-     * so heap does not grow; a huge declared length is not waited for (SR-61).
-     */
-    private static void discardUnreadBody(HttpServletRequest request, HttpServletResponse response) {
-        long declared = request.getContentLengthLong();
-        if (declared > MAX_DISCARDED_BYTES) {
-            return;
-        }
-        try {
-            response.flushBuffer();
-            java.io.InputStream in = request.getInputStream();
-            byte[] buffer = new byte[8192];
-            long discarded = 0;
-            for (int read; discarded < MAX_DISCARDED_BYTES && (read = in.read(buffer)) != -1; ) {
-                discarded += read;
-            }
-        } catch (IOException | IllegalStateException e) {
-            // The client went away or the stream was taken as a reader: nothing left to protect.
-            LOG.debug("could not discard the rest of an oversized body: {}", e.toString());
         }
     }
 

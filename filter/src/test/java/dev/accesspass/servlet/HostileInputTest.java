@@ -186,7 +186,9 @@ class HostileInputTest {
         assertThat(padded.getBytes(StandardCharsets.UTF_8)).hasSize(16384);
         assertThat(postJson("/auth/login", padded).status()).isEqualTo(200);
         String over = padTo(base, 16385);
-        assertProblem(postJson("/auth/login", over), 413, "payload_too_large");
+        // Over a plain socket: the oversize body is refused unread and the connection closed, which HttpClient,
+        // still writing, sometimes reports as an I/O error instead of the answer.
+        assertProblem(server.raw().postJson(null, "/auth/login", over), 413, "payload_too_large");
     }
 
     /** Pads a JSON object with insignificant whitespace (long strings would hit the parser's string limit). */

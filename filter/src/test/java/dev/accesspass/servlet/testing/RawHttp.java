@@ -46,9 +46,15 @@ public final class RawHttp {
             OutputStream out = socket.getOutputStream();
             out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
             if (body != null) {
-                out.write(body);
+                try {
+                    out.write(body);
+                    out.flush();
+                } catch (IOException closedEarly) {
+                    // The server answered (e.g. 413) and closed before taking the whole body; read its answer.
+                }
+            } else {
+                out.flush();
             }
-            out.flush();
             return parse(socket.getInputStream().readAllBytes(), method);
         } catch (IOException e) {
             throw new IllegalStateException(method + " " + target + " failed", e);
