@@ -1,6 +1,8 @@
 package dev.accesspass.example;
 
 import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.OAuth2Config;
 
@@ -25,28 +27,42 @@ final class DemoOAuthProvider {
         return !"false".equalsIgnoreCase(System.getenv().getOrDefault("EXAMPLE_DEMO_OAUTH", "true").trim());
     }
 
+    /**
+     * A running demo provider. {@link #stop()} shuts it down and clears the system properties {@link #start} set, so
+     * a later start in the same JVM (tests) points at its own provider and port, not at this stopped one.
+     */
+    record Running(MockOAuth2Server server, List<String> propertiesSet) {
+        void stop() {
+            server.shutdown();
+            propertiesSet.forEach(System::clearProperty);
+        }
+    }
+
     /** Starts the provider and points {@code oauth.demo.*}, and unless set {@code base-url} and the success URL, at it. */
-    static MockOAuth2Server start(int appPort) {
+    static Running start(int appPort) {
         MockOAuth2Server server = new MockOAuth2Server(OAuth2Config.Companion.fromJson(CONFIG));
         server.start(InetAddress.getLoopbackAddress(), 0);
-        setIfAbsent("oauth.demo.client-id", "accesspass-example");
-        setIfAbsent("oauth.demo.client-secret", "demo-secret-not-a-real-one");
-        setIfAbsent("oauth.demo.scope", "openid email profile");
-        setIfAbsent("oauth.demo.authorize-url", server.authorizationEndpointUrl("demo").toString());
-        setIfAbsent("oauth.demo.token-url", server.tokenEndpointUrl("demo").toString());
-        setIfAbsent("oauth.demo.userinfo-url", server.userInfoUrl("demo").toString());
+        List<String> set = new ArrayList<>();
+        setIfAbsent(set, "oauth.demo.client-id", "accesspass-example");
+        setIfAbsent(set, "oauth.demo.client-secret", "demo-secret-not-a-real-one");
+        setIfAbsent(set, "oauth.demo.scope", "openid email profile");
+        setIfAbsent(set, "oauth.demo.authorize-url", server.authorizationEndpointUrl("demo").toString());
+        setIfAbsent(set, "oauth.demo.token-url", server.tokenEndpointUrl("demo").toString());
+        setIfAbsent(set, "oauth.demo.userinfo-url", server.userInfoUrl("demo").toString());
         String base = configured("base-url");
         if (base == null) {
             base = "http://localhost:" + appPort;
             System.setProperty("accesspass.base-url", base);
+            set.add("accesspass.base-url");
         }
-        setIfAbsent("oauth-success-url", base.replaceAll("/+$", "") + "/");
-        return server;
+        setIfAbsent(set, "oauth-success-url", base.replaceAll("/+$", "") + "/");
+        return new Running(server, List.copyOf(set));
     }
 
-    private static void setIfAbsent(String key, String value) {
+    private static void setIfAbsent(List<String> set, String key, String value) {
         if (configured(key) == null) {
             System.setProperty("accesspass." + key, value);
+            set.add("accesspass." + key);
         }
     }
 

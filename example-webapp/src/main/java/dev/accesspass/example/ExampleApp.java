@@ -35,7 +35,7 @@ public final class ExampleApp {
             server.addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
                 @Override
                 public void lifeCycleStopped(org.eclipse.jetty.util.component.LifeCycle event) {
-                    demo.shutdown();
+                    demo.stop();
                 }
             });
         }

@@ -32,8 +32,9 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The example page ({@code /}) in a real headless Chromium, driven through Selenium: a person registers, calls
- * {@code /api/hello}, refreshes, logs out and logs in again, and API errors are shown in words. Each step leaves a
+ * The example page ({@code /}) in a real headless Chromium, driven through Selenium: a person registers, confirms
+ * the email from the dev outbox, calls {@code /api/hello}, refreshes, logs out, logs in again and logs in with the
+ * demo OAuth provider, and API errors are shown in words. Each step leaves a
  * screenshot in {@code target/screenshots/}.
  *
  * <p>Needs Debian's {@code chromium} and {@code chromium-driver} ({@code /usr/bin/chromium},
@@ -63,7 +64,9 @@ class ExamplePageBrowserTest {
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
         System.setProperty("SE_OFFLINE", "true");
         app = ExampleApp.start(0);
-        baseUrl = "http://127.0.0.1:" + ((ServerConnector) app.getConnectors()[0]).getLocalPort();
+        // localhost, not 127.0.0.1: the demo OAuth callback comes back to base-url (http://localhost:<port>), and the
+        // browser-binding cookie set on the way out must be sent on the way back, to the same host.
+        baseUrl = "http://localhost:" + ((ServerConnector) app.getConnectors()[0]).getLocalPort();
         Files.createDirectories(screenshots);
     }
 
@@ -105,24 +108,46 @@ class ExamplePageBrowserTest {
         }
     }
 
+    /**
+     * Issue #6's whole journey: register, see the confirmation mail in the dev outbox and confirm it, call
+     * {@code /api/hello}, refresh, log out, log in again (now confirmed), log out, then log in with the in-process
+     * demo OAuth provider (a full-page round trip; the tokens come back in the URL fragment) and call the API as the
+     * demo user. One screenshot per step.
+     */
     @Test
-    void registerHelloRefreshLogoutLogin() throws IOException {
+    void wholeJourneyRegisterConfirmLoginRefreshLogoutAndDemoOAuth() throws IOException {
         String username = "browser" + USERS.incrementAndGet();
+        String email = username + "@example.com";
         browser.get(baseUrl + "/");
         assertThat(status()).isEqualTo("Not logged in.");
         screenshot("01-page");
 
         type("reg-username", username);
-        type("reg-email", username + "@example.com");
+        type("reg-email", email);
         type("reg-password", PASSWORD);
         click("register");
-        awaitStatus("Hello, " + username);
+        awaitStatus("Hello, " + username + " (" + email + ", not confirmed yet).");
         assertThat(statusIsError()).isFalse();
         screenshot("02-registered");
 
+        // Registering loads the outbox; the confirmation mail to this address appears with a Confirm button.
+        By confirmButton = By.xpath("//ul[@id='outbox-list']/li[contains(., 'To " + email + ",')]"
+                + "/button[@class='confirm']");
+        WebElement confirm = awaitElement(confirmButton);
+        assertThat(browser.findElement(By.id("outbox-list")).getText()).contains("Confirm your email address");
+        scrollIntoView(confirm);
+        screenshot("03-outbox");
+
+        confirm.click();
+        awaitStatus("Email confirmed. Logged in as " + username + " (" + email + ", confirmed).");
+        assertThat(statusIsError()).isFalse();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(driver -> "Confirmed".equals(confirm.getText()));
+        assertThat(confirm.isEnabled()).isFalse();
+        screenshot("04-email-confirmed");
+
         click("hello");
         awaitStatus("The server says: {\"hello\":\"" + username + "\"}");
-        screenshot("03-hello");
+        screenshot("05-hello");
 
         String before = accessToken();
         click("refresh");
@@ -130,33 +155,57 @@ class ExamplePageBrowserTest {
             String now = accessToken();
             return now != null && !now.equals(before);
         });
+        awaitStatus("Hello, " + username + " (" + email + ", confirmed).");
         click("hello");
         awaitStatus("The server says: {\"hello\":\"" + username + "\"}");
-        screenshot("04-refreshed");
+        screenshot("06-refreshed");
 
         click("logout");
         awaitStatus("Logged out.");
-        screenshot("05-logged-out");
+        screenshot("07-logged-out");
         click("hello");
         // The API's 401 problem is shown in words, not as raw JSON.
         awaitStatus("Your session has ended; please log in again.");
         assertThat(statusIsError()).isTrue();
-        screenshot("06-hello-after-logout");
+        screenshot("08-hello-after-logout");
 
         type("login-username", username);
         type("login-password", "not the password");
         click("login");
         awaitStatus("Wrong username or password.");
         assertThat(statusIsError()).isTrue();
-        screenshot("07-wrong-password");
+        screenshot("09-wrong-password");
 
         type("login-username", username);
         type("login-password", PASSWORD);
         click("login");
-        awaitStatus("Hello, " + username);
+        awaitStatus("Hello, " + username + " (" + email + ", confirmed).");
+        screenshot("10-logged-in-confirmed");
         click("hello");
         awaitStatus("The server says: {\"hello\":\"" + username + "\"}");
-        screenshot("08-logged-in-again");
+        screenshot("11-hello-again");
+
+        click("logout");
+        awaitStatus("Logged out.");
+        screenshot("12-logged-out-again");
+
+        // Full-page round trip: /auth/oauth/demo -> the mock provider (no login form: interactiveLogin is off) ->
+        // the callback -> this page with the tokens in the fragment, which the page reads and wipes.
+        click("oauth-demo");
+        awaitStatus("Logged in with demo as demo (demo@example.test, confirmed).");
+        assertThat(statusIsError()).isFalse();
+        assertThat(browser.getCurrentUrl()).as("the fragment is wiped").isEqualTo(baseUrl + "/");
+        screenshot("13-demo-oauth-login");
+
+        click("hello");
+        awaitStatus("The server says: {\"hello\":\"demo\"}");
+        screenshot("14-demo-hello");
+
+        click("logout");
+        awaitStatus("Logged out.");
+        click("hello");
+        awaitStatus("Your session has ended; please log in again.");
+        screenshot("15-demo-logged-out");
     }
 
     /**
@@ -202,7 +251,7 @@ class ExamplePageBrowserTest {
         });
         click("hello");
         awaitStatus("The server says: {\"hello\":\"" + username + "\"}");
-        screenshot("09-two-refreshes-at-once");
+        screenshot("sr18-two-refreshes-at-once");
     }
 
     private void type(String id, String text) {
@@ -213,6 +262,22 @@ class ExamplePageBrowserTest {
 
     private void click(String id) {
         browser.findElement(By.id(id)).click();
+    }
+
+    private WebElement awaitElement(By locator) {
+        try {
+            return new WebDriverWait(browser, Duration.ofSeconds(10)).until(driver -> {
+                var found = driver.findElements(locator);
+                return found.isEmpty() ? null : found.get(0);
+            });
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("no " + locator + "; the outbox says \"" + browser.findElement(By.id("outbox-list"))
+                    .getText() + "\" (" + browser.findElement(By.id("outbox-note")).getText() + ")", e);
+        }
+    }
+
+    private void scrollIntoView(WebElement element) {
+        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'});", element);
     }
 
     private String status() {
