@@ -146,11 +146,11 @@ class OAuthFlowTest {
         assertThat(form.get("grant_type")).isEqualTo("authorization_code");
 
         // A second login of the same identity is the same user, not a new one.
-        int usersBefore = stores.usersCreated.get();
+        int usersBefore = stores.usersCreated();
         issueNext("sub-alice", Map.of("email", "alice@x.test", "email_verified", true));
         JsonNode again = MAPPER.readTree(login(server).body());
         assertThat(again.at("/user/id").asText()).isEqualTo(tokens.at("/user/id").asText());
-        assertThat(stores.usersCreated.get()).isEqualTo(usersBefore);
+        assertThat(stores.usersCreated()).isEqualTo(usersBefore);
     }
 
     @Test
