@@ -52,14 +52,6 @@ class EmailDeliveryFailureTest {
         queueLogger.detachAppender(logged);
     }
 
-    private static TestServer.Builder smtpOn(int port) {
-        return TestServer.builder()
-                .set("mailer", "smtp")
-                .set("smtp-host", "127.0.0.1")
-                .set("smtp-port", Integer.toString(port))
-                .set("base-url", "https://app.example");
-    }
-
     private static Http.Reply timed(java.util.function.Supplier<Http.Reply> call) {
         long start = System.nanoTime();
         Http.Reply reply = call.get();
@@ -70,7 +62,7 @@ class EmailDeliveryFailureTest {
     @Test
     void sr70_smtpDown_routesAnswerAsUsual_failureIsLogged_resendWorksOnceSmtpIsBack() {
         int port = MailTesting.freePort();
-        try (TestServer server = smtpOn(port).start()) {
+        try (TestServer server = MailTesting.smtpServer(port).start()) {
             Http http = server.http();
             Http.Reply registered = http.register("alice", PASSWORD);
             assertThat(registered.status()).isEqualTo(201);
@@ -109,7 +101,7 @@ class EmailDeliveryFailureTest {
             });
             acceptor.setDaemon(true);
             acceptor.start();
-            try (TestServer server = smtpOn(blackHole.getLocalPort()).start()) {
+            try (TestServer server = MailTesting.smtpServer(blackHole.getLocalPort()).start()) {
                 Http http = server.http();
                 assertThat(timed(() -> http.register("bob", PASSWORD)).status()).isEqualTo(201);
                 for (int i = 0; i < 3; i++) {

@@ -57,12 +57,8 @@ class EmailJourneyTest {
     }
 
     private TestServer.Builder smtpServer() {
-        return TestServer.builder()
-                .set("mailer", "smtp")
-                .set("smtp-host", "127.0.0.1")
-                .set("smtp-port", Integer.toString(greenMail.getSmtp().getPort()))
+        return MailTesting.smtpServer(greenMail.getSmtp().getPort())
                 .set("mail-from", "no-reply@app.example")
-                .set("base-url", "https://app.example")
                 .hooks(recording);
     }
 

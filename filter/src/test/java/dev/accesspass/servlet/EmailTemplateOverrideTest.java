@@ -36,11 +36,7 @@ class EmailTemplateOverrideTest {
     }
 
     private TestServer.Builder smtpServer() {
-        return TestServer.builder()
-                .set("mailer", "smtp")
-                .set("smtp-host", "127.0.0.1")
-                .set("smtp-port", Integer.toString(greenMail.getSmtp().getPort()))
-                .set("base-url", "https://app.example");
+        return MailTesting.smtpServer(greenMail.getSmtp().getPort());
     }
 
     @Test

@@ -7,6 +7,7 @@ import com.icegreen.greenmail.util.ServerSetup;
 import dev.accesspass.AccessPass;
 import dev.accesspass.mail.MailMessage;
 import dev.accesspass.mail.SentMail;
+import dev.accesspass.servlet.testing.TestServer;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Message;
 import jakarta.mail.Multipart;
@@ -39,6 +40,18 @@ final class MailTesting {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A test server that delivers through the {@code smtp} mailer to 127.0.0.1:{@code port}, with links built from
+     * {@code https://app.example}.
+     */
+    static TestServer.Builder smtpServer(int port) {
+        return TestServer.builder()
+                .set("mailer", "smtp")
+                .set("smtp-host", "127.0.0.1")
+                .set("smtp-port", Integer.toString(port))
+                .set("base-url", "https://app.example");
     }
 
     /** A started GreenMail SMTP server on {@code port} on 127.0.0.1. */

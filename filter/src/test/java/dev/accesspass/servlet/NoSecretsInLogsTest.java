@@ -40,13 +40,9 @@ class NoSecretsInLogsTest {
             for (String logger : List.of("dev.accesspass", "org.eclipse.angus", "jakarta.mail")) {
                 captures.add(LogCapture.of(logger, Level.TRACE));
             }
-            try (TestServer server = TestServer.builder()
-                    .set("mailer", "smtp")
-                    .set("smtp-host", "127.0.0.1")
-                    .set("smtp-port", Integer.toString(greenMail.getSmtp().getPort()))
+            try (TestServer server = MailTesting.smtpServer(greenMail.getSmtp().getPort())
                     .set("smtp-user", "mailer")
                     .set("smtp-password", SMTP_PASSWORD)
-                    .set("base-url", "https://app.example")
                     .set("reset-password-url", "https://app.example/reset")
                     .start()) {
                 Http http = server.http();
