@@ -1,19 +1,19 @@
 package dev.accesspass;
 
-import dev.accesspass.mail.Mailer;
+import dev.accesspass.event.LogoutEvent;
+import dev.accesspass.event.SecurityEvent;
 import dev.accesspass.mail.MailTemplates;
+import dev.accesspass.mail.Mailer;
 import dev.accesspass.mail.SentMail;
-import dev.accesspass.password.Argon2Parameters;
-import dev.accesspass.password.HashingPool;
-import dev.accesspass.password.PasswordHasher;
 import dev.accesspass.oauth.OAuthCallback;
 import dev.accesspass.oauth.OAuthStart;
 import dev.accesspass.oauth.OAuthUserResolver;
 import dev.accesspass.oauth.internal.ProviderClient;
-import dev.accesspass.store.SessionId;
+import dev.accesspass.password.Argon2Parameters;
+import dev.accesspass.password.HashingPool;
+import dev.accesspass.password.PasswordHasher;
 import dev.accesspass.store.StoreProvider;
 import dev.accesspass.store.TokenStore;
-import dev.accesspass.store.UserId;
 import dev.accesspass.store.UserRecord;
 import dev.accesspass.store.UserStore;
 import java.time.Clock;
@@ -146,7 +146,7 @@ public final class AccessPass implements AutoCloseable {
     public Optional<TokenResponse> register(String username, String email, String password,
                                             String passwordConfirmation, String clientAddress, String requestOrigin) {
         Accounts.Registered registered =
-                accounts.register(username, email, password, passwordConfirmation, clientAddress, this);
+                accounts.register(username, email, password, passwordConfirmation, clientAddress);
         emailFlows.registered(registered.user(), clientAddress, requestOrigin);
         return registered.tokens();
     }
@@ -158,7 +158,7 @@ public final class AccessPass implements AutoCloseable {
      *                             {@code email_not_confirmed}, {@code server_busy}, {@code store_unavailable}
      */
     public TokenResponse login(String usernameOrEmail, String password, String clientAddress) {
-        return accounts.login(usernameOrEmail, password, clientAddress, this);
+        return accounts.login(usernameOrEmail, password, clientAddress);
     }
 
     /** Rotates a refresh token ({@code POST /refresh}); throws {@code invalid_grant} for any bad token. */
@@ -217,7 +217,7 @@ public final class AccessPass implements AutoCloseable {
      *                             {@code email_not_confirmed}, {@code store_unavailable}
      */
     public TokenResponse completeOAuth(OAuthCallback callback) {
-        return oauth.complete(callback, this);
+        return oauth.complete(callback);
     }
 
     /** For core's tests: the OAuth service, to drive resolution without a provider. */
@@ -235,7 +235,7 @@ public final class AccessPass implements AutoCloseable {
      *                             unknown, expired, used, malformed or wrong-purpose token
      */
     public User confirmEmail(String token) {
-        return emailFlows.confirmEmail(token, this);
+        return emailFlows.confirmEmail(token);
     }
 
     /**
@@ -269,7 +269,7 @@ public final class AccessPass implements AutoCloseable {
      * @throws AccessPassException {@code validation_failed}, {@code invalid_grant}, {@code server_busy}
      */
     public void resetPassword(String token, String password, String passwordConfirmation, String clientAddress) {
-        passwordFlows.reset(token, password, passwordConfirmation, clientAddress, this);
+        passwordFlows.reset(token, password, passwordConfirmation, clientAddress);
     }
 
     /**
@@ -281,7 +281,7 @@ public final class AccessPass implements AutoCloseable {
      */
     public void changePassword(Authentication auth, String currentPassword, String password,
                                String passwordConfirmation, String clientAddress) {
-        passwordFlows.change(auth, currentPassword, password, passwordConfirmation, clientAddress, this);
+        passwordFlows.change(auth, currentPassword, password, passwordConfirmation, clientAddress);
     }
 
     /**
@@ -340,7 +340,7 @@ public final class AccessPass implements AutoCloseable {
     public TokenResponse openSession(UserId id, Map<String, String> meta) {
         UserRecord user = userStore.findById(id)
                 .orElseThrow(() -> new IllegalArgumentException("no user with id " + id));
-        return accounts.openSession(user, meta, "api", null, this);
+        return accounts.openSession(user, meta, "api", null);
     }
 
     /** Revokes one session. */

@@ -1,11 +1,16 @@
 package dev.accesspass;
 
+import dev.accesspass.event.AccountDeletedEvent;
+import dev.accesspass.event.LoginEvent;
+import dev.accesspass.event.RegisterEvent;
+import dev.accesspass.event.RegistrationForm;
+import dev.accesspass.event.SecurityEvent;
 import dev.accesspass.password.HashingPool;
 import dev.accesspass.password.PasswordHasher;
 import dev.accesspass.store.Identifiers;
 import dev.accesspass.store.NewUser;
-import dev.accesspass.store.TokenStore;
 import dev.accesspass.store.TokenPurpose;
+import dev.accesspass.store.TokenStore;
 import dev.accesspass.store.UserRecord;
 import dev.accesspass.store.UserStore;
 import java.time.Clock;
@@ -55,7 +60,7 @@ final class Accounts {
     }
 
     Registered register(String username, String email, String password, String passwordConfirmation,
-                        String clientAddress, AccessPass accessPass) {
+                        String clientAddress) {
         FieldErrors errors = new FieldErrors();
         rules.checkUsername(username, errors);
         rules.checkEmail(email, errors);
@@ -75,7 +80,7 @@ final class Accounts {
         String hash = pool.run(() -> hasher.hash(password));
         UserRecord created = users.create(new NewUser(username, email, false, hash, Set.of(), clock.instant()));
         security.emit(SecurityEvent.Type.USER_REGISTERED, created.id(), null, clientAddress, Map.of());
-        hooks.run("afterRegister", h -> h.afterRegister(new RegisterEvent(User.of(created), clientAddress, accessPass)));
+        hooks.run("afterRegister", h -> h.afterRegister(new RegisterEvent(User.of(created), clientAddress)));
         // Re-read: the hook may have granted roles.
         UserRecord current = users.findById(created.id()).orElse(created);
         if (config.requireConfirmedEmail()) {
@@ -94,12 +99,11 @@ final class Accounts {
             throw e;
         }
         User user = User.of(current);
-        hooks.run("afterLogin", h -> h.afterLogin(new LoginEvent(user, issued.sessionId(), "register", clientAddress,
-                accessPass)));
+        hooks.run("afterLogin", h -> h.afterLogin(new LoginEvent(user, issued.sessionId(), "register", clientAddress)));
         return new Registered(user, Optional.of(sessions.tokenResponse(user, issued)));
     }
 
-    TokenResponse login(String identifier, String password, String clientAddress, AccessPass accessPass) {
+    TokenResponse login(String identifier, String password, String clientAddress) {
         FieldErrors errors = new FieldErrors();
         if (identifier == null || identifier.isEmpty()) {
             errors.add("username", "is required");
@@ -134,17 +138,15 @@ final class Accounts {
             // Only after a correct password, so the 403 reveals nothing to someone guessing (SR-32).
             throw new AccessPassException(ErrorCode.EMAIL_NOT_CONFIRMED, "Confirm your email address first.");
         }
-        return openSession(user, Map.of(), "password", clientAddress, accessPass);
+        return openSession(user, Map.of(), "password", clientAddress);
     }
 
-    TokenResponse openSession(UserRecord user, Map<String, String> meta, String method, String clientAddress,
-                              AccessPass accessPass) {
+    TokenResponse openSession(UserRecord user, Map<String, String> meta, String method, String clientAddress) {
         Sessions.Issued issued = sessions.open(user, meta);
         User view = User.of(user);
         security.emit(SecurityEvent.Type.LOGIN_SUCCEEDED, user.id(), issued.sessionId(), clientAddress,
                 Map.of("method", method));
-        hooks.run("afterLogin", h -> h.afterLogin(new LoginEvent(view, issued.sessionId(), method, clientAddress,
-                accessPass)));
+        hooks.run("afterLogin", h -> h.afterLogin(new LoginEvent(view, issued.sessionId(), method, clientAddress)));
         return sessions.tokenResponse(view, issued);
     }
 

@@ -1,5 +1,15 @@
 package dev.accesspass;
 
+import dev.accesspass.event.AccountDeletedEvent;
+import dev.accesspass.event.ConfirmationEvent;
+import dev.accesspass.event.LoginEvent;
+import dev.accesspass.event.LogoutEvent;
+import dev.accesspass.event.OAuthLoginEvent;
+import dev.accesspass.event.PasswordChangeEvent;
+import dev.accesspass.event.PasswordResetEvent;
+import dev.accesspass.event.RegisterEvent;
+import dev.accesspass.event.RegistrationForm;
+import dev.accesspass.event.SecurityEvent;
 import dev.accesspass.mail.MailTemplates;
 import java.util.Map;
 

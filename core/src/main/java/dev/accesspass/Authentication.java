@@ -1,7 +1,6 @@
 package dev.accesspass;
 
 import dev.accesspass.store.SessionGrant;
-import dev.accesspass.store.SessionId;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;

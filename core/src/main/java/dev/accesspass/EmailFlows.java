@@ -1,5 +1,7 @@
 package dev.accesspass;
 
+import dev.accesspass.event.ConfirmationEvent;
+import dev.accesspass.event.SecurityEvent;
 import dev.accesspass.mail.MailContent;
 import dev.accesspass.mail.MailContext;
 import dev.accesspass.mail.MailMessage;
@@ -159,7 +161,7 @@ final class EmailFlows implements AutoCloseable {
     }
 
     /** {@code /confirm}: uses up the token and marks the address confirmed. */
-    User confirmEmail(String token, AccessPass accessPass) {
+    User confirmEmail(String token) {
         String checked = requireToken(token);
         OneTimeToken used = tokens.consumeOneTimeToken(TokenHash.of(checked), TokenPurpose.CONFIRM_EMAIL,
                 clock.instant()).orElseThrow(EmailFlows::invalidGrant);
@@ -174,7 +176,7 @@ final class EmailFlows implements AutoCloseable {
         tokens.deleteOneTimeTokens(user.id(), TokenPurpose.CONFIRM_EMAIL);
         security.emit(SecurityEvent.Type.EMAIL_CONFIRMED, user.id(), null, null, Map.of());
         User confirmed = User.of(users.findById(user.id()).orElse(user));
-        hooks.run("afterConfirmation", h -> h.afterConfirmation(new ConfirmationEvent(confirmed, accessPass)));
+        hooks.run("afterConfirmation", h -> h.afterConfirmation(new ConfirmationEvent(confirmed)));
         return confirmed;
     }
 

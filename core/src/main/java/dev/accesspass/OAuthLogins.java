@@ -1,5 +1,7 @@
 package dev.accesspass;
 
+import dev.accesspass.event.OAuthLoginEvent;
+import dev.accesspass.event.SecurityEvent;
 import dev.accesspass.oauth.OAuthCallback;
 import dev.accesspass.oauth.OAuthProfile;
 import dev.accesspass.oauth.OAuthResolution;
@@ -119,7 +121,7 @@ final class OAuthLogins implements AutoCloseable {
         return new OAuthStart(URI.create(client.authorizationUrl(state, verifier, nonce)), binding, STATE_TTL);
     }
 
-    TokenResponse complete(OAuthCallback callback, AccessPass accessPass) {
+    TokenResponse complete(OAuthCallback callback) {
         String provider = callback.provider();
         ProviderClient client = client(provider);
         String state = callback.state();
@@ -159,11 +161,11 @@ final class OAuthLogins implements AutoCloseable {
         } catch (ProviderClient.ProviderFailure e) {
             throw refused(provider, e.getMessage());
         }
-        return login(profile, callback.clientAddress(), accessPass);
+        return login(profile, callback.clientAddress());
     }
 
     /** Finds or makes the user of a provider profile and opens a session: the part after the provider calls. */
-    TokenResponse login(OAuthProfile profile, String clientAddress, AccessPass accessPass) {
+    TokenResponse login(OAuthProfile profile, String clientAddress) {
         String provider = profile.provider();
         Instant now = clock.instant();
         Identity identity = new Identity(provider, profile.subject(), profile.attributes(), now);
@@ -212,7 +214,7 @@ final class OAuthLogins implements AutoCloseable {
         }
         TokenResponse response;
         try {
-            response = accounts.openSession(user, profile.attributes(), "oauth", clientAddress, accessPass);
+            response = accounts.openSession(user, profile.attributes(), "oauth", clientAddress);
         } catch (RuntimeException e) {
             if (created) {
                 // No half-created account: without its first session the user goes again (SR-68).
@@ -228,7 +230,7 @@ final class OAuthLogins implements AutoCloseable {
         boolean wasCreated = created;
         boolean wasLinked = linked;
         hooks.run("afterOAuthLogin", h -> h.afterOAuthLogin(new OAuthLoginEvent(view, provider,
-                profile.attributes(), wasCreated, wasLinked, clientAddress, accessPass)));
+                profile.attributes(), wasCreated, wasLinked, clientAddress)));
         return response;
     }
 

@@ -1,5 +1,8 @@
 package dev.accesspass;
 
+import dev.accesspass.event.PasswordChangeEvent;
+import dev.accesspass.event.PasswordResetEvent;
+import dev.accesspass.event.SecurityEvent;
 import dev.accesspass.password.HashingPool;
 import dev.accesspass.password.PasswordHasher;
 import dev.accesspass.store.OneTimeToken;
@@ -54,7 +57,7 @@ final class PasswordFlows {
         this.email = email;
     }
 
-    void reset(String token, String password, String confirmation, String clientAddress, AccessPass accessPass) {
+    void reset(String token, String password, String confirmation, String clientAddress) {
         FieldErrors errors = new FieldErrors();
         if (token == null || token.isEmpty()) {
             errors.add("token", "is required");
@@ -95,12 +98,11 @@ final class PasswordFlows {
                 Map.of("sessions_revoked", Integer.toString(revoked)));
         email.passwordChanged(user, now);
         User view = User.of(users.findById(user.id()).orElse(user));
-        hooks.run("afterPasswordReset", h -> h.afterPasswordReset(new PasswordResetEvent(view, clientAddress,
-                accessPass)));
+        hooks.run("afterPasswordReset", h -> h.afterPasswordReset(new PasswordResetEvent(view, clientAddress)));
     }
 
     void change(Authentication auth, String currentPassword, String password, String confirmation,
-                String clientAddress, AccessPass accessPass) {
+                String clientAddress) {
         UserRecord user = users.findById(auth.user().id())
                 .orElseThrow(() -> new AccessPassException(ErrorCode.INVALID_TOKEN, "The access token is invalid."));
         FieldErrors errors = new FieldErrors();
@@ -138,7 +140,7 @@ final class PasswordFlows {
         email.passwordChanged(user, now);
         User view = User.of(users.findById(user.id()).orElse(user));
         hooks.run("afterPasswordChange", h -> h.afterPasswordChange(new PasswordChangeEvent(view, auth.sessionId(),
-                clientAddress, accessPass)));
+                clientAddress)));
     }
 
     /** The account key Accounts and LoginThrottle use for a known user. */

@@ -1,7 +1,6 @@
 package dev.accesspass;
 
-import dev.accesspass.store.SessionId;
-import dev.accesspass.store.UserId;
+import dev.accesspass.event.SecurityEvent;
 import java.time.Clock;
 import java.util.Map;
 import java.util.TreeMap;

@@ -1,13 +1,12 @@
 package dev.accesspass;
 
+import dev.accesspass.event.SecurityEvent;
 import dev.accesspass.store.NewSession;
 import dev.accesspass.store.Rotation;
 import dev.accesspass.store.SessionGrant;
-import dev.accesspass.store.SessionId;
 import dev.accesspass.store.Successor;
 import dev.accesspass.store.TokenHash;
 import dev.accesspass.store.TokenStore;
-import dev.accesspass.store.UserId;
 import dev.accesspass.store.UserRecord;
 import dev.accesspass.store.UserStore;
 import java.time.Clock;

@@ -1,6 +1,5 @@
 package dev.accesspass;
 
-import dev.accesspass.store.UserId;
 import dev.accesspass.store.UserRecord;
 import java.time.Instant;
 import java.util.List;

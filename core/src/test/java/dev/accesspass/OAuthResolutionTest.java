@@ -1,8 +1,6 @@
 package dev.accesspass;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
+import dev.accesspass.event.OAuthLoginEvent;
 import dev.accesspass.oauth.OAuthProfile;
 import dev.accesspass.oauth.OAuthResolution;
 import dev.accesspass.oauth.internal.ProfileMapper;
@@ -17,6 +15,9 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** User resolution after a provider login (SR-49), with GitHub- and Google-shaped profiles from canned JSON. */
 class OAuthResolutionTest {
@@ -55,7 +56,7 @@ class OAuthResolutionTest {
     }
 
     private TokenResponse login(OAuthProfile profile) {
-        return accessPass.oauthLogins().login(profile, "127.0.0.1", accessPass);
+        return accessPass.oauthLogins().login(profile, "127.0.0.1");
     }
 
     private UserRecord register(String username, String email, boolean confirmed) {

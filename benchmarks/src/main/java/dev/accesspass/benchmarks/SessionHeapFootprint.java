@@ -1,11 +1,11 @@
 package dev.accesspass.benchmarks;
 
+import dev.accesspass.UserId;
 import dev.accesspass.store.NewSession;
 import dev.accesspass.store.Rotation;
 import dev.accesspass.store.Successor;
 import dev.accesspass.store.TokenHash;
 import dev.accesspass.store.TokenStore;
-import dev.accesspass.store.UserId;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,6 +1,6 @@
 package dev.accesspass.oauth;
 
-import dev.accesspass.store.UserId;
+import dev.accesspass.UserId;
 import java.util.Objects;
 
 /**

@@ -1,5 +1,6 @@
 package dev.accesspass.store;
 
+import dev.accesspass.UserId;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

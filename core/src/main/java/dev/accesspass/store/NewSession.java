@@ -1,5 +1,6 @@
 package dev.accesspass.store;
 
+import dev.accesspass.UserId;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;

@@ -1,5 +1,6 @@
 package dev.accesspass.store;
 
+import dev.accesspass.SessionId;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;

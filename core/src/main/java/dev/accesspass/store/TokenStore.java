@@ -1,5 +1,7 @@
 package dev.accesspass.store;
 
+import dev.accesspass.SessionId;
+import dev.accesspass.UserId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

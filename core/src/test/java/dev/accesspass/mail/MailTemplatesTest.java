@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.accesspass.User;
-import dev.accesspass.store.UserId;
+import dev.accesspass.UserId;
 import jakarta.mail.internet.AddressException;
 import java.time.Duration;
 import java.time.Instant;

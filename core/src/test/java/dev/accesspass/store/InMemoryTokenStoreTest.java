@@ -1,11 +1,12 @@
 package dev.accesspass.store;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import dev.accesspass.UserId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The memory store against the shared contract, plus what only it promises (the bounded used-token history). */
 class InMemoryTokenStoreTest extends TokenStoreContract {

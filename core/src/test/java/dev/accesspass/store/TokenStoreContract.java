@@ -1,7 +1,7 @@
 package dev.accesspass.store;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import dev.accesspass.SessionId;
+import dev.accesspass.UserId;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -16,6 +16,8 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The {@link TokenStore} contract as tests: every store, built in or third party, must pass all of them.

@@ -1,8 +1,9 @@
 package dev.accesspass.example;
 
+import dev.accesspass.AccessPass;
 import dev.accesspass.AuthHooks;
-import dev.accesspass.RegisterEvent;
 import dev.accesspass.User;
+import dev.accesspass.event.RegisterEvent;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
@@ -15,6 +16,8 @@ import java.util.stream.Collectors;
  */
 public class ExampleHooks implements AuthHooks {
     private final Set<String> admins;
+    /** The instance these hooks serve, kept from {@link #attach}: events carry data only. */
+    private volatile AccessPass accessPass;
 
     public ExampleHooks() {
         this(System.getenv().getOrDefault("EXAMPLE_ADMINS", ""));
@@ -29,9 +32,14 @@ public class ExampleHooks implements AuthHooks {
     }
 
     @Override
+    public void attach(AccessPass accessPass) {
+        this.accessPass = accessPass;
+    }
+
+    @Override
     public void afterRegister(RegisterEvent event) {
         if (admins.contains(event.user().username().toLowerCase(Locale.ROOT))) {
-            event.accessPass().grantRole(event.user().id(), "admin");
+            accessPass.grantRole(event.user().id(), "admin");
         }
     }
 

@@ -10,8 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.util.GreenMail;
 import dev.accesspass.AuthHooks;
-import dev.accesspass.ConfirmationEvent;
-import dev.accesspass.PasswordResetEvent;
+import dev.accesspass.event.ConfirmationEvent;
+import dev.accesspass.event.PasswordResetEvent;
 import dev.accesspass.servlet.testing.Http;
 import dev.accesspass.servlet.testing.TestServer;
 import jakarta.mail.internet.MimeMessage;

@@ -7,9 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.accesspass.AuthHooks;
-import dev.accesspass.PasswordChangeEvent;
-import dev.accesspass.SecurityEvent;
 import dev.accesspass.User;
+import dev.accesspass.event.PasswordChangeEvent;
+import dev.accesspass.event.SecurityEvent;
 import dev.accesspass.servlet.testing.Http;
 import dev.accesspass.servlet.testing.TestServer;
 import java.time.Duration;

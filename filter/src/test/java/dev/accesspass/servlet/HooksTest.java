@@ -5,12 +5,12 @@ import static dev.accesspass.servlet.testing.ProblemAssert.fieldErrors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import dev.accesspass.AccountDeletedEvent;
-import dev.accesspass.LoginEvent;
-import dev.accesspass.LogoutEvent;
-import dev.accesspass.RegisterEvent;
-import dev.accesspass.SecurityEvent;
 import dev.accesspass.User;
+import dev.accesspass.event.AccountDeletedEvent;
+import dev.accesspass.event.LoginEvent;
+import dev.accesspass.event.LogoutEvent;
+import dev.accesspass.event.RegisterEvent;
+import dev.accesspass.event.SecurityEvent;
 import dev.accesspass.servlet.testing.Http;
 import dev.accesspass.servlet.testing.LogCapture;
 import dev.accesspass.servlet.testing.RecordingHooks;
@@ -89,7 +89,7 @@ class HooksTest {
             String id = registered.json().path("user").path("id").asText();
             assertThat(hooks.registered).extracting(RegisterEvent::user).extracting(User::username)
                     .containsExactly("alice");
-            assertThat(hooks.registered.get(0).accessPass()).isSameAs(server.accessPass());
+            assertThat(hooks.attached).isSameAs(server.accessPass());
             assertThat(hooks.logins).extracting(LoginEvent::method).containsExactly("register");
 
             Http.Reply login = http.login("alice", PASSWORD);

@@ -2,7 +2,7 @@ package dev.accesspass.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.accesspass.store.UserId;
+import dev.accesspass.UserId;
 import dev.accesspass.servlet.testing.Http;
 import dev.accesspass.servlet.testing.TestServer;
 import java.util.Map;

@@ -3,7 +3,7 @@ package dev.accesspass.servlet;
 import static dev.accesspass.servlet.testing.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.accesspass.store.UserId;
+import dev.accesspass.UserId;
 import dev.accesspass.servlet.testing.Http;
 import dev.accesspass.servlet.testing.RawHttp;
 import dev.accesspass.servlet.testing.TestServer;

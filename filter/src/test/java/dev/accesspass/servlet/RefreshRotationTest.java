@@ -4,9 +4,9 @@ import static dev.accesspass.servlet.testing.ProblemAssert.assertNoStore;
 import static dev.accesspass.servlet.testing.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.accesspass.SecurityEvent;
 import dev.accesspass.TokenResponse;
-import dev.accesspass.store.UserId;
+import dev.accesspass.UserId;
+import dev.accesspass.event.SecurityEvent;
 import dev.accesspass.servlet.testing.Http;
 import dev.accesspass.servlet.testing.RecordingHooks;
 import dev.accesspass.servlet.testing.TestServer;

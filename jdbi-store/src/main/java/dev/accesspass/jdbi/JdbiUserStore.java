@@ -5,11 +5,11 @@ import static dev.accesspass.jdbi.Database.instant;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.accesspass.StoreUnavailableException;
+import dev.accesspass.UserId;
 import dev.accesspass.store.DuplicateUserException;
 import dev.accesspass.store.Identifiers;
 import dev.accesspass.store.Identity;
 import dev.accesspass.store.NewUser;
-import dev.accesspass.store.UserId;
 import dev.accesspass.store.UserRecord;
 import dev.accesspass.store.UserStore;
 import java.io.IOException;

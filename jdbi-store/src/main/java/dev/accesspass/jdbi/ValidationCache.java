@@ -2,9 +2,9 @@ package dev.accesspass.jdbi;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.accesspass.UserId;
 import dev.accesspass.store.SessionGrant;
 import dev.accesspass.store.TokenHash;
-import dev.accesspass.store.UserId;
 import dev.accesspass.store.UserRecord;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -2,8 +2,8 @@ package dev.accesspass.jdbi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.accesspass.UserId;
 import dev.accesspass.store.NewUser;
-import dev.accesspass.store.UserId;
 import dev.accesspass.store.UserRecord;
 import dev.accesspass.store.UserStore;
 import dev.accesspass.store.UserStoreContract;

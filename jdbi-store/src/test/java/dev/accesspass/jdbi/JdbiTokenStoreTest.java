@@ -2,10 +2,10 @@ package dev.accesspass.jdbi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.accesspass.UserId;
 import dev.accesspass.store.TokenHash;
 import dev.accesspass.store.TokenStore;
 import dev.accesspass.store.TokenStoreContract;
-import dev.accesspass.store.UserId;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -90,8 +90,8 @@ class JdbiTokenStoreTest extends TokenStoreContract {
 
     @Test
     void malformedSessionIdsAreNotRevokedAndDoNotFail() {
-        assertThat(store().revokeSession(new dev.accesspass.store.SessionId("alice.1"))).isFalse();
-        assertThat(store().revokeUserSessions(new UserId("alice"), new dev.accesspass.store.SessionId("x")))
+        assertThat(store().revokeSession(new dev.accesspass.SessionId("alice.1"))).isFalse();
+        assertThat(store().revokeUserSessions(new UserId("alice"), new dev.accesspass.SessionId("x")))
                 .isZero();
     }
 }

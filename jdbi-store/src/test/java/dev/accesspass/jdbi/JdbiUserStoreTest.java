@@ -2,7 +2,7 @@ package dev.accesspass.jdbi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.accesspass.store.UserId;
+import dev.accesspass.UserId;
 import dev.accesspass.store.UserStore;
 import dev.accesspass.store.UserStoreContract;
 import org.junit.jupiter.api.AfterAll;

@@ -2,9 +2,9 @@ package dev.accesspass.jdbi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.accesspass.UserId;
 import dev.accesspass.servlet.testing.Http;
 import dev.accesspass.servlet.testing.TestServer;
-import dev.accesspass.store.UserId;
 import dev.accesspass.testing.MutableClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -1,16 +1,16 @@
 package dev.accesspass.servlet.testing;
 
+import dev.accesspass.SessionId;
+import dev.accesspass.UserId;
 import dev.accesspass.store.AttemptWindow;
 import dev.accesspass.store.NewSession;
 import dev.accesspass.store.OneTimeToken;
 import dev.accesspass.store.Rotation;
 import dev.accesspass.store.SessionGrant;
-import dev.accesspass.store.SessionId;
 import dev.accesspass.store.Successor;
 import dev.accesspass.store.TokenHash;
 import dev.accesspass.store.TokenPurpose;
 import dev.accesspass.store.TokenStore;
-import dev.accesspass.store.UserId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

@@ -1,8 +1,8 @@
 package dev.accesspass.servlet.testing;
 
+import dev.accesspass.UserId;
 import dev.accesspass.store.Identity;
 import dev.accesspass.store.NewUser;
-import dev.accesspass.store.UserId;
 import dev.accesspass.store.UserRecord;
 import dev.accesspass.store.UserStore;
 import java.util.Optional;

@@ -1,14 +1,15 @@
 package dev.accesspass.servlet.testing;
 
-import dev.accesspass.AccountDeletedEvent;
+import dev.accesspass.AccessPass;
 import dev.accesspass.AuthHooks;
 import dev.accesspass.FieldErrors;
-import dev.accesspass.LoginEvent;
-import dev.accesspass.LogoutEvent;
-import dev.accesspass.RegisterEvent;
-import dev.accesspass.RegistrationForm;
-import dev.accesspass.SecurityEvent;
 import dev.accesspass.User;
+import dev.accesspass.event.AccountDeletedEvent;
+import dev.accesspass.event.LoginEvent;
+import dev.accesspass.event.LogoutEvent;
+import dev.accesspass.event.RegisterEvent;
+import dev.accesspass.event.RegistrationForm;
+import dev.accesspass.event.SecurityEvent;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -25,9 +26,16 @@ public class RecordingHooks implements AuthHooks {
     public final List<AccountDeletedEvent> deleted = new CopyOnWriteArrayList<>();
     public final List<SecurityEvent> securityEvents = new CopyOnWriteArrayList<>();
     public final List<RegistrationForm> validated = new CopyOnWriteArrayList<>();
+    /** The instance given to {@link #attach}: how a hook reaches the Java API, since events carry data only. */
+    public volatile AccessPass attached;
 
     private volatile BiConsumer<RegistrationForm, FieldErrors> validation = (form, errors) -> { };
     private volatile Function<User, Map<String, Object>> extraFields = user -> Map.of();
+
+    @Override
+    public void attach(AccessPass accessPass) {
+        this.attached = accessPass;
+    }
 
     /** What {@code validateRegistration} does besides recording. */
     public RecordingHooks validation(BiConsumer<RegistrationForm, FieldErrors> validation) {

@@ -1,4 +1,4 @@
-package dev.accesspass.store;
+package dev.accesspass;
 
 import java.util.Objects;
 

@@ -1,6 +1,7 @@
-package dev.accesspass;
+package dev.accesspass.event;
 
-import dev.accesspass.store.SessionId;
+import dev.accesspass.SessionId;
+import dev.accesspass.User;
 
 /**
  * A user logged out.

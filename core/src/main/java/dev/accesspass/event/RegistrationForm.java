@@ -1,4 +1,4 @@
-package dev.accesspass;
+package dev.accesspass.event;
 
 /** What a registration submitted, for {@link AuthHooks#validateRegistration}; the password is not included. */
 public record RegistrationForm(String username, String email) {

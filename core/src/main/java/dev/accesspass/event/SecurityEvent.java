@@ -1,7 +1,7 @@
-package dev.accesspass;
+package dev.accesspass.event;
 
-import dev.accesspass.store.SessionId;
-import dev.accesspass.store.UserId;
+import dev.accesspass.SessionId;
+import dev.accesspass.UserId;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;

@@ -1,5 +1,6 @@
-package dev.accesspass;
+package dev.accesspass.event;
 
+import dev.accesspass.User;
 import java.util.Map;
 
 /**
@@ -12,7 +13,7 @@ import java.util.Map;
  *                 identity and for a created user)
  */
 public record OAuthLoginEvent(User user, String provider, Map<String, String> profile, boolean created,
-                              boolean linked, String clientAddress, AccessPass accessPass) {
+                              boolean linked, String clientAddress) {
     public OAuthLoginEvent {
         profile = Map.copyOf(profile);
     }
