@@ -1,7 +1,5 @@
 package dev.accesspass;
 
-import dev.accesspass.event.LogoutEvent;
-import dev.accesspass.event.SecurityEvent;
 import dev.accesspass.mail.MailTemplates;
 import dev.accesspass.mail.Mailer;
 import dev.accesspass.mail.SentMail;
@@ -9,25 +7,19 @@ import dev.accesspass.oauth.OAuthCallback;
 import dev.accesspass.oauth.OAuthStart;
 import dev.accesspass.oauth.OAuthUserResolver;
 import dev.accesspass.oauth.internal.ProviderClient;
-import dev.accesspass.password.Argon2Parameters;
 import dev.accesspass.password.HashingPool;
 import dev.accesspass.password.PasswordHasher;
-import dev.accesspass.store.StoreProvider;
 import dev.accesspass.store.TokenStore;
 import dev.accesspass.store.UserRecord;
 import dev.accesspass.store.UserStore;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,71 +34,23 @@ import org.slf4j.LoggerFactory;
  */
 public final class AccessPass implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AccessPass.class);
-    /** How often expired tokens are swept; checks never depend on it, they reject expired entries themselves. */
-    static final Duration PURGE_INTERVAL = Duration.ofSeconds(60);
 
-    private final AccessPassConfig config;
-    private final Clock clock;
-    private final TokenStore tokenStore;
-    private final UserStore userStore;
-    private final HookRunner hooks;
-    private final SecurityLog security;
-    private final HashingPool pool;
+    private final Assembly parts;
+    private final ServiceContext context;
     private final Sessions sessions;
     private final Accounts accounts;
     private final OAuthLogins oauth;
     private final EmailFlows emailFlows;
     private final PasswordFlows passwordFlows;
-    private final ScheduledExecutorService purger;
-    private final List<AutoCloseable> owned;
 
-    private AccessPass(Builder builder, AccessPassConfig config, TokenStore tokenStore, UserStore userStore,
-                       AuthHooks authHooks, MailTemplates templates, List<AutoCloseable> owned) {
-        this.config = config;
-        this.clock = builder.clock;
-        this.tokenStore = tokenStore;
-        this.userStore = userStore;
-        this.owned = owned;
-        this.hooks = new HookRunner(authHooks);
-        this.security = new SecurityLog(clock, hooks);
-        this.pool = builder.pool != null ? builder.pool
-                : new HashingPool(Runtime.getRuntime().availableProcessors(), 64, Duration.ofSeconds(2));
-        if (builder.pool == null) {
-            owned.add(pool);
-        }
-        PasswordHasher hasher = builder.hasher != null ? builder.hasher
-                : PasswordHasher.argon2id(Argon2Parameters.owaspDefault());
-        this.sessions = new Sessions(tokenStore, userStore, clock, config, hooks, security);
-        LoginThrottle throttle = new LoginThrottle(tokenStore, clock, config.loginMaxAttempts(), config.loginWindow());
-        this.accounts = new Accounts(userStore, tokenStore, sessions, hasher, pool, throttle, config, clock, hooks,
-                security);
-        this.oauth = new OAuthLogins(builder.oauthClients, config, tokenStore, userStore, accounts, sessions, clock,
-                hooks, security, builder.oauthUserResolver);
-        owned.add(oauth);
-        Mailer mailer = builder.mailer;
-        if (mailer == null) {
-            mailer = config.mailer().equals("smtp") ? Mailer.smtp(config) : Mailer.log();
-            owned.add(mailer);
-        }
-        boolean devMailer = builder.mailer == null && config.mailer().equals("log");
-        if (devMailer) {
-            LOG.warn("mailer=log is active: emails, with their links and tokens, go to the log and the in-memory "
-                    + "outbox. For development only; set mailer=smtp in production.");
-        }
-        MailQueue mailQueue = new MailQueue(mailer);
-        // Drained first at close, while the stores and the mailer are still open.
-        owned.add(0, mailQueue);
-        this.emailFlows = new EmailFlows(userStore, tokenStore, clock, config, hooks, security, mailQueue, templates,
-                devMailer, accounts.rules());
-        this.passwordFlows = new PasswordFlows(userStore, tokenStore, sessions, accounts, hasher, pool, throttle,
-                clock, hooks, security, emailFlows);
-        this.purger = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "accesspass-purge");
-            thread.setDaemon(true);
-            return thread;
-        });
-        purger.scheduleWithFixedDelay(this::purge, PURGE_INTERVAL.toSeconds(), PURGE_INTERVAL.toSeconds(),
-                TimeUnit.SECONDS);
+    private AccessPass(Assembly parts) {
+        this.parts = parts;
+        this.context = parts.context;
+        this.sessions = parts.sessions;
+        this.accounts = parts.accounts;
+        this.oauth = parts.oauth;
+        this.emailFlows = parts.email;
+        this.passwordFlows = parts.passwords;
     }
 
     /** Starts building an instance with this configuration. */
@@ -115,11 +59,11 @@ public final class AccessPass implements AutoCloseable {
     }
 
     public AccessPassConfig config() {
-        return config;
+        return context.config();
     }
 
     public Clock clock() {
-        return clock;
+        return context.clock();
     }
 
     // ---- routes (the filter's HTTP adapter calls these) ----
@@ -170,8 +114,8 @@ public final class AccessPass implements AutoCloseable {
     }
 
     /**
-     * Checks an access token. Empty for unknown, expired or revoked tokens and for tokens of deleted users; roles
-     * are read fresh on every call.
+     * Checks an access token. Empty for unknown, expired or revoked tokens, for tokens of deleted users, and for any
+     * string that is not of our token shape (which never reaches the store); roles are read fresh on every call.
      */
     public Optional<Authentication> authenticate(String accessToken) {
         return accessToken == null ? Optional.empty() : sessions.authenticate(accessToken);
@@ -179,18 +123,12 @@ public final class AccessPass implements AutoCloseable {
 
     /** Revokes the session of this authentication ({@code POST /logout}). */
     public void logout(Authentication auth) {
-        if (sessions.revoke(auth.sessionId())) {
-            security.emit(SecurityEvent.Type.SESSION_REVOKED, auth.user().id(), auth.sessionId(), null, Map.of());
-            hooks.run("afterLogout", h -> h.afterLogout(new LogoutEvent(auth.user(), auth.sessionId(), false)));
-        }
+        sessions.logout(auth);
     }
 
     /** Revokes every session of the authenticated user ({@code POST /logout-all}). */
     public void logoutAll(Authentication auth) {
-        int revoked = sessions.revokeAll(auth.user().id(), null);
-        security.emit(SecurityEvent.Type.ALL_SESSIONS_REVOKED, auth.user().id(), auth.sessionId(), null,
-                Map.of("sessions", Integer.toString(revoked)));
-        hooks.run("afterLogout", h -> h.afterLogout(new LogoutEvent(auth.user(), auth.sessionId(), true)));
+        sessions.logoutAll(auth);
     }
 
     /** Deletes the authenticated user's account ({@code DELETE /account}); needs the password if it has one. */
@@ -305,7 +243,7 @@ public final class AccessPass implements AutoCloseable {
     // ---- the application API ----
 
     public Optional<User> findUser(UserId id) {
-        return userStore.findById(id).map(User::of);
+        return context.users().findById(id).map(User::of);
     }
 
     /** By username or, if it contains {@code @}, by email; regardless of case. */
@@ -315,20 +253,12 @@ public final class AccessPass implements AutoCloseable {
 
     /** Grants a role; it applies to the user's next request. Returns the updated user. */
     public Optional<User> grantRole(UserId id, String role) {
-        return changeRoles(id, Set.of(role), Set.of());
+        return accounts.changeRoles(id, Set.of(role), Set.of());
     }
 
     /** Revokes a role; it applies to the user's next request. Returns the updated user. */
     public Optional<User> revokeRole(UserId id, String role) {
-        return changeRoles(id, Set.of(), Set.of(role));
-    }
-
-    private Optional<User> changeRoles(UserId id, Set<String> add, Set<String> remove) {
-        Objects.requireNonNull(id, "id");
-        Optional<User> updated = userStore.updateRoles(id, add, remove).map(User::of);
-        updated.ifPresent(user -> security.emit(SecurityEvent.Type.ROLE_CHANGED, id, null, null,
-                Map.of("added", String.join(",", add), "removed", String.join(",", remove))));
-        return updated;
+        return accounts.changeRoles(id, Set.of(), Set.of(role));
     }
 
     /**
@@ -338,7 +268,7 @@ public final class AccessPass implements AutoCloseable {
      * @param meta flat data kept with the session and returned by token checks
      */
     public TokenResponse openSession(UserId id, Map<String, String> meta) {
-        UserRecord user = userStore.findById(id)
+        UserRecord user = context.users().findById(id)
                 .orElseThrow(() -> new IllegalArgumentException("no user with id " + id));
         return accounts.openSession(user, meta, "api", null);
     }
@@ -350,79 +280,44 @@ public final class AccessPass implements AutoCloseable {
 
     /** Revokes every session of a user; returns how many. */
     public int revokeSessions(UserId id) {
-        int revoked = sessions.revokeAll(id, null);
-        security.emit(SecurityEvent.Type.ALL_SESSIONS_REVOKED, id, null, null,
-                Map.of("sessions", Integer.toString(revoked)));
-        return revoked;
+        return sessions.revokeAllAnnounced(id, null);
     }
 
     /** Deletes a user with every session, one-time token and linked identity. */
     public boolean deleteUser(UserId id) {
-        return userStore.findById(id).map(accounts::deleteUser).orElse(false);
+        return context.users().findById(id).map(accounts::deleteUser).orElse(false);
     }
 
     /** The token store in use, for tests and tools; applications should not need it. */
     public TokenStore tokenStore() {
-        return tokenStore;
+        return context.tokens();
     }
 
     /** The user store in use. */
     public UserStore userStore() {
-        return userStore;
+        return context.users();
     }
 
-    private void purge() {
-        try {
-            int purged = tokenStore.purgeExpired(clock.instant());
-            if (purged > 0) {
-                LOG.debug("purged {} expired entries", purged);
-            }
-        } catch (RuntimeException e) {
-            // The next run retries; checks reject expired entries on their own, so nothing is let through.
-            LOG.warn("purging expired tokens failed: {}", e.toString());
-        }
-    }
-
+    /** Stops the purge thread, drains the mail queue, and closes what this instance opened. */
     @Override
     public void close() {
-        purger.shutdownNow();
-        try {
-            // Wait for the purge thread to end: a container undeploying the app checks for threads it left behind
-            // right after the filter's destroy (Tomcat logs a memory leak otherwise).
-            purger.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        RuntimeException failure = null;
-        for (AutoCloseable resource : owned) {
-            try {
-                resource.close();
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = new IllegalStateException("closing AccessPass failed");
-                }
-                failure.addSuppressed(e);
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        parts.close();
     }
 
     /** Builds an {@link AccessPass}. Not thread-safe. */
     public static final class Builder {
-        private final AccessPassConfig config;
-        private Clock clock = Clock.systemUTC();
-        private AuthHooks hooks;
-        private TokenStore tokenStore;
-        private UserStore userStore;
-        private PasswordHasher hasher;
-        private HashingPool pool;
-        private OAuthUserResolver oauthUserResolver = OAuthUserResolver.standard();
-        private Duration oauthTimeout = ProviderClient.DEFAULT_TIMEOUT;
-        private Map<String, ProviderClient> oauthClients = Map.of();
-        private Mailer mailer;
-        private MailTemplates templates;
+        // Read by Assembly, which puts the instance together.
+        final AccessPassConfig config;
+        Clock clock = Clock.systemUTC();
+        AuthHooks hooks;
+        TokenStore tokenStore;
+        UserStore userStore;
+        PasswordHasher hasher;
+        HashingPool pool;
+        OAuthUserResolver oauthUserResolver = OAuthUserResolver.standard();
+        Duration oauthTimeout = ProviderClient.DEFAULT_TIMEOUT;
+        Mailer mailer;
+        MailTemplates templates;
 
         private Builder(AccessPassConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -495,95 +390,17 @@ public final class AccessPass implements AutoCloseable {
          * @throws IllegalArgumentException naming the setting at fault
          */
         public AccessPass build() {
-            // OAuth settings are checked first: a bad one then fails before any store or pool is opened.
-            oauthClients = OAuthLogins.clients(config, oauthTimeout);
-            if (mailer != null && config.baseUrl().isEmpty()) {
-                // Only the dev log mailer may build links from the request's origin (SR-39).
-                throw new IllegalArgumentException("base-url: required when a mailer other than log is used");
-            }
-            List<AutoCloseable> owned = new ArrayList<>();
-            TokenStore tokens = tokenStore;
-            UserStore users = userStore;
-            if (tokens == null) {
-                if (config.store().equals("memory")) {
-                    tokens = TokenStore.inMemory();
-                    users = UserStore.inMemory();
-                } else {
-                    StoreProvider.Stores stores = provider(config.store()).open(config);
-                    tokens = stores.tokens();
-                    users = stores.users();
-                    owned.add(stores);
-                }
-            }
-            AuthHooks chosen = hooks != null ? hooks : loadHooks(config);
-            MailTemplates configured = templates != null ? templates : MailTemplates.defaults();
-            MailTemplates chosenTemplates;
-            try {
-                chosenTemplates = chosen.mailTemplates(configured);
-            } catch (RuntimeException e) {
-                closeQuietly(owned);
-                throw new IllegalArgumentException("hooks: " + chosen.getClass().getName()
-                        + ".mailTemplates failed: " + e.getMessage(), e);
-            }
-            AccessPass accessPass = new AccessPass(this, config, tokens, users, chosen,
-                    chosenTemplates != null ? chosenTemplates : configured, owned);
+            AccessPass accessPass = new AccessPass(Assembly.of(this));
+            AuthHooks chosen = accessPass.parts.hooks;
             try {
                 chosen.attach(accessPass);
             } catch (RuntimeException e) {
                 accessPass.close();
-                throw new IllegalArgumentException("hooks: " + chosen.getClass().getName() + ".attach failed: " + e.getMessage(), e);
+                throw new IllegalArgumentException("hooks: " + chosen.getClass().getName() + ".attach failed: "
+                        + e.getMessage(), e);
             }
             LOG.info("AccessPass started: {}", config.describe());
             return accessPass;
-        }
-
-        private static void closeQuietly(List<AutoCloseable> owned) {
-            for (AutoCloseable resource : owned) {
-                try {
-                    resource.close();
-                } catch (Exception ignored) {
-                    // Start-up already failed with the error that matters; a cleanup failure adds nothing to it.
-                }
-            }
-        }
-
-        private static StoreProvider provider(String name) {
-            for (StoreProvider provider : ServiceLoader.load(StoreProvider.class)) {
-                if (provider.name().equals(name)) {
-                    return provider;
-                }
-            }
-            throw new IllegalArgumentException("store: \"" + name + "\" needs the accesspass-jdbi-store jar "
-                    + "(groupId dev.accesspass) on the classpath");
-        }
-
-        private static AuthHooks loadHooks(AccessPassConfig config) {
-            if (config.hooks().isPresent()) {
-                String className = config.hooks().get();
-                try {
-                    Class<?> type = Class.forName(className, true, contextLoader());
-                    if (!AuthHooks.class.isAssignableFrom(type)) {
-                        throw new IllegalArgumentException("hooks: " + className + " does not implement "
-                                + AuthHooks.class.getName());
-                    }
-                    return (AuthHooks) type.getDeclaredConstructor().newInstance();
-                } catch (ReflectiveOperationException e) {
-                    throw new IllegalArgumentException("hooks: cannot create " + className
-                            + " (a public class with a public no-argument constructor is needed): " + e, e);
-                }
-            }
-            List<AuthHooks> found = new ArrayList<>();
-            ServiceLoader.load(AuthHooks.class, contextLoader()).forEach(found::add);
-            if (found.size() > 1) {
-                throw new IllegalArgumentException("hooks: ServiceLoader found " + found.size()
-                        + " AuthHooks implementations; name one with the hooks setting");
-            }
-            return found.isEmpty() ? new AuthHooks() { } : found.get(0);
-        }
-
-        private static ClassLoader contextLoader() {
-            ClassLoader loader = Thread.currentThread().getContextClassLoader();
-            return loader != null ? loader : AccessPass.class.getClassLoader();
         }
     }
 }

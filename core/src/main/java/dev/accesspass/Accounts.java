@@ -5,9 +5,7 @@ import dev.accesspass.event.LoginEvent;
 import dev.accesspass.event.RegisterEvent;
 import dev.accesspass.event.RegistrationForm;
 import dev.accesspass.event.SecurityEvent;
-import dev.accesspass.password.HashingPool;
-import dev.accesspass.password.PasswordHasher;
-import dev.accesspass.store.Identifiers;
+import dev.accesspass.store.DuplicateUserException;
 import dev.accesspass.store.NewUser;
 import dev.accesspass.store.TokenPurpose;
 import dev.accesspass.store.TokenStore;
@@ -15,6 +13,7 @@ import dev.accesspass.store.UserRecord;
 import dev.accesspass.store.UserStore;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -27,8 +26,7 @@ final class Accounts {
     private final UserStore users;
     private final TokenStore tokens;
     private final Sessions sessions;
-    private final PasswordHasher hasher;
-    private final HashingPool pool;
+    private final Passwords passwords;
     private final LoginThrottle throttle;
     private final Rules rules;
     private final AccessPassConfig config;
@@ -36,23 +34,17 @@ final class Accounts {
     private final HookRunner hooks;
     private final SecurityLog security;
 
-    Accounts(UserStore users, TokenStore tokens, Sessions sessions, PasswordHasher hasher, HashingPool pool,
-             LoginThrottle throttle, AccessPassConfig config, Clock clock, HookRunner hooks, SecurityLog security) {
-        this.users = users;
-        this.tokens = tokens;
+    Accounts(ServiceContext context, Sessions sessions, Passwords passwords, LoginThrottle throttle) {
+        this.users = context.users();
+        this.tokens = context.tokens();
         this.sessions = sessions;
-        this.hasher = hasher;
-        this.pool = pool;
+        this.passwords = passwords;
         this.throttle = throttle;
-        this.rules = new Rules(config.passwordMinLength());
-        this.config = config;
-        this.clock = clock;
-        this.hooks = hooks;
-        this.security = security;
-    }
-
-    Rules rules() {
-        return rules;
+        this.rules = context.rules();
+        this.config = context.config();
+        this.clock = context.clock();
+        this.hooks = context.hooks();
+        this.security = context.security();
     }
 
     /** The outcome of a registration: tokens, or none when the email must be confirmed first. */
@@ -64,20 +56,19 @@ final class Accounts {
         FieldErrors errors = new FieldErrors();
         rules.checkUsername(username, errors);
         rules.checkEmail(email, errors);
-        String localPart = email != null && email.indexOf('@') > 0 ? email.substring(0, email.indexOf('@')) : null;
-        rules.checkNewPassword(password, passwordConfirmation, errors, username, email, localPart);
+        rules.checkNewPassword(password, passwordConfirmation, errors, username, email, Passwords.localPart(email));
         errors.throwIfAny();
         // The hook runs only once the built-in rules passed, so it can add errors but never waive one.
         hooks.hooks().validateRegistration(new RegistrationForm(username, email), errors);
         errors.throwIfAny();
         // Cheap duplicate checks first, so a taken name costs no Argon2 work; the store still enforces uniqueness.
         if (users.findByUsername(username).isPresent()) {
-            throw dev.accesspass.store.DuplicateUserException.username();
+            throw DuplicateUserException.username();
         }
         if (users.findByEmail(email).isPresent()) {
-            throw dev.accesspass.store.DuplicateUserException.email();
+            throw DuplicateUserException.email();
         }
-        String hash = pool.run(() -> hasher.hash(password));
+        String hash = passwords.hash(password);
         UserRecord created = users.create(new NewUser(username, email, false, hash, Set.of(), clock.instant()));
         security.emit(SecurityEvent.Type.USER_REGISTERED, created.id(), null, clientAddress, Map.of());
         hooks.run("afterRegister", h -> h.afterRegister(new RegisterEvent(User.of(created), clientAddress)));
@@ -114,9 +105,8 @@ final class Accounts {
         errors.throwIfAny();
         Optional<UserRecord> found = find(identifier);
         // One counter per account, whether it is named by username or email; unknown names count the same way.
-        String accountKey = found.map(u -> "user:" + u.id().value())
-                .orElse("name:" + (identifier.indexOf('@') >= 0 ? Identifiers.emailKey(identifier)
-                        : Identifiers.usernameKey(identifier)));
+        String accountKey = found.map(u -> LoginThrottle.userKey(u.id()))
+                .orElseGet(() -> LoginThrottle.unknownNameKey(identifier));
         try {
             throttle.check(accountKey, clientAddress);
         } catch (AccessPassException throttled) {
@@ -124,7 +114,7 @@ final class Accounts {
                     clientAddress, Map.of("identifier", identifier));
             throw throttled;
         }
-        boolean valid = verify(found, password);
+        boolean valid = passwords.verify(found, password);
         if (!valid) {
             throttle.recordFailure(accountKey, clientAddress);
             security.emit(SecurityEvent.Type.LOGIN_FAILED, found.map(UserRecord::id).orElse(null), null,
@@ -133,7 +123,7 @@ final class Accounts {
         }
         UserRecord user = found.get();
         throttle.clearAccount(accountKey);
-        rehashIfWeak(user, password);
+        passwords.rehashIfWeak(users, user, password);
         if (config.requireConfirmedEmail() && !user.emailConfirmed()) {
             // Only after a correct password, so the 403 reveals nothing to someone guessing (SR-32).
             throw new AccessPassException(ErrorCode.EMAIL_NOT_CONFIRMED, "Confirm your email address first.");
@@ -150,6 +140,15 @@ final class Accounts {
         return sessions.tokenResponse(view, issued);
     }
 
+    /** Adds and removes roles; they apply to the user's next request. Empty when there is no such user. */
+    Optional<User> changeRoles(UserId id, Set<String> add, Set<String> remove) {
+        Objects.requireNonNull(id, "id");
+        Optional<User> updated = users.updateRoles(id, add, remove).map(User::of);
+        updated.ifPresent(user -> security.emit(SecurityEvent.Type.ROLE_CHANGED, id, null, null,
+                Map.of("added", String.join(",", add), "removed", String.join(",", remove))));
+        return updated;
+    }
+
     /** Deletes the authenticated user's account after re-checking the password (if the user has one). */
     void deleteAccount(Authentication auth, String password, String clientAddress) {
         UserRecord user = users.findById(auth.user().id())
@@ -158,9 +157,9 @@ final class Accounts {
             if (password == null || password.isEmpty()) {
                 throw AccessPassException.validation(new FieldErrors().add("password", "is required"));
             }
-            String accountKey = "user:" + user.id().value();
+            String accountKey = LoginThrottle.userKey(user.id());
             throttle.check(accountKey, clientAddress);
-            if (!verify(Optional.of(user), password)) {
+            if (!passwords.verify(Optional.of(user), password)) {
                 // A stolen access token must not become a password-guessing oracle.
                 throttle.recordFailure(accountKey, clientAddress);
                 throw invalidCredentials();
@@ -188,27 +187,6 @@ final class Accounts {
     Optional<UserRecord> find(String identifier) {
         // Usernames never contain '@', so the two namespaces cannot collide at login.
         return identifier.indexOf('@') >= 0 ? users.findByEmail(identifier) : users.findByUsername(identifier);
-    }
-
-    /** Exactly one verify, also for an unknown user or one without a password (SR-33). */
-    boolean verify(Optional<UserRecord> user, String password) {
-        String hash = user.map(UserRecord::passwordHash).orElse(null);
-        if (hash == null) {
-            pool.run(() -> {
-                hasher.verifyDummy(password);
-                return null;
-            });
-            return false;
-        }
-        return pool.run(() -> hasher.verify(password, hash));
-    }
-
-    private void rehashIfWeak(UserRecord user, String password) {
-        if (hasher.needsRehash(user.passwordHash())) {
-            String upgraded = pool.run(() -> hasher.hash(password));
-            // Compare-and-set: a password changed meanwhile is never overwritten by the old one.
-            users.updatePasswordHash(user.id(), user.passwordHash(), upgraded);
-        }
     }
 
     static AccessPassException invalidCredentials() {

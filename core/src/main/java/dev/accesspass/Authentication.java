@@ -1,6 +1,7 @@
 package dev.accesspass;
 
 import dev.accesspass.store.SessionGrant;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -24,6 +25,6 @@ public record Authentication(User user, SessionId sessionId, Instant sessionCrea
 
     /** Whole seconds left, never negative (SR-06). */
     public long expiresIn(Instant now) {
-        return Math.max(0, java.time.Duration.between(now, expiresAt).toSeconds());
+        return Math.max(0, Duration.between(now, expiresAt).toSeconds());
     }
 }

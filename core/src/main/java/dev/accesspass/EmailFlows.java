@@ -22,7 +22,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +55,6 @@ final class EmailFlows implements AutoCloseable {
     static final Duration CAP_WINDOW = Duration.ofHours(1);
     /** Where the reset link points when {@code reset-password-url} is unset. */
     static final String DEFAULT_RESET_PATH = "/reset-password";
-    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{43}");
     private static final String BAD_TOKEN = "The token is invalid, expired or already used.";
 
     private final UserStore users;
@@ -74,19 +72,17 @@ final class EmailFlows implements AutoCloseable {
      * @param requestOriginAllowed true only for the built-in log mailer: links may then use the request's origin
      *                             when {@code base-url} is unset
      */
-    EmailFlows(UserStore users, TokenStore tokens, Clock clock, AccessPassConfig config, HookRunner hooks,
-               SecurityLog security, MailQueue queue, MailTemplates templates, boolean requestOriginAllowed,
-               Rules rules) {
-        this.users = users;
-        this.tokens = tokens;
-        this.clock = clock;
-        this.config = config;
-        this.hooks = hooks;
-        this.security = security;
+    EmailFlows(ServiceContext context, MailQueue queue, MailTemplates templates, boolean requestOriginAllowed) {
+        this.users = context.users();
+        this.tokens = context.tokens();
+        this.clock = context.clock();
+        this.config = context.config();
+        this.hooks = context.hooks();
+        this.security = context.security();
         this.queue = queue;
         this.templates = templates;
         this.requestOriginAllowed = requestOriginAllowed;
-        this.rules = rules;
+        this.rules = context.rules();
     }
 
     MailQueue queue() {
@@ -281,7 +277,7 @@ final class EmailFlows implements AutoCloseable {
         if (token == null || token.isEmpty()) {
             throw AccessPassException.validation(new FieldErrors().add("token", "is required"));
         }
-        if (!TOKEN.matcher(token).matches()) {
+        if (!Secrets.isToken(token)) {
             throw invalidGrant();
         }
         return token;

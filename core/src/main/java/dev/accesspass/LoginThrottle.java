@@ -1,6 +1,7 @@
 package dev.accesspass;
 
 import dev.accesspass.store.AttemptWindow;
+import dev.accesspass.store.Identifiers;
 import dev.accesspass.store.TokenStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,6 +23,20 @@ final class LoginThrottle {
         this.clock = clock;
         this.maxAttempts = maxAttempts;
         this.window = window;
+    }
+
+    /** The account key of a known user: one counter whether the user is named by username or by email. */
+    static String userKey(UserId user) {
+        return "user:" + user.value();
+    }
+
+    /**
+     * The account key of a login name no user has: counted like a real account, so an unknown name is throttled
+     * (and timed) the same way.
+     */
+    static String unknownNameKey(String identifier) {
+        return "name:" + (identifier.indexOf('@') >= 0 ? Identifiers.emailKey(identifier)
+                : Identifiers.usernameKey(identifier));
     }
 
     static String accountKey(String accountKey) {

@@ -27,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +48,6 @@ final class OAuthLogins implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OAuthLogins.class);
     /** How long a started login may take at the provider. */
     static final Duration STATE_TTL = Duration.ofMinutes(10);
-    private static final Pattern TOKEN_SHAPE = Pattern.compile("[A-Za-z0-9_-]{43}");
     private static final int MAX_CODE_LENGTH = 2048;
     private static final String FAILED = "The OAuth login failed. Please start it again.";
 
@@ -62,20 +60,21 @@ final class OAuthLogins implements AutoCloseable {
     private final Clock clock;
     private final HookRunner hooks;
     private final SecurityLog security;
+    private final Rules rules;
     private final OAuthUserResolver resolver;
 
-    OAuthLogins(Map<String, ProviderClient> clients, AccessPassConfig config, TokenStore tokens, UserStore users,
-                Accounts accounts, Sessions sessions, Clock clock, HookRunner hooks, SecurityLog security,
+    OAuthLogins(ServiceContext context, Map<String, ProviderClient> clients, Accounts accounts, Sessions sessions,
                 OAuthUserResolver resolver) {
         this.clients = Map.copyOf(clients);
-        this.config = config;
-        this.tokens = tokens;
-        this.users = users;
+        this.config = context.config();
+        this.tokens = context.tokens();
+        this.users = context.users();
         this.accounts = accounts;
         this.sessions = sessions;
-        this.clock = clock;
-        this.hooks = hooks;
-        this.security = security;
+        this.clock = context.clock();
+        this.hooks = context.hooks();
+        this.security = context.security();
+        this.rules = context.rules();
         this.resolver = resolver;
     }
 
@@ -125,7 +124,7 @@ final class OAuthLogins implements AutoCloseable {
         String provider = callback.provider();
         ProviderClient client = client(provider);
         String state = callback.state();
-        if (state == null || !TOKEN_SHAPE.matcher(state).matches()) {
+        if (state == null || !Secrets.isToken(state)) {
             throw refused(provider, "state missing or malformed");
         }
         // Consumed first and whatever happens next: a state is good for one attempt only.
@@ -143,7 +142,7 @@ final class OAuthLogins implements AutoCloseable {
             throw refused(provider, "state issued for another provider");
         }
         String binding = callback.binding();
-        if (binding == null || !TOKEN_SHAPE.matcher(binding).matches()
+        if (binding == null || !Secrets.isToken(binding)
                 || !constantTimeEquals(TokenHash.of(binding).hex(), fields[4])) {
             throw refused(provider, "browser binding cookie missing or mismatched");
         }
@@ -193,7 +192,7 @@ final class OAuthLogins implements AutoCloseable {
             } else if (decision instanceof OAuthResolution.Create create) {
                 requireConfirmed(create.emailConfirmed());
                 FieldErrors errors = new FieldErrors();
-                accounts.rules().checkEmail(create.email(), errors);
+                rules.checkEmail(create.email(), errors);
                 if (!errors.asMap().isEmpty()) {
                     throw refused(provider, "provider email unusable");
                 }

@@ -3,8 +3,6 @@ package dev.accesspass;
 import dev.accesspass.event.PasswordChangeEvent;
 import dev.accesspass.event.PasswordResetEvent;
 import dev.accesspass.event.SecurityEvent;
-import dev.accesspass.password.HashingPool;
-import dev.accesspass.password.PasswordHasher;
 import dev.accesspass.store.OneTimeToken;
 import dev.accesspass.store.TokenHash;
 import dev.accesspass.store.TokenPurpose;
@@ -32,28 +30,25 @@ final class PasswordFlows {
     private final UserStore users;
     private final TokenStore tokens;
     private final Sessions sessions;
-    private final Accounts accounts;
-    private final PasswordHasher hasher;
-    private final HashingPool pool;
+    private final Passwords passwords;
     private final LoginThrottle throttle;
+    private final Rules rules;
     private final Clock clock;
     private final HookRunner hooks;
     private final SecurityLog security;
     private final EmailFlows email;
 
-    PasswordFlows(UserStore users, TokenStore tokens, Sessions sessions, Accounts accounts, PasswordHasher hasher,
-                  HashingPool pool, LoginThrottle throttle, Clock clock, HookRunner hooks, SecurityLog security,
+    PasswordFlows(ServiceContext context, Sessions sessions, Passwords passwords, LoginThrottle throttle,
                   EmailFlows email) {
-        this.users = users;
-        this.tokens = tokens;
+        this.users = context.users();
+        this.tokens = context.tokens();
         this.sessions = sessions;
-        this.accounts = accounts;
-        this.hasher = hasher;
-        this.pool = pool;
+        this.passwords = passwords;
         this.throttle = throttle;
-        this.clock = clock;
-        this.hooks = hooks;
-        this.security = security;
+        this.rules = context.rules();
+        this.clock = context.clock();
+        this.hooks = context.hooks();
+        this.security = context.security();
         this.email = email;
     }
 
@@ -62,7 +57,7 @@ final class PasswordFlows {
         if (token == null || token.isEmpty()) {
             errors.add("token", "is required");
         }
-        accounts.rules().checkNewPassword(password, confirmation, errors);
+        rules.checkNewPassword(password, confirmation, errors);
         errors.throwIfAny();
         String checked = EmailFlows.requireToken(token);
         Instant now = clock.instant();
@@ -76,10 +71,10 @@ final class PasswordFlows {
         String newHash;
         try {
             FieldErrors contextErrors = new FieldErrors();
-            accounts.rules().checkNewPassword(password, confirmation, contextErrors, user.username(), user.email(),
-                    localPart(user.email()));
+            rules.checkNewPassword(password, confirmation, contextErrors, user.username(), user.email(),
+                    Passwords.localPart(user.email()));
             contextErrors.throwIfAny();
-            newHash = pool.run(() -> hasher.hash(password));
+            newHash = passwords.hash(password);
         } catch (RuntimeException refused) {
             // Nothing was changed, so the token must still work (SR-38): put back exactly what was consumed.
             try {
@@ -93,7 +88,7 @@ final class PasswordFlows {
         int revoked = sessions.revokeAll(user.id(), null);
         tokens.deleteOneTimeTokens(user.id(), TokenPurpose.RESET_PASSWORD);
         // Whoever reset the password owns the mailbox: earlier failed guesses must not keep them locked out.
-        throttle.clearAccount(accountKey(user));
+        throttle.clearAccount(LoginThrottle.userKey(user.id()));
         security.emit(SecurityEvent.Type.PASSWORD_RESET, user.id(), null, clientAddress,
                 Map.of("sessions_revoked", Integer.toString(revoked)));
         email.passwordChanged(user, now);
@@ -109,10 +104,10 @@ final class PasswordFlows {
         if (currentPassword == null || currentPassword.isEmpty()) {
             errors.add("current_password", "is required");
         }
-        accounts.rules().checkNewPassword(password, confirmation, errors, user.username(), user.email(),
-                localPart(user.email()));
+        rules.checkNewPassword(password, confirmation, errors, user.username(), user.email(),
+                Passwords.localPart(user.email()));
         errors.throwIfAny();
-        String key = accountKey(user);
+        String key = LoginThrottle.userKey(user.id());
         try {
             throttle.check(key, clientAddress);
         } catch (AccessPassException throttled) {
@@ -120,14 +115,14 @@ final class PasswordFlows {
                     Map.of("flow", "password_change"));
             throw throttled;
         }
-        if (!accounts.verify(Optional.of(user), currentPassword)) {
+        if (!passwords.verify(Optional.of(user), currentPassword)) {
             throttle.recordFailure(key, clientAddress);
             security.emit(SecurityEvent.Type.LOGIN_FAILED, user.id(), auth.sessionId(), clientAddress,
                     Map.of("flow", "password_change"));
             throw Accounts.invalidCredentials();
         }
         throttle.clearAccount(key);
-        String newHash = pool.run(() -> hasher.hash(password));
+        String newHash = passwords.hash(password);
         // Compare-and-set: two changes racing each other cannot both win with one old password.
         if (!users.updatePasswordHash(user.id(), user.passwordHash(), newHash)) {
             throw Accounts.invalidCredentials();
@@ -141,15 +136,5 @@ final class PasswordFlows {
         User view = User.of(users.findById(user.id()).orElse(user));
         hooks.run("afterPasswordChange", h -> h.afterPasswordChange(new PasswordChangeEvent(view, auth.sessionId(),
                 clientAddress)));
-    }
-
-    /** The account key Accounts and LoginThrottle use for a known user. */
-    private static String accountKey(UserRecord user) {
-        return "user:" + user.id().value();
-    }
-
-    private static String localPart(String email) {
-        int at = email.indexOf('@');
-        return at > 0 ? email.substring(0, at) : null;
     }
 }

@@ -27,6 +27,31 @@ final class Secrets {
     private Secrets() {
     }
 
+    /** Length of every token we mint: 32 bytes in unpadded base64url. */
+    static final int TOKEN_LENGTH = 43;
+
+    /**
+     * Whether {@code candidate} has the shape of a token we mint: exactly {@value #TOKEN_LENGTH} base64url
+     * characters. The one shape check of every token AccessPass accepts (access, refresh, one-time, OAuth state and
+     * browser binding), applied before any hashing or store access, so a string that cannot be ours never reaches
+     * a store (SR-05), whichever door it came through: the filter or the Java API. A loop, not a regex: it runs on
+     * every token check.
+     */
+    static boolean isToken(String candidate) {
+        if (candidate == null || candidate.length() != TOKEN_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < TOKEN_LENGTH; i++) {
+            char c = candidate.charAt(i);
+            boolean base64url = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '_';
+            if (!base64url) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** A new 256-bit token, 43 base64url characters. */
     static String newToken() {
         byte[] bytes = new byte[TOKEN_BYTES];

@@ -1,5 +1,6 @@
 package dev.accesspass;
 
+import dev.accesspass.event.LogoutEvent;
 import dev.accesspass.event.SecurityEvent;
 import dev.accesspass.store.NewSession;
 import dev.accesspass.store.Rotation;
@@ -12,9 +13,13 @@ import dev.accesspass.store.UserStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sessions and their tokens: issue, check, refresh (rotation with grace window and reuse detection), revoke.
@@ -26,6 +31,7 @@ import java.util.Set;
  * Thread-safe.
  */
 final class Sessions {
+    private static final Logger LOG = LoggerFactory.getLogger(Sessions.class);
     private static final String BAD_REFRESH = "The refresh token is invalid, expired or revoked.";
     private static final Set<String> STANDARD_FIELDS =
             Set.of("access_token", "token_type", "expires_in", "refresh_token", "refresh_expires_in", "user");
@@ -37,14 +43,13 @@ final class Sessions {
     private final HookRunner hooks;
     private final SecurityLog security;
 
-    Sessions(TokenStore tokens, UserStore users, Clock clock, AccessPassConfig config, HookRunner hooks,
-             SecurityLog security) {
-        this.tokens = tokens;
-        this.users = users;
-        this.clock = clock;
-        this.config = config;
-        this.hooks = hooks;
-        this.security = security;
+    Sessions(ServiceContext context) {
+        this.tokens = context.tokens();
+        this.users = context.users();
+        this.clock = context.clock();
+        this.config = context.config();
+        this.hooks = context.hooks();
+        this.security = context.security();
     }
 
     /** Opens a session for a user and returns its first token pair. */
@@ -62,10 +67,14 @@ final class Sessions {
     }
 
     /**
-     * Checks an access token: known, live, unexpired, and its user still exists. Roles come from the user store on
-     * every call, so a role change applies to the next request (SR-13).
+     * Checks an access token: of our shape, known, live, unexpired, and its user still exists. Roles come from the
+     * user store on every call, so a role change applies to the next request (SR-13). A string that cannot be one
+     * of our tokens never reaches the store (SR-05).
      */
     Optional<Authentication> authenticate(String accessToken) {
+        if (!Secrets.isToken(accessToken)) {
+            return Optional.empty();
+        }
         Optional<SessionGrant> grant = tokens.findByAccessToken(TokenHash.of(accessToken), clock.instant());
         if (grant.isEmpty()) {
             return Optional.empty();
@@ -75,6 +84,10 @@ final class Sessions {
 
     /** Rotates a refresh token (API.md §1 "Refresh rotation"). */
     TokenResponse refresh(String refreshToken) {
+        if (!Secrets.isToken(refreshToken)) {
+            // Not one of ours by shape: refused before any store access, like an unknown token.
+            throw new AccessPassException(ErrorCode.INVALID_GRANT, BAD_REFRESH);
+        }
         Instant now = clock.instant();
         String access = Secrets.newToken();
         String refresh = Secrets.newToken();
@@ -123,14 +136,13 @@ final class Sessions {
         try {
             Map<String, Object> fromHook = hooks.hooks().loginResponse(user);
             if (fromHook != null) {
-                extra = new java.util.LinkedHashMap<>(fromHook);
+                extra = new LinkedHashMap<>(fromHook);
                 extra.keySet().removeAll(STANDARD_FIELDS);
-                extra.values().removeIf(java.util.Objects::isNull);
+                extra.values().removeIf(Objects::isNull);
             }
         } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(Sessions.class)
-                    .error("hook loginResponse of {} failed; answering without its fields",
-                            hooks.hooks().getClass().getName(), e);
+            LOG.error("hook loginResponse of {} failed; answering without its fields",
+                    hooks.hooks().getClass().getName(), e);
         }
         Long refreshIn = refreshExpiresAt == null ? null : seconds(now, refreshExpiresAt);
         return new TokenResponse(access, seconds(now, accessExpiresAt), refresh, refreshIn, user, extra);
@@ -138,6 +150,33 @@ final class Sessions {
 
     boolean revoke(SessionId session) {
         return tokens.revokeSession(session);
+    }
+
+    /** {@code /logout}: ends the caller's session, then tells the security log and the hooks. */
+    void logout(Authentication auth) {
+        if (revoke(auth.sessionId())) {
+            security.emit(SecurityEvent.Type.SESSION_REVOKED, auth.user().id(), auth.sessionId(), null, Map.of());
+            hooks.run("afterLogout", h -> h.afterLogout(new LogoutEvent(auth.user(), auth.sessionId(), false)));
+        }
+    }
+
+    /** {@code /logout-all}: ends every session of the caller's user. */
+    void logoutAll(Authentication auth) {
+        revokeAllAnnounced(auth.user().id(), auth.sessionId());
+        hooks.run("afterLogout", h -> h.afterLogout(new LogoutEvent(auth.user(), auth.sessionId(), true)));
+    }
+
+    /**
+     * Ends every session of a user and logs it as one security event.
+     *
+     * @param askedBy the session that asked (logged only; it is revoked too), or null from the Java API
+     * @return how many sessions ended
+     */
+    int revokeAllAnnounced(UserId user, SessionId askedBy) {
+        int revoked = revokeAll(user, null);
+        security.emit(SecurityEvent.Type.ALL_SESSIONS_REVOKED, user, askedBy, null,
+                Map.of("sessions", Integer.toString(revoked)));
+        return revoked;
     }
 
     int revokeAll(UserId user, SessionId keep) {

@@ -3,6 +3,7 @@ package dev.accesspass;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A freshly issued (or, inside the refresh grace window, re-delivered) token pair in the RFC 6749 §5.1 shape.
@@ -29,7 +30,7 @@ public record TokenResponse(String accessToken, long expiresIn, String refreshTo
     }
 
     /** Hook fields never replace the standard ones. */
-    Map<String, Object> extraWithout(java.util.Set<String> reserved) {
+    Map<String, Object> extraWithout(Set<String> reserved) {
         Map<String, Object> copy = new LinkedHashMap<>(extra);
         copy.keySet().removeAll(reserved);
         return copy;

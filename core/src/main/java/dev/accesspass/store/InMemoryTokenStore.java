@@ -5,6 +5,7 @@ import dev.accesspass.UserId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -472,7 +473,7 @@ final class InMemoryTokenStore implements TokenStore {
                 return false;
             }
             if (size == families.length) {
-                families = java.util.Arrays.copyOf(families, size * 2);
+                families = Arrays.copyOf(families, size * 2);
             }
             family.slot = size;
             families[size++] = family;
@@ -506,7 +507,7 @@ final class InMemoryTokenStore implements TokenStore {
         }
 
         synchronized List<Family> snapshot() {
-            return List.of(java.util.Arrays.copyOf(families, size));
+            return List.of(Arrays.copyOf(families, size));
         }
 
     }

@@ -17,6 +17,7 @@ import com.github.scribejava.core.pkce.PKCECodeChallengeMethod;
 import dev.accesspass.AccessPassConfig.OAuthProviderConfig;
 import dev.accesspass.oauth.OAuthProfile;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
@@ -206,7 +207,7 @@ public final class ProviderClient implements AutoCloseable {
         try {
             service.close();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("closing the " + name + " client failed", e);
+            throw new UncheckedIOException("closing the " + name + " client failed", e);
         }
     }
 

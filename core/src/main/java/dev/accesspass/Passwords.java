@@ -1,0 +1,55 @@
+package dev.accesspass;
+
+import dev.accesspass.password.HashingPool;
+import dev.accesspass.password.PasswordHasher;
+import dev.accesspass.store.UserRecord;
+import dev.accesspass.store.UserStore;
+import java.util.Optional;
+
+/**
+ * Password hashing as the account flows use it: every hash and verify runs in the bounded {@link HashingPool}
+ * (503 {@code server_busy} when it is saturated), and a verify costs the same whether or not there is a hash to
+ * check (SR-22, SR-33). Thread-safe.
+ */
+final class Passwords {
+    private final PasswordHasher hasher;
+    private final HashingPool pool;
+
+    Passwords(PasswordHasher hasher, HashingPool pool) {
+        this.hasher = hasher;
+        this.pool = pool;
+    }
+
+    /** The hash to store for a new password. */
+    String hash(String password) {
+        return pool.run(() -> hasher.hash(password));
+    }
+
+    /** Exactly one verify, also for an unknown user or one without a password (SR-33). */
+    boolean verify(Optional<UserRecord> user, String password) {
+        String hash = user.map(UserRecord::passwordHash).orElse(null);
+        if (hash == null) {
+            pool.run(() -> {
+                hasher.verifyDummy(password);
+                return null;
+            });
+            return false;
+        }
+        return pool.run(() -> hasher.verify(password, hash));
+    }
+
+    /** After a successful verify: stores a stronger hash when the stored one is below the current parameters. */
+    void rehashIfWeak(UserStore users, UserRecord user, String password) {
+        if (hasher.needsRehash(user.passwordHash())) {
+            String upgraded = hash(password);
+            // Compare-and-set: a password changed meanwhile is never overwritten by the old one.
+            users.updatePasswordHash(user.id(), user.passwordHash(), upgraded);
+        }
+    }
+
+    /** The part of an address before the {@code @}, for the "not equal to the email" rule; null without one. */
+    static String localPart(String email) {
+        int at = email == null ? -1 : email.indexOf('@');
+        return at > 0 ? email.substring(0, at) : null;
+    }
+}
