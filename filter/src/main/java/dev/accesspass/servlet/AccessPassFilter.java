@@ -83,7 +83,7 @@ public class AccessPassFilter extends HttpFilter {
         realm = config.realm();
         Problems.checkRealm(realm);
         routes = new Routes(accessPass);
-        guard = new Guard(filterConfig.getServletContext(), config.protectedPaths());
+        guard = new Guard(filterConfig.getServletContext(), config.protectedPaths(), accessPass::authenticate);
         filterConfig.getServletContext().setAttribute(CONTEXT_ATTRIBUTE, accessPass);
     }
 
@@ -151,40 +151,19 @@ public class AccessPassFilter extends HttpFilter {
         if (request.getDispatcherType() == DispatcherType.REQUEST) {
             request.setAttribute(ORIGINAL_RESPONSE_ATTRIBUTE, chainResponse);
         }
-        // Denials are written to the response of the original request: inside an include the container ignores
-        // status and headers, so a 401 written there would reach the client as a 200 (SR-53).
-        HttpServletResponse response = denialResponse(request, chainResponse);
         Authentication already = (Authentication) request.getAttribute(AUTHENTICATION_ATTRIBUTE);
-        Requirement requirement;
-        BearerCredentials credentials = BearerCredentials.from(request);
-        Authentication auth;
+        Guard.Decision decision;
         try {
-            requirement = guard.requirementFor(request);
-            if (requirement.authenticated() && "TRACE".equals(request.getMethod())) {
-                // HttpServlet.doTrace echoes the request headers, Authorization included (SR-52).
-                Problems.writeMethodNotAllowed(response, java.util.Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"));
-                return;
-            }
-            auth = already != null ? already : authenticateForApplication(credentials, requirement);
-        } catch (AccessPassException e) {
-            Problems.write(response, e, realm, credentials.present());
-            return;
+            decision = guard.decide(request, already);
         } catch (RuntimeException e) {
-            lastResort(response, e);
+            lastResort(denialResponse(request, chainResponse), e);
             return;
         }
-        if (requirement.authenticated()) {
-            if (auth == null) {
-                Problems.write(response, new AccessPassException(ErrorCode.INVALID_TOKEN,
-                        "A valid bearer token is required."), realm, credentials.present());
-                return;
-            }
-            if (!auth.user().roles().containsAll(requirement.roles())) {
-                Problems.write(response, new AccessPassException(ErrorCode.INSUFFICIENT_ROLE,
-                        "Your account lacks a role this resource needs."), realm, true);
-                return;
-            }
+        if (decision instanceof Guard.Deny denial) {
+            deny(denialResponse(request, chainResponse), denial);
+            return;
         }
+        Authentication auth = ((Guard.Pass) decision).authentication();
         if (auth == null) {
             chain.doFilter(request, chainResponse);
             return;
@@ -198,28 +177,25 @@ public class AccessPassFilter extends HttpFilter {
                 chainResponse);
     }
 
+    /** The one exit of every denial of an application request. */
+    private void deny(HttpServletResponse response, Guard.Deny denial) {
+        if (!denial.allow().isEmpty()) {
+            Problems.writeMethodNotAllowed(response, denial.allow());
+        } else {
+            Problems.write(response, denial.problem(), realm, denial.bearerPresented());
+        }
+    }
+
+    /**
+     * Denials are written to the response of the original request: inside an include the container ignores status
+     * and headers, so a 401 written there would reach the client as a 200 (SR-53).
+     */
     private static HttpServletResponse denialResponse(HttpServletRequest request, HttpServletResponse response) {
         if (request.getDispatcherType() == DispatcherType.INCLUDE
                 && request.getAttribute(ORIGINAL_RESPONSE_ATTRIBUTE) instanceof HttpServletResponse original) {
             return original;
         }
         return response;
-    }
-
-    /**
-     * On an unprotected route a broken store must not take the page down: the request goes on anonymously. On a
-     * protected one it fails closed with 503 (API.md §2).
-     */
-    private Authentication authenticateForApplication(BearerCredentials credentials, Requirement requirement) {
-        try {
-            return authenticate(credentials).orElse(null);
-        } catch (dev.accesspass.StoreUnavailableException e) {
-            if (requirement.authenticated()) {
-                throw e;
-            }
-            LOG.debug("token store unavailable on an unprotected route; continuing anonymously");
-            return null;
-        }
     }
 
     private Optional<Authentication> authenticate(BearerCredentials credentials) {

@@ -2,9 +2,11 @@ package dev.accesspass.servlet;
 
 import dev.accesspass.AccessPass;
 import dev.accesspass.AccessPassException;
+import dev.accesspass.Authentication;
 import dev.accesspass.FieldErrors;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Map;
@@ -45,8 +47,8 @@ final class EmailRoutes {
         routes.add("/username/forgot", "POST", false, email::forgotUsername);
     }
 
-    private void confirmByLink(HttpServletRequest req, HttpServletResponse res, dev.accesspass.Authentication none)
-            throws java.io.IOException {
+    private void confirmByLink(HttpServletRequest req, HttpServletResponse res, Authentication none)
+            throws IOException {
         res.setHeader("Referrer-Policy", "no-referrer");
         accessPass.confirmEmail(queryToken(req.getQueryString()));
         Optional<URI> target = accessPass.config().confirmRedirectUrl();
@@ -59,29 +61,29 @@ final class EmailRoutes {
         Responses.json(res, 200, CONFIRMED);
     }
 
-    private void confirmByPost(HttpServletRequest req, HttpServletResponse res, dev.accesspass.Authentication none)
-            throws java.io.IOException {
+    private void confirmByPost(HttpServletRequest req, HttpServletResponse res, Authentication none)
+            throws IOException {
         res.setHeader("Referrer-Policy", "no-referrer");
         Map<String, String> body = fields(req, "token");
         accessPass.confirmEmail(body.get("token"));
         Responses.json(res, 200, CONFIRMED);
     }
 
-    private void resend(HttpServletRequest req, HttpServletResponse res, dev.accesspass.Authentication none)
-            throws java.io.IOException {
+    private void resend(HttpServletRequest req, HttpServletResponse res, Authentication none)
+            throws IOException {
         Map<String, String> body = fields(req, "email");
         accessPass.resendConfirmation(body.get("email"), req.getRemoteAddr(), origin(req));
         Responses.json(res, 202, ACCEPTED);
     }
 
-    private void forgotPassword(HttpServletRequest req, HttpServletResponse res, dev.accesspass.Authentication none)
-            throws java.io.IOException {
+    private void forgotPassword(HttpServletRequest req, HttpServletResponse res, Authentication none)
+            throws IOException {
         Map<String, String> body = fields(req, "username");
         accessPass.forgotPassword(body.get("username"), req.getRemoteAddr(), origin(req));
         Responses.json(res, 202, ACCEPTED);
     }
 
-    private void resetPassword(HttpServletRequest req, HttpServletResponse res, dev.accesspass.Authentication none) {
+    private void resetPassword(HttpServletRequest req, HttpServletResponse res, Authentication none) {
         res.setHeader("Referrer-Policy", "no-referrer");
         Map<String, String> body = fields(req, "token", "password", "password_confirmation");
         accessPass.resetPassword(body.get("token"), body.get("password"), body.get("password_confirmation"),
@@ -89,15 +91,15 @@ final class EmailRoutes {
         res.setStatus(HttpServletResponse.SC_NO_CONTENT);
     }
 
-    private void changePassword(HttpServletRequest req, HttpServletResponse res, dev.accesspass.Authentication auth) {
+    private void changePassword(HttpServletRequest req, HttpServletResponse res, Authentication auth) {
         Map<String, String> body = fields(req, "current_password", "password", "password_confirmation");
         accessPass.changePassword(auth, body.get("current_password"), body.get("password"),
                 body.get("password_confirmation"), req.getRemoteAddr());
         res.setStatus(HttpServletResponse.SC_NO_CONTENT);
     }
 
-    private void forgotUsername(HttpServletRequest req, HttpServletResponse res, dev.accesspass.Authentication none)
-            throws java.io.IOException {
+    private void forgotUsername(HttpServletRequest req, HttpServletResponse res, Authentication none)
+            throws IOException {
         Map<String, String> body = fields(req, "email");
         accessPass.forgotUsername(body.get("email"), req.getRemoteAddr());
         Responses.json(res, 202, ACCEPTED);

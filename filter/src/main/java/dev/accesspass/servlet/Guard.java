@@ -1,5 +1,9 @@
 package dev.accesspass.servlet;
 
+import dev.accesspass.AccessPassException;
+import dev.accesspass.Authentication;
+import dev.accesspass.ErrorCode;
+import dev.accesspass.StoreUnavailableException;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletContext;
@@ -12,13 +16,20 @@ import java.lang.reflect.Method;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides what an application request needs (API.md §3), following the container's own mapping rather than the raw
- * URI, so {@code ;}, {@code ..;}, encoded dots or a trailing {@code /} cannot slip past (SR-51).
+ * Decides an application request (API.md §3): what it needs, whether it has it, and so whether it passes (with its
+ * authentication, or anonymously) or is denied (with the one problem to answer). The filter acts on the
+ * {@link Decision} and writes every denial through one exit; a new kind of denial is one new case here.
+ *
+ * <p>What a request needs follows the container's own mapping rather than the raw URI, so {@code ;}, {@code ..;},
+ * encoded dots or a trailing {@code /} cannot slip past (SR-51).
  *
  * <p>The target servlet comes from {@link HttpServletRequest#getHttpServletMapping()} (for an include, from the
  * include attributes); its annotations are read once per servlet name and cached, so the per-request cost is a hash
@@ -32,13 +43,90 @@ final class Guard {
             "GET", "doGet", "HEAD", "doHead", "POST", "doPost", "PUT", "doPut", "DELETE", "doDelete",
             "OPTIONS", "doOptions", "TRACE", "doTrace");
 
+    /** What a TRACE to a protected servlet is told to use instead (SR-52). */
+    private static final Set<String> NOT_TRACE = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS");
+
     private final ServletContext context;
     private final List<String> protectedPaths;
+    private final Function<String, Optional<Authentication>> tokenCheck;
     private final ConcurrentHashMap<String, ServletRules> byServlet = new ConcurrentHashMap<>();
 
-    Guard(ServletContext context, List<String> protectedPaths) {
+    /**
+     * @param tokenCheck checks a well-formed bearer token ({@code AccessPass::authenticate})
+     */
+    Guard(ServletContext context, List<String> protectedPaths,
+          Function<String, Optional<Authentication>> tokenCheck) {
         this.context = context;
         this.protectedPaths = List.copyOf(protectedPaths);
+        this.tokenCheck = tokenCheck;
+    }
+
+    /** What the filter does with a request: let it pass, or deny it with one problem. */
+    sealed interface Decision {
+    }
+
+    /** The request goes on; {@code authentication} is null for an anonymous request on an unprotected route. */
+    record Pass(Authentication authentication) implements Decision {
+    }
+
+    /**
+     * The request is refused with {@code problem}; {@code bearerPresented} decides the challenge's {@code error}
+     * attribute; {@code allow} is non-empty only for 405, naming the methods to use instead.
+     */
+    record Deny(AccessPassException problem, boolean bearerPresented, Set<String> allow) implements Decision {
+        Deny {
+            allow = Set.copyOf(allow);
+        }
+    }
+
+    /**
+     * Decides one application request. {@code already} is the authentication an earlier dispatch of the same
+     * request (the one that forwarded or included) established, or null.
+     *
+     * @throws RuntimeException only for a failure that is not the client's (the filter answers 500)
+     */
+    Decision decide(HttpServletRequest request, Authentication already) {
+        BearerCredentials credentials = BearerCredentials.from(request);
+        try {
+            Requirement requirement = requirementFor(request);
+            if (requirement.authenticated() && "TRACE".equals(request.getMethod())) {
+                // HttpServlet.doTrace echoes the request headers, Authorization included (SR-52).
+                return new Deny(new AccessPassException(ErrorCode.METHOD_NOT_ALLOWED,
+                        "The method is not allowed for this route."), false, NOT_TRACE);
+            }
+            Authentication auth = already != null ? already : authenticate(credentials, requirement);
+            if (!requirement.authenticated()) {
+                return new Pass(auth);
+            }
+            if (auth == null) {
+                return new Deny(new AccessPassException(ErrorCode.INVALID_TOKEN, "A valid bearer token is required."),
+                        credentials.present(), Set.of());
+            }
+            if (!auth.user().roles().containsAll(requirement.roles())) {
+                return new Deny(new AccessPassException(ErrorCode.INSUFFICIENT_ROLE,
+                        "Your account lacks a role this resource needs."), true, Set.of());
+            }
+            return new Pass(auth);
+        } catch (AccessPassException e) {
+            return new Deny(e, credentials.present(), Set.of());
+        }
+    }
+
+    /**
+     * On an unprotected route a broken store must not take the page down: the request goes on anonymously. On a
+     * protected one it fails closed with 503 (API.md §2).
+     */
+    private Authentication authenticate(BearerCredentials credentials, Requirement requirement) {
+        try {
+            // Malformed or over-long tokens never reach the store (SR-05).
+            return credentials.token().flatMap(tokenCheck).orElse(null);
+        } catch (StoreUnavailableException e) {
+            if (requirement.authenticated()) {
+                throw e;
+            }
+            LOG.debug("token store unavailable on an unprotected route; continuing anonymously");
+            return null;
+        }
     }
 
     Requirement requirementFor(HttpServletRequest request) {

@@ -1,5 +1,6 @@
 package dev.accesspass.servlet;
 
+import java.util.HashSet;
 import java.util.Set;
 
 /**
@@ -25,7 +26,7 @@ record Requirement(boolean authenticated, Set<String> roles) {
         if (!authenticated) {
             return other;
         }
-        java.util.Set<String> union = new java.util.HashSet<>(roles);
+        Set<String> union = new HashSet<>(roles);
         union.addAll(other.roles);
         return new Requirement(true, union);
     }

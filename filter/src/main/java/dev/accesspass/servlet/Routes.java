@@ -1,10 +1,7 @@
 package dev.accesspass.servlet;
 
 import dev.accesspass.AccessPass;
-import dev.accesspass.AccessPassException;
 import dev.accesspass.Authentication;
-import dev.accesspass.ErrorCode;
-import dev.accesspass.TokenResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -16,8 +13,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The routes under the prefix (API.md §1). Each handler reads its documented fields, calls one {@link AccessPass}
- * method and renders the result; the logic lives in core. Thread-safe.
+ * The dispatcher of the routes under the prefix (API.md §1): finds the handler of a path and method. The handlers
+ * live in their groups ({@link AccountRoutes}, {@link EmailRoutes}, {@link OAuthRoutes}); each reads its documented
+ * fields, calls one {@link AccessPass} method and renders the result, while the logic lives in core. Thread-safe.
  */
 final class Routes {
     /** A route handler; {@code auth} is present only for routes that need a bearer token. */
@@ -41,38 +39,16 @@ final class Routes {
     private record Template(List<String> segments, Map<String, TemplateHandler> byMethod, boolean needsToken) {
     }
 
-    private final AccessPass accessPass;
-    private final int maxBodyBytes;
     private final Map<String, Route> routes = new LinkedHashMap<>();
     private final Map<String, Template> templates = new LinkedHashMap<>();
 
     Routes(AccessPass accessPass) {
-        this.accessPass = accessPass;
-        this.maxBodyBytes = accessPass.config().maxBodyBytes();
-        add("/register", "POST", false, this::register);
-        add("/login", "POST", false, this::login);
-        add("/refresh", "POST", false, this::refresh);
-        add("/logout", "POST", true, (req, res, auth) -> {
-            accessPass.logout(auth);
-            res.setStatus(HttpServletResponse.SC_NO_CONTENT);
-        });
-        add("/logout-all", "POST", true, (req, res, auth) -> {
-            accessPass.logoutAll(auth);
-            res.setStatus(HttpServletResponse.SC_NO_CONTENT);
-        });
-        add("/check", "GET", true, (req, res, auth) ->
-                Responses.json(res, 200, Responses.check(auth, accessPass.clock().instant())));
-        add("/me", "GET", true, (req, res, auth) -> Responses.json(res, 200, Responses.user(auth.user())));
-        add("/account", "DELETE", true, (req, res, auth) -> {
-            Map<String, String> body = fields(req, "password");
-            accessPass.deleteAccount(auth, body.get("password"), req.getRemoteAddr());
-            res.setStatus(HttpServletResponse.SC_NO_CONTENT);
-        });
+        AccountRoutes.register(this, accessPass);
         OAuthRoutes.register(this, accessPass);
         EmailRoutes.register(this, accessPass);
     }
 
-    /** Adds a route; later issues' routes (email, OAuth) register the same way. */
+    /** Adds a route: each group of routes ({@link AccountRoutes}, {@link EmailRoutes}, …) registers this way. */
     void add(String path, String method, boolean needsToken, Handler handler) {
         Route existing = routes.get(path);
         Map<String, Handler> byMethod = new LinkedHashMap<>(existing == null ? Map.of() : existing.byMethod());
@@ -132,37 +108,5 @@ final class Routes {
 
     static Set<String> allowed(Route route) {
         return new TreeSet<>(route.byMethod().keySet());
-    }
-
-    private Map<String, String> fields(HttpServletRequest request, String... names) {
-        return BodyReader.readFields(request, maxBodyBytes, Set.of(names));
-    }
-
-    private void register(HttpServletRequest req, HttpServletResponse res, Authentication none) throws IOException {
-        Map<String, String> body = fields(req, "username", "email", "password", "password_confirmation");
-        Optional<TokenResponse> tokens = accessPass.register(body.get("username"), body.get("email"),
-                body.get("password"), body.get("password_confirmation"), req.getRemoteAddr(), EmailRoutes.origin(req));
-        if (tokens.isPresent()) {
-            Responses.json(res, 201, Responses.tokens(tokens.get()));
-        } else {
-            Responses.json(res, 202, Map.of("status", "confirmation_required"));
-        }
-    }
-
-    private void login(HttpServletRequest req, HttpServletResponse res, Authentication none) throws IOException {
-        Map<String, String> body = fields(req, "username", "password");
-        TokenResponse tokens = accessPass.login(body.get("username"), body.get("password"), req.getRemoteAddr());
-        Responses.json(res, 200, Responses.tokens(tokens));
-    }
-
-    private void refresh(HttpServletRequest req, HttpServletResponse res, Authentication none) throws IOException {
-        Map<String, String> body = fields(req, "refresh_token");
-        String token = body.get("refresh_token");
-        if (token != null && !token.isEmpty()
-                && BearerCredentials.parse(java.util.List.of("Bearer " + token)).token().isEmpty()) {
-            // Not one of ours by shape: refuse before any store access.
-            throw new AccessPassException(ErrorCode.INVALID_GRANT, "The refresh token is invalid, expired or revoked.");
-        }
-        Responses.json(res, 200, Responses.tokens(accessPass.refresh(token)));
     }
 }
