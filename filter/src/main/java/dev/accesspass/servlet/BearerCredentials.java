@@ -10,13 +10,19 @@ import java.util.Optional;
 /**
  * The bearer credential of a request, taken only from its {@code Authorization} header (SR-05, RFC 6750 §2.1).
  *
- * <p>Three outcomes: no {@code Authorization} header ({@link #present()} false, no token); exactly one header of the
- * form {@code Bearer <b64token>} ({@link #token()} holds the token); anything else ({@link #present()} true, no
- * token). "Anything else" is deliberately broad and checked before any store access: several {@code Authorization}
- * headers, another scheme ({@code Basic ...}), a missing token, more than one space after the scheme, leading or
- * trailing whitespace, extra words, characters outside the RFC 6750 b64token set
- * ({@code [A-Za-z0-9._~+/-]+=*}) or a token longer than {@value #MAX_TOKEN_LENGTH} characters. Only the scheme
- * name is case-insensitive (RFC 9110 §11.1).
+ * <p>Three outcomes, checked before any store access:
+ * <ul>
+ *   <li>no bearer credential ({@link #present()} false, no token): no {@code Authorization} header, an empty one,
+ *       or one of another scheme ({@code Basic …}, {@code Negotiate …}). The 401 challenge then carries no
+ *       {@code error} attribute (RFC 6750 §3.1: the client sent no bearer token to be wrong about);</li>
+ *   <li>a valid shape: exactly one header {@code Bearer <b64token>} ({@link #token()} holds the token);</li>
+ *   <li>a bad bearer credential ({@link #present()} true, no token): several {@code Authorization} headers of which
+ *       one is Bearer, a missing token, more than one space after the scheme, leading or trailing whitespace, extra
+ *       words, characters outside the RFC 6750 b64token set ({@code [A-Za-z0-9._~+/-]+=*}) or a token longer than
+ *       {@value #MAX_TOKEN_LENGTH} characters.</li>
+ * </ul>
+ * Only the scheme name is case-insensitive (RFC 9110 §11.1). Whether a well-shaped token is one of ours (43
+ * base64url characters) is core's one check, {@code AccessPass.authenticate}.
  *
  * <p>There is intentionally no code path for an {@code access_token} query or form parameter (RFC 6750 §2.2, §2.3
  * and §5.3: tokens in URLs leak into logs and history).
@@ -61,9 +67,12 @@ final class BearerCredentials {
         }
         if (headerValues.size() != 1) {
             // More than one credential: refusing is the only answer that cannot pick the wrong one.
-            return INVALID;
+            return headerValues.stream().anyMatch(BearerCredentials::hasBearerScheme) ? INVALID : ABSENT;
         }
         String value = headerValues.get(0);
+        if (!hasBearerScheme(value)) {
+            return ABSENT;
+        }
         // "Bearer" + exactly one space + at least one token character. Checking the length first bounds all work.
         if (value == null || value.length() < SCHEME.length() + 2
                 || value.length() > SCHEME.length() + 1 + MAX_TOKEN_LENGTH
@@ -74,10 +83,33 @@ final class BearerCredentials {
         return isB64Token(token) ? new BearerCredentials(true, token) : INVALID;
     }
 
-    /** Case-insensitive match of the scheme, limited to ASCII so no Unicode case folding can widen it. */
+    /**
+     * Whether the header names the Bearer scheme at all: its first word (after any leading white space, up to the
+     * first space or tab) is {@code Bearer} in any case. Bounded: looks at most at the first few characters.
+     */
+    private static boolean hasBearerScheme(String value) {
+        if (value == null) {
+            return false;
+        }
+        int start = 0;
+        while (start < value.length() && (value.charAt(start) == ' ' || value.charAt(start) == '\t')) {
+            start++;
+        }
+        int end = start + SCHEME.length();
+        if (end > value.length() || !isScheme(value, start)) {
+            return false;
+        }
+        return end == value.length() || value.charAt(end) == ' ' || value.charAt(end) == '\t';
+    }
+
     private static boolean isScheme(String value) {
+        return isScheme(value, 0);
+    }
+
+    /** Case-insensitive match of the scheme, limited to ASCII so no Unicode case folding can widen it. */
+    private static boolean isScheme(String value, int offset) {
         for (int i = 0; i < SCHEME.length(); i++) {
-            char c = value.charAt(i);
+            char c = value.charAt(offset + i);
             char lower = c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
             if (lower != SCHEME.charAt(i)) {
                 return false;
@@ -106,7 +138,7 @@ final class BearerCredentials {
                 || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
     }
 
-    /** True if the request carried an {@code Authorization} header at all, valid or not. */
+    /** True if the request presented a Bearer credential, well-formed or not; false for none or another scheme. */
     boolean present() {
         return present;
     }

@@ -61,23 +61,42 @@ class BearerCredentialsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Bearer  abc", "Bearer abc def", "Basic dXNlcjpwYXNz", "Bearer", "Bearer ", "Bearer =",
-            "Bearer ab=c", " Bearer abc", "Bearer abc ", "Bearer\tabc", "Bearerabc", "Bearer: abc", "Token abc",
-            "Bearer abc%20", "Bearer \"abc\"", "Bearer abc,def", "Bearer abc, Bearer def", "Bearer ab;c", "",
-            "Bearer abç", "Bearer ab\u0000c", "Bearer abc\r\n", "Beare\u0280 abc", "Bearer ＡＢＣ", "Negotiate abc"})
-    void anythingElseIsPresentedButInvalid(String header) {
+    @ValueSource(strings = {"Bearer  abc", "Bearer abc def", "Bearer", "Bearer ", "Bearer =",
+            "Bearer ab=c", " Bearer abc", "Bearer abc ", "Bearer\tabc",
+            "Bearer abc%20", "Bearer \"abc\"", "Bearer abc,def", "Bearer abc, Bearer def", "Bearer ab;c",
+            "Bearer abç", "Bearer ab\u0000c", "Bearer abc\r\n", "Bearer ＡＢＣ", "bearer\t", "BEARER  abc"})
+    void aMalformedBearerCredentialIsPresentedButInvalid(String header) {
         assertInvalid(parse(header));
     }
 
+    /** RFC 6750 §3.1: a request with no bearer token at all gets a challenge without an error attribute. */
+    @ParameterizedTest
+    @ValueSource(strings = {"Basic dXNlcjpwYXNz", "Basic abc", "Bearerabc", "Bearer: abc", "Token abc", "", " ",
+            "Beare\u0280 abc", "Negotiate abc", "Digest username=\"a\"", "abc"})
+    void anotherSchemeOrAnEmptyHeaderPresentsNoBearerCredential(String header) {
+        BearerCredentials credentials = parse(header);
+        assertThat(credentials.present()).as(header).isFalse();
+        assertThat(credentials.token()).isEmpty();
+    }
+
     @Test
-    void nullHeaderValueIsInvalid() {
-        assertInvalid(BearerCredentials.parse(Arrays.asList((String) null)));
+    void nullHeaderValuePresentsNoBearerCredential() {
+        BearerCredentials credentials = BearerCredentials.parse(Arrays.asList((String) null));
+        assertThat(credentials.present()).isFalse();
+        assertThat(credentials.token()).isEmpty();
     }
 
     @Test
     void moreThanOneHeaderIsInvalidEvenIfBothAreValid() {
         assertInvalid(parse("Bearer abc", "Bearer abc"));
         assertInvalid(parse("Bearer abc", "Basic dXNlcjpwYXNz"));
+    }
+
+    @Test
+    void severalHeadersOfOtherSchemesPresentNoBearerCredential() {
+        BearerCredentials credentials = parse("Basic dXNlcjpwYXNz", "Negotiate abc");
+        assertThat(credentials.present()).isFalse();
+        assertThat(credentials.token()).isEmpty();
     }
 
     @Test
@@ -143,7 +162,8 @@ class BearerCredentialsTest {
         assertThat(send(HttpRequest.newBuilder(probe))).isEqualTo("false -");
         assertThat(send(HttpRequest.newBuilder(probe).header("Authorization", "Bearer abc"))).isEqualTo("true abc");
         assertThat(send(HttpRequest.newBuilder(probe).header("Authorization", "Basic dXNlcjpwYXNz")))
-                .isEqualTo("true -");
+                .isEqualTo("false -");
+        assertThat(send(HttpRequest.newBuilder(probe).header("Authorization", "Bearer  abc"))).isEqualTo("true -");
     }
 
     @Test

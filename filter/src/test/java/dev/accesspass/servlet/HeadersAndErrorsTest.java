@@ -72,6 +72,37 @@ class HeadersAndErrorsTest {
                 .startsWith("Bearer realm=\"accesspass\"").doesNotContain("invalid_token"));
     }
 
+    /**
+     * RFC 6750 §3.1 and API.md §2: without a bearer token — another scheme, an empty header, or none — the 401 still
+     * challenges, but without {@code error="invalid_token"}; a malformed Bearer credential does get it.
+     */
+    @Test
+    void sr56_anotherSchemeOrAnEmptyHeaderGetsTheChallengeWithoutError() {
+        String bare = "Bearer realm=\"accesspass\"";
+        String withError = "Bearer realm=\"accesspass\", error=\"invalid_token\"";
+        Map<List<String>, String> expected = new java.util.LinkedHashMap<>();
+        expected.put(List.of(), bare);
+        expected.put(List.of("Authorization: Basic abc"), bare);
+        expected.put(List.of("Authorization: Basic dXNlcjpwYXNz"), bare);
+        expected.put(List.of("Authorization: Negotiate abc"), bare);
+        expected.put(List.of("Authorization: "), bare);
+        expected.put(List.of("Authorization: Bearer"), withError);
+        expected.put(List.of("Authorization: Bearer  " + alice.field("access_token")), withError);
+        for (String path : List.of("/auth/check", "/auth/me", "/api/hello")) {
+            expected.forEach((lines, challenge) -> {
+                Http.Reply reply = server.raw().send(null, "GET", path, lines, null);
+                assertProblem(reply, 401, "invalid_token");
+                assertThat(reply.headers().entrySet().stream()
+                        .filter(e -> e.getKey().equalsIgnoreCase("WWW-Authenticate"))
+                        .flatMap(e -> e.getValue().stream()).toList()).as("%s %s", path, lines)
+                        .containsExactly(challenge);
+            });
+        }
+        // The control: the same routes answer with the token.
+        assertThat(http.get("/api/hello", alice.field("access_token")).status()).isEqualTo(200);
+        assertThat(http.get("/auth/check", alice.field("access_token")).status()).isEqualTo(200);
+    }
+
     @Test
     void sr35_unknownExpiredRevokedAndWrongTypeTokensLookAlike() {
         Http.Reply revokedLogin = http.login("alice", PASSWORD);
