@@ -4,7 +4,9 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.accesspass.AccessPassConfig;
 import dev.accesspass.StoreUnavailableException;
+import dev.accesspass.store.TokenHash;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
@@ -18,8 +20,10 @@ import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.argument.AbstractArgumentFactory;
+import org.jdbi.v3.core.argument.Argument;
 import org.jdbi.v3.core.argument.SetObjectArgumentFactory;
-import org.jdbi.v3.core.statement.SqlStatement;
+import org.jdbi.v3.core.config.ConfigRegistry;
 
 /**
  * The connection pool, the {@link Jdbi} on top of it, and the one place where database failures become
@@ -57,6 +61,21 @@ final class Database implements AutoCloseable {
         // JVM's default time zone.
         jdbi.registerArgument(SetObjectArgumentFactory.forClasses(
                 Map.of(OffsetDateTime.class, Types.TIMESTAMP_WITH_TIMEZONE)));
+        // Instants and token digests bind as they are, once for every statement: an instant as a timestamptz with
+        // an explicit UTC offset (possibly null, with bindByType), a digest as its 32 bytes (bytea).
+        jdbi.registerArgument(new AbstractArgumentFactory<Instant>(Types.TIMESTAMP_WITH_TIMEZONE) {
+            @Override
+            protected Argument build(Instant value, ConfigRegistry config) {
+                return (position, statement, context) -> statement.setObject(position, value.atOffset(ZoneOffset.UTC),
+                        Types.TIMESTAMP_WITH_TIMEZONE);
+            }
+        });
+        jdbi.registerArgument(new AbstractArgumentFactory<TokenHash>(Types.BINARY) {
+            @Override
+            protected Argument build(TokenHash value, ConfigRegistry config) {
+                return (position, statement, context) -> statement.setBytes(position, value.bytes());
+            }
+        });
     }
 
     /**
@@ -182,12 +201,7 @@ final class Database implements AutoCloseable {
         return new StoreUnavailableException("The database could not " + action + ".", e);
     }
 
-    /** Binds a timestamptz parameter (possibly null) as an explicit UTC offset. */
-    static <S extends SqlStatement<S>> S bindTime(S statement, String name, Instant value) {
-        return statement.bindByType(name, value == null ? null : value.atOffset(ZoneOffset.UTC), OffsetDateTime.class);
-    }
-
-    static Instant instant(java.sql.ResultSet rs, String column) throws SQLException {
+    static Instant instant(ResultSet rs, String column) throws SQLException {
         OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
     }

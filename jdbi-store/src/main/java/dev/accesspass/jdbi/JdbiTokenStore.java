@@ -1,6 +1,5 @@
 package dev.accesspass.jdbi;
 
-import static dev.accesspass.jdbi.Database.bindTime;
 import static dev.accesspass.jdbi.Database.instant;
 
 import dev.accesspass.SessionId;
@@ -65,16 +64,18 @@ final class JdbiTokenStore implements TokenStore {
         Instant accessExpiresAt = min(session.accessExpiresAt(), endsAt);
         Instant refreshExpiresAt = min(session.refreshExpiresAt(), endsAt);
         database.inTransaction("create a session", handle -> {
-            bindTime(bindTime(bindTime(bindTime(handle.createUpdate("""
+            handle.createUpdate("""
                             INSERT INTO accesspass_sessions
                                 (id, user_id, created_at, ends_at, meta, refresh_expires_at, expires_at)
                             VALUES (:id, :user, :createdAt, :endsAt, CAST(:meta AS jsonb), :refreshExpiresAt,
                                     :expiresAt)""")
                     .bind("id", id)
                     .bind("user", session.user().value())
-                    .bind("meta", Json.write(session.meta())),
-                    "createdAt", session.createdAt()), "endsAt", endsAt),
-                    "refreshExpiresAt", refreshExpiresAt), "expiresAt", deadAt(accessExpiresAt, refreshExpiresAt))
+                    .bind("meta", Json.write(session.meta()))
+                    .bind("createdAt", session.createdAt())
+                    .bindByType("endsAt", endsAt, Instant.class)
+                    .bindByType("refreshExpiresAt", refreshExpiresAt, Instant.class)
+                    .bindByType("expiresAt", deadAt(accessExpiresAt, refreshExpiresAt), Instant.class)
                     .execute();
             insertPair(handle, id, session.accessHash(), accessExpiresAt, session.refreshHash(), refreshExpiresAt);
             return null;
@@ -93,13 +94,14 @@ final class JdbiTokenStore implements TokenStore {
             stamp = cache.stamp();
         }
         Optional<SessionGrant> found = database.withHandle("check an access token", handle ->
-                bindTime(handle.createQuery("""
+                handle.createQuery("""
                                 SELECT s.id, s.user_id, s.created_at, s.meta::text AS meta,
                                        a.expires_at AS access_expires_at, s.refresh_expires_at
                                 FROM accesspass_access_tokens a
                                 JOIN accesspass_sessions s ON s.id = a.session_id
                                 WHERE a.token_hash = :hash AND a.expires_at > :now""")
-                        .bind("hash", accessHash.bytes()), "now", now)
+                        .bind("hash", accessHash)
+                        .bind("now", now)
                         .map((rs, ctx) -> grant(rs))
                         .findOne());
         if (cache != null && found.isPresent()) {
@@ -119,7 +121,7 @@ final class JdbiTokenStore implements TokenStore {
                             JOIN accesspass_sessions s ON s.id = r.session_id
                             WHERE r.token_hash = :hash
                             FOR UPDATE OF s""")
-                    .bind("hash", presentedRefresh.bytes())
+                    .bind("hash", presentedRefresh)
                     .map((rs, ctx) -> lockedSession(rs))
                     .findOne();
             if (locked.isEmpty()) {
@@ -131,15 +133,16 @@ final class JdbiTokenStore implements TokenStore {
             }
             // The atomic step (SR-16): of any number of concurrent callers, on any number of instances, exactly one
             // finds the token unused.
-            boolean used = bindTime(handle.createQuery("""
+            boolean used = handle.createQuery("""
                             UPDATE accesspass_refresh_tokens
                             SET used_at = :now, successor_hash = :next, sealed_successor = :sealed
                             WHERE token_hash = :hash AND used_at IS NULL
                               AND (expires_at IS NULL OR expires_at > :now)
                             RETURNING session_id""")
-                    .bind("hash", presentedRefresh.bytes())
-                    .bind("next", successor.refreshHash().bytes())
-                    .bind("sealed", successor.sealedPair()), "now", now)
+                    .bind("hash", presentedRefresh)
+                    .bind("next", successor.refreshHash())
+                    .bind("sealed", successor.sealedPair())
+                    .bind("now", now)
                     .mapTo(UUID.class)
                     .findOne()
                     .isPresent();
@@ -159,12 +162,13 @@ final class JdbiTokenStore implements TokenStore {
                     .execute();
             insertPair(handle, session.id(), successor.accessHash(), accessExpiresAt, successor.refreshHash(),
                     refreshExpiresAt);
-            bindTime(bindTime(handle.createUpdate("""
+            handle.createUpdate("""
                             UPDATE accesspass_sessions SET refresh_expires_at = :refreshExpiresAt,
                                                            expires_at = :expiresAt
                             WHERE id = :session""")
-                    .bind("session", session.id()), "refreshExpiresAt", refreshExpiresAt),
-                    "expiresAt", deadAt(accessExpiresAt, refreshExpiresAt))
+                    .bind("session", session.id())
+                    .bindByType("refreshExpiresAt", refreshExpiresAt, Instant.class)
+                    .bindByType("expiresAt", deadAt(accessExpiresAt, refreshExpiresAt), Instant.class)
                     .execute();
             // An older access token may have died with this rotation: other instances drop it from their caches.
             ValidationCache.send(handle, "s:" + session.id());
@@ -183,7 +187,7 @@ final class JdbiTokenStore implements TokenStore {
         Optional<UsedToken> usedToken = handle.createQuery("""
                         SELECT used_at, successor_hash, sealed_successor
                         FROM accesspass_refresh_tokens WHERE token_hash = :hash""")
-                .bind("hash", presented.bytes())
+                .bind("hash", presented)
                 .map((rs, ctx) -> new UsedToken(instant(rs, "used_at"), rs.getBytes("successor_hash"),
                         rs.getBytes("sealed_successor")))
                 .findOne();
@@ -196,7 +200,7 @@ final class JdbiTokenStore implements TokenStore {
         boolean sessionAlive = session.expiresAt() == null || now.isBefore(session.expiresAt());
         if (sessionAlive) {
             // The direct successor is live only while it is still the session's unused refresh token.
-            live = bindTime(handle.createQuery("""
+            live = handle.createQuery("""
                             SELECT a.expires_at
                             FROM accesspass_refresh_tokens r
                             JOIN accesspass_access_tokens a ON a.session_id = r.session_id
@@ -204,7 +208,8 @@ final class JdbiTokenStore implements TokenStore {
                               AND (r.expires_at IS NULL OR r.expires_at > :now OR a.expires_at > :now)
                             ORDER BY a.expires_at DESC LIMIT 1""")
                     .bind("successor", used.successorHash())
-                    .bind("session", session.id()), "now", now)
+                    .bind("session", session.id())
+                    .bind("now", now)
                     .map((rs, ctx) -> new SessionGrant(sessionId, session.user(), session.createdAt(),
                             Json.read(session.meta()), instant(rs, "expires_at"), session.refreshExpiresAt()))
                     .findOne();
@@ -214,17 +219,19 @@ final class JdbiTokenStore implements TokenStore {
 
     private static void insertPair(Handle handle, UUID session, TokenHash access, Instant accessExpiresAt,
                                    TokenHash refresh, Instant refreshExpiresAt) {
-        bindTime(handle.createUpdate("""
+        handle.createUpdate("""
                         INSERT INTO accesspass_access_tokens (token_hash, session_id, expires_at)
                         VALUES (:hash, :session, :expiresAt)""")
-                .bind("hash", access.bytes())
-                .bind("session", session), "expiresAt", accessExpiresAt)
+                .bind("hash", access)
+                .bind("session", session)
+                .bindByType("expiresAt", accessExpiresAt, Instant.class)
                 .execute();
-        bindTime(handle.createUpdate("""
+        handle.createUpdate("""
                         INSERT INTO accesspass_refresh_tokens (token_hash, session_id, expires_at)
                         VALUES (:hash, :session, :expiresAt)""")
-                .bind("hash", refresh.bytes())
-                .bind("session", session), "expiresAt", refreshExpiresAt)
+                .bind("hash", refresh)
+                .bind("session", session)
+                .bindByType("expiresAt", refreshExpiresAt, Instant.class)
                 .execute();
     }
 
@@ -280,13 +287,14 @@ final class JdbiTokenStore implements TokenStore {
 
     @Override
     public void saveOneTimeToken(OneTimeToken token) {
-        database.withHandle("save a one-time token", handle -> bindTime(handle.createUpdate("""
+        database.withHandle("save a one-time token", handle -> handle.createUpdate("""
                         INSERT INTO accesspass_one_time_tokens (token_hash, purpose, user_id, expires_at, payload)
                         VALUES (:hash, :purpose, :user, :expiresAt, :payload)""")
-                .bind("hash", token.hash().bytes())
+                .bind("hash", token.hash())
                 .bind("purpose", token.purpose().name())
                 .bind("user", token.user() == null ? null : token.user().value())
-                .bind("payload", token.payload()), "expiresAt", token.expiresAt())
+                .bind("payload", token.payload())
+                .bind("expiresAt", token.expiresAt())
                 .execute());
     }
 
@@ -299,7 +307,7 @@ final class JdbiTokenStore implements TokenStore {
                                 DELETE FROM accesspass_one_time_tokens
                                 WHERE token_hash = :hash AND purpose = :purpose
                                 RETURNING user_id, expires_at, payload""")
-                        .bind("hash", hash.bytes())
+                        .bind("hash", hash)
                         .bind("purpose", purpose.name())
                         .map((rs, ctx) -> {
                             String user = rs.getString("user_id");
@@ -322,7 +330,7 @@ final class JdbiTokenStore implements TokenStore {
     @Override
     public AttemptWindow recordFailedAttempt(String key, Instant now, Duration window) {
         // One upsert: counts from every instance add up, and concurrent failures are each counted once.
-        return database.withHandle("count a failed login", handle -> bindTime(bindTime(handle.createQuery("""
+        return database.withHandle("count a failed login", handle -> handle.createQuery("""
                         INSERT INTO accesspass_login_attempts AS a (attempt_key, failures, window_ends_at)
                         VALUES (:key, 1, :windowEndsAt)
                         ON CONFLICT (attempt_key) DO UPDATE SET
@@ -330,17 +338,20 @@ final class JdbiTokenStore implements TokenStore {
                             window_ends_at = CASE WHEN a.window_ends_at <= :now THEN EXCLUDED.window_ends_at
                                                   ELSE a.window_ends_at END
                         RETURNING failures, window_ends_at""")
-                .bind("key", key), "now", now), "windowEndsAt", now.plus(window))
+                .bind("key", key)
+                .bind("now", now)
+                .bindByType("windowEndsAt", now.plus(window), Instant.class)
                 .map((rs, ctx) -> new AttemptWindow(rs.getInt("failures"), instant(rs, "window_ends_at")))
                 .one());
     }
 
     @Override
     public AttemptWindow failedAttempts(String key, Instant now) {
-        return database.withHandle("read failed logins", handle -> bindTime(handle.createQuery("""
+        return database.withHandle("read failed logins", handle -> handle.createQuery("""
                         SELECT failures, window_ends_at FROM accesspass_login_attempts
                         WHERE attempt_key = :key AND window_ends_at > :now""")
-                .bind("key", key), "now", now)
+                .bind("key", key)
+                .bind("now", now)
                 .map((rs, ctx) -> new AttemptWindow(rs.getInt("failures"), instant(rs, "window_ends_at")))
                 .findOne()
                 .orElse(AttemptWindow.none(now)));
@@ -377,7 +388,8 @@ final class JdbiTokenStore implements TokenStore {
         int total = 0;
         for (int batch = 0; batch < PURGE_MAX_BATCHES; batch++) {
             int deleted = database.withHandle("purge expired entries", handle ->
-                    bindTime(handle.createUpdate(sql).bind("batch", PURGE_BATCH), "now", now).execute());
+                    handle.createUpdate(sql).bind("batch", PURGE_BATCH)
+                    .bind("now", now).execute());
             total += deleted;
             if (deleted < PURGE_BATCH) {
                 break;

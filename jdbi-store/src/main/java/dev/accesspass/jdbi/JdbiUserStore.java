@@ -1,8 +1,5 @@
 package dev.accesspass.jdbi;
 
-import static dev.accesspass.jdbi.Database.bindTime;
-import static dev.accesspass.jdbi.Database.instant;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.accesspass.StoreUnavailableException;
 import dev.accesspass.UserId;
@@ -27,6 +24,9 @@ import java.util.UUID;
 import java.util.function.Predicate;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
+import org.postgresql.util.PSQLException;
+
+import static dev.accesspass.jdbi.Database.instant;
 
 /**
  * {@link UserStore} on PostgreSQL. Thread-safe; each method is one statement or one transaction.
@@ -103,7 +103,7 @@ final class JdbiUserStore implements UserStore {
         UUID id = UUID.randomUUID();
         String usernameKey = Identifiers.usernameKey(user.username());
         try {
-            database.withHandle("create a user", handle -> bindTime(handle.createUpdate("""
+            database.withHandle("create a user", handle -> handle.createUpdate("""
                             INSERT INTO accesspass_users (id, username, username_key, email, email_key,
                                                           email_confirmed, password_hash, roles, created_at)
                             VALUES (:id, :username, :usernameKey, :email, :emailKey, :emailConfirmed,
@@ -115,7 +115,8 @@ final class JdbiUserStore implements UserStore {
                     .bind("emailKey", Identifiers.emailKey(user.email()))
                     .bind("emailConfirmed", user.emailConfirmed())
                     .bind("passwordHash", user.passwordHash())
-                    .bindArray("roles", String.class, user.roles()), "createdAt", user.createdAt())
+                    .bindArray("roles", String.class, user.roles())
+                    .bind("createdAt", user.createdAt())
                     .execute());
         } catch (StoreUnavailableException e) {
             String constraint = violated(e, UNIQUE_VIOLATION);
@@ -136,7 +137,7 @@ final class JdbiUserStore implements UserStore {
     /** The constraint named by a PostgreSQL error of this SQLState in the cause chain, or null. */
     private static String violated(Exception e, String sqlState) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof org.postgresql.util.PSQLException psql && sqlState.equals(psql.getSQLState())) {
+            if (cause instanceof PSQLException psql && sqlState.equals(psql.getSQLState())) {
                 var detail = psql.getServerErrorMessage();
                 return detail == null ? "" : String.valueOf(detail.getConstraint());
             }
@@ -267,7 +268,7 @@ final class JdbiUserStore implements UserStore {
         try {
             // Inserts, or replaces the profile when this user already has the identity; an identity of another
             // user is left alone (the conditional DO UPDATE then changes no row).
-            return write("link an identity", uuid, "r:", false, handle -> bindTime(handle.createUpdate("""
+            return write("link an identity", uuid, "r:", false, handle -> handle.createUpdate("""
                             INSERT INTO accesspass_identities (provider, subject, user_id, profile, linked_at)
                             SELECT :provider, :subject, :user, CAST(:profile AS jsonb), :linkedAt
                             WHERE EXISTS (SELECT 1 FROM accesspass_users WHERE id = :user)
@@ -277,7 +278,8 @@ final class JdbiUserStore implements UserStore {
                     .bind("provider", identity.provider())
                     .bind("subject", identity.subject())
                     .bind("user", uuid)
-                    .bind("profile", Json.write(identity.profile())), "linkedAt", identity.linkedAt())
+                    .bind("profile", Json.write(identity.profile()))
+                    .bindByType("linkedAt", identity.linkedAt(), Instant.class)
                     .execute() > 0, Boolean::booleanValue);
         } catch (StoreUnavailableException e) {
             if (violated(e, FOREIGN_KEY_VIOLATION) != null) {
