@@ -1,5 +1,6 @@
 package dev.accesspass.example;
 
+import dev.accesspass.AccessPassConfig;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,7 +68,7 @@ final class DemoOAuthProvider {
     }
 
     private static String configured(String key) {
-        String fromEnv = System.getenv(dev.accesspass.AccessPassConfig.envName(key));
+        String fromEnv = System.getenv(AccessPassConfig.envName(key));
         return fromEnv != null ? fromEnv : System.getProperty("accesspass." + key);
     }
 }

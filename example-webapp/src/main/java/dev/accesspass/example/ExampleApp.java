@@ -4,6 +4,7 @@ import java.net.URL;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 
 /**
@@ -17,9 +18,32 @@ public final class ExampleApp {
     }
 
     public static void main(String[] args) throws Exception {
-        int port = Integer.parseInt(System.getenv().getOrDefault("PORT", "8080"));
-        Server server = start(port);
+        Server server;
+        try {
+            server = start(port(System.getenv("PORT")));
+        } catch (Exception e) {
+            // One line naming the key and the reason, and a non-zero exit: never a stack trace and a process that
+            // keeps running without answering.
+            System.err.println("accesspass-example: cannot start: " + StartupFailure.reason(e));
+            System.exit(1);
+            return;
+        }
         server.join();
+    }
+
+    private static int port(String value) {
+        if (value == null || value.isBlank()) {
+            return 8080;
+        }
+        try {
+            int port = Integer.parseInt(value.trim());
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("PORT: \"" + value + "\" is not a port number (0-65535)");
     }
 
     /** Starts the app on {@code port} (0 for any free port) on loopback and all interfaces alike. */
@@ -28,14 +52,16 @@ public final class ExampleApp {
         ServerConnector connector = new ServerConnector(server);
         connector.setPort(port);
         server.addConnector(connector);
+        DemoOAuthProvider.Running demo = null;
         if (DemoOAuthProvider.enabled()) {
             // Bind first: the demo provider's redirect URI needs the real port, also when port is 0.
             connector.open();
-            var demo = DemoOAuthProvider.start(connector.getLocalPort());
-            server.addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
+            demo = DemoOAuthProvider.start(connector.getLocalPort());
+            DemoOAuthProvider.Running started = demo;
+            server.addEventListener(new LifeCycle.Listener() {
                 @Override
-                public void lifeCycleStopped(org.eclipse.jetty.util.component.LifeCycle event) {
-                    demo.stop();
+                public void lifeCycleStopped(LifeCycle event) {
+                    started.stop();
                 }
             });
         }
@@ -52,7 +78,24 @@ public final class ExampleApp {
         context.setThrowUnavailableOnStartupException(true);
         server.setHandler(context);
         server.setStopAtShutdown(true);
-        server.start();
+        try {
+            server.start();
+        } catch (Exception e) {
+            // The demo provider runs a non-daemon thread: left running, it would keep a failed JVM alive.
+            stopQuietly(server);
+            if (demo != null) {
+                demo.stop();
+            }
+            throw e;
+        }
         return server;
+    }
+
+    private static void stopQuietly(Server server) {
+        try {
+            server.stop();
+        } catch (Exception ignored) {
+            // Start-up already failed with the error that matters.
+        }
     }
 }
