@@ -6,7 +6,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Calls the {@code after…}/{@code on…} hooks so that a failing hook is logged with its name and never breaks the
- * response (STYLE: Caffeine's listener handling). Thread-safe.
+ * response: a listener's failure is the listener's, as Caffeine treats its removal listeners. Thread-safe.
  */
 final class HookRunner {
     private static final Logger LOG = LoggerFactory.getLogger(HookRunner.class);

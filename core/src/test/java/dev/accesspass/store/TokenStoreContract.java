@@ -25,11 +25,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>How to use it from a store module (depend on {@code accesspass-core} with {@code <type>test-jar</type>} in
  * test scope):
  * <pre>{@code
- * class JdbiTokenStoreTest extends TokenStoreContract {
+ * class MyTokenStoreTest extends TokenStoreContract {
  *     @Override
  *     protected TokenStore newStore() {
- *         truncateTokenTables();            // each test needs an EMPTY store
- *         return new JdbiTokenStore(jdbi);
+ *         truncateTables();                 // each test needs an EMPTY store
+ *         return new MyTokenStore(dataSource);
  *     }
  *
  *     @Override                             // optional, but without it SR-02 is not checked for your store
@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  *     }
  * }
  * }</pre>
- * {@link #newStore()} is called before every test; the store is closed after it, then {@link #cleanUp} runs (override
+ * ({@code JdbiTokenStoreTest} in {@code accesspass-jdbi-store} is a complete example.) {@link #newStore()} is called before every test; the store is closed after it, then {@link #cleanUp} runs (override
  * it to drop a schema or stop a container). Store-specific tests can live in the subclass and reach the store under
  * test through {@link #store()}.
  *

@@ -37,10 +37,10 @@ import java.util.Set;
  * <p>Thread-safety: stateless; all methods are safe to call from any number of request threads.
  */
 final class BodyReader {
-    /** Fields whose values are checked exactly as sent: control characters (even U+0000) are allowed (SR-26). */
     /** Bytes of a streamed oversize body read and dropped before answering 413 (see {@code discardRest}). */
     static final long MAX_DISCARDED_BYTES = 4L << 20;
 
+    /** Fields whose values are checked exactly as sent: control characters (even U+0000) are allowed (SR-26). */
     static final Set<String> PASSWORD_FIELDS = Set.of("password", "current_password", "password_confirmation");
 
     static final String NOT_A_STRING = "must be a string";
