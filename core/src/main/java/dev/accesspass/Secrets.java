@@ -43,13 +43,27 @@ final class Secrets {
         }
         for (int i = 0; i < TOKEN_LENGTH; i++) {
             char c = candidate.charAt(i);
-            boolean base64url = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '_';
-            if (!base64url) {
+            // One shift and mask per character against a 128-bit set of the base64url alphabet.
+            long word = c < 64 ? BASE64URL_LOW : c < 128 ? BASE64URL_HIGH : 0;
+            if ((word >>> (c & 63) & 1) == 0) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** Bit {@code c} set for each base64url character {@code c} below 64: {@code 0-9} and {@code -}. */
+    private static final long BASE64URL_LOW = alphabetBits(0, "0123456789-");
+    /** Bit {@code c - 64} set for each base64url character {@code c} from 64 to 127: letters and {@code _}. */
+    private static final long BASE64URL_HIGH =
+            alphabetBits(64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_");
+
+    private static long alphabetBits(int offset, String alphabet) {
+        long bits = 0;
+        for (char c : alphabet.toCharArray()) {
+            bits |= 1L << (c - offset);
+        }
+        return bits;
     }
 
     /** A new 256-bit token, 43 base64url characters. */
