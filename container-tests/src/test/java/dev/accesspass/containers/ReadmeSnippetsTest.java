@@ -24,6 +24,7 @@ class ReadmeSnippetsTest {
     private static final Pattern SNIPPET = Pattern.compile(
             "<!-- snippet: (\\S+) -->\\n```[a-z]*\\n(.*?)```\\n", Pattern.DOTALL);
     private static final List<String> QUICK_START = List.of(
+            "container-tests/src/test/resources/quickstart/pom.xml",
             "container-tests/src/test/resources/quickstart/WEB-INF/web.xml",
             "container-tests/src/test/java/com/example/HelloServlet.java",
             "container-tests/src/test/java/com/example/MyHooks.java");
