@@ -157,7 +157,8 @@ public final class AccessPassConfig {
                 key = oauthKeyFromEnv(name.substring("ACCESSPASS_OAUTH_".length()));
             }
             if (key == null) {
-                throw new IllegalArgumentException(name + ": not a known AccessPass setting");
+                throw new IllegalArgumentException(name + ": not a known AccessPass setting"
+                        + NearestKey.hint(name, byEnvName.keySet()));
             }
             keys.put(key, value);
         });
@@ -223,7 +224,10 @@ public final class AccessPassConfig {
     /** Enabled providers (those with a client id), by name. */
     public Map<String, OAuthProviderConfig> oauthProviders() { return oauthProviders; }
 
-    /** The effective settings as text, secrets masked: for the one start-up log line. */
+    /**
+     * The settings that were given, secrets masked, for the one start-up log line; it says that every key not
+     * listed is at its default, e.g. {@code store=jdbc, jdbc-password=****; every other key at its default}.
+     */
     public String describe() {
         StringBuilder text = new StringBuilder();
         raw.forEach((key, value) -> {
@@ -232,7 +236,7 @@ public final class AccessPassConfig {
             }
             text.append(key).append('=').append(isSecret(key) ? "****" : value);
         });
-        return text.toString();
+        return text.length() == 0 ? "every key at its default" : text + "; every other key at its default";
     }
 
     static boolean isSecret(String key) {
@@ -346,14 +350,16 @@ public final class AccessPassConfig {
             } else {
                 var matcher = OAUTH_KEY.matcher(key);
                 if (!matcher.matches()) {
-                    throw new IllegalArgumentException(key + ": not a known AccessPass setting");
+                    throw new IllegalArgumentException(key + ": not a known AccessPass setting"
+                            + NearestKey.hint(key, SETTERS.keySet()));
                 }
                 if (matcher.group(2).endsWith("-url")) {
                     url(key, trimmed, true);
                 }
                 oauth.computeIfAbsent(matcher.group(1), p -> new TreeMap<>()).put(matcher.group(2), trimmed);
             }
-            raw.put(key, trimmed);
+            // Enumerations are shown as they were understood: store=JDBC is logged as store=jdbc.
+            raw.put(key, key.equals("store") || key.equals("mailer") ? trimmed.toLowerCase(Locale.ROOT) : trimmed);
             return this;
         }
 
@@ -481,11 +487,13 @@ public final class AccessPassConfig {
             };
         }
 
+        /** An enumerated value, in any case ({@code JDBC} is {@code jdbc}); returned in lower case. */
         private static String oneOf(String key, String value, Set<String> allowed) {
-            if (!allowed.contains(value)) {
+            String lower = value.toLowerCase(Locale.ROOT);
+            if (!allowed.contains(lower)) {
                 throw new IllegalArgumentException(key + ": \"" + value + "\" is not one of " + new java.util.TreeSet<>(allowed));
             }
-            return value;
+            return lower;
         }
 
         /** Absolute http(s) URL; plain http only for loopback hosts (SR-39, SR-45). */

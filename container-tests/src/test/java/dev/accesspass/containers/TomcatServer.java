@@ -12,7 +12,7 @@ import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.scan.StandardJarScanner;
 
-/** An embedded Tomcat 11 on a random loopback port serving one web application at the root context. */
+/** An embedded Tomcat (11, or 10.1 in the tomcat-10.1 surefire execution) on a random loopback port serving one web application at the root context. */
 final class TomcatServer implements Deployment {
     private final Tomcat tomcat;
     private final Context context;

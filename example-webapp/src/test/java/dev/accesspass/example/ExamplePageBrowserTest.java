@@ -209,6 +209,27 @@ class ExamplePageBrowserTest {
     }
 
     /**
+     * The page opened on 127.0.0.1 while base-url names localhost: "Log in with demo" is sent to localhost first, so
+     * the browser-binding cookie and the callback meet on one host and the login succeeds there. A callback that
+     * fails (here a forged state) lands back on the page with the reason in words, never as raw JSON.
+     */
+    @Test
+    void demoLoginFromTheOtherLoopbackNameSucceedsAndAFailedOneIsShownInWords() throws IOException {
+        browser.get(baseUrl.replace("localhost", "127.0.0.1") + "/");
+        click("oauth-demo");
+        awaitStatus("Logged in with demo as demo (demo@example.test, confirmed).");
+        assertThat(statusIsError()).isFalse();
+        assertThat(browser.getCurrentUrl()).isEqualTo(baseUrl + "/");
+        screenshot("oauth-from-127.0.0.1");
+
+        browser.get(baseUrl + "/auth/oauth/demo/callback?code=forged&state=forged");
+        awaitStatus("The provider login failed; please try again.");
+        assertThat(statusIsError()).isTrue();
+        assertThat(browser.getCurrentUrl()).as("the fragment is wiped").isEqualTo(baseUrl + "/");
+        screenshot("oauth-failed");
+    }
+
+    /**
      * SR-18: two refreshes with the same refresh token at once (what two tabs do) both succeed with the same pair,
      * and the page stays logged in and keeps refreshing.
      */

@@ -69,6 +69,7 @@ public class AccessPassFilter extends HttpFilter {
     @Override
     public void init(FilterConfig filterConfig) throws ServletException {
         super.init(filterConfig);
+        LoggingCheck.warnIfDiscarded();
         if (accessPass == null) {
             try {
                 accessPass = AccessPass.builder(configFrom(filterConfig)).build();

@@ -106,8 +106,7 @@ class OAuthFlowTest {
         assertThat(query.get("code_challenge_method")).isEqualTo("S256");
         assertThat(query.get("state")).matches("[A-Za-z0-9_-]{43}");
         assertThat(query.get("nonce")).matches("[A-Za-z0-9_-]{43}");
-        assertThat(query.get("redirect_uri")).isEqualTo(server.baseUrl().replace("127.0.0.1", "localhost")
-                + "/auth/oauth/mock/callback");
+        assertThat(query.get("redirect_uri")).isEqualTo(server.baseUrl() + "/auth/oauth/mock/callback");
         assertThat(query).doesNotContainKey("code_verifier");
         assertThat(authorize.toString()).doesNotContain(cookieValue(setCookie));
 
@@ -191,12 +190,58 @@ class OAuthFlowTest {
         assertThat(fragment.get("refresh_token")).matches("[A-Za-z0-9_-]{43}");
     }
 
+    // ---- a browser on another loopback name, and failures in a browser ----
+
+    @Test
+    void startOnAnotherLoopbackNameIsSentToTheBaseUrlHostFirst() throws Exception {
+        TestServer server = server(Map.of("base-url", "http://localhost:{port}"));
+        HttpResponse<String> start = get(server.baseUrl() + "/auth/oauth/mock", null);
+        assertThat(start.statusCode()).isEqualTo(302);
+        assertThat(header(start, "Location")).isEqualTo("http://localhost:" + server.port() + "/auth/oauth/mock");
+        assertThat(header(start, "Set-Cookie")).as("no binding cookie on the wrong host").isNull();
+        // A foreign, non-loopback Host is never redirected on (behind a proxy that could loop): the flow starts.
+        String raw = rawGet(server.port(), "/auth/oauth/mock", "app.internal");
+        assertThat(raw).startsWith("HTTP/1.1 302").contains(provider.authorizationEndpointUrl("mock").toString());
+    }
+
+    @Test
+    void aFailedCallbackWithASuccessUrlLandsOnThatPageWithTheErrorInTheFragment() throws Exception {
+        TestServer server = server(Map.of("oauth-success-url", "https://app.example/signed-in"));
+        Started started = start(server);
+        HttpResponse<String> done = get(callbackUrl(server, "mock", started.code(), "not-the-state"),
+                started.cookie());
+        assertThat(done.statusCode()).isEqualTo(302);
+        String location = header(done, "Location");
+        assertThat(location).startsWith("https://app.example/signed-in#error=oauth_failed&error_description=")
+                .doesNotContain("access_token").doesNotContain("?");
+        assertThat(form(URI.create(location).getRawFragment()).get("error_description"))
+                .isEqualTo("The OAuth login failed. Please start it again.");
+        assertThat(header(done, "Set-Cookie")).startsWith(COOKIE + "=;").contains("Max-Age=0");
+    }
+
+    @Test
+    void aFailedCallbackInABrowserWithoutASuccessUrlGetsAReadablePageWithTheStatus() throws Exception {
+        TestServer server = server(Map.of());
+        Started started = start(server);
+        HttpResponse<String> page = browser.send(HttpRequest.newBuilder(
+                        URI.create(callbackUrl(server, "mock", started.code(), "not-the-state")))
+                .header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+                .header("Cookie", COOKIE + "=" + started.cookie()).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(400);
+        assertThat(header(page, "Content-Type")).startsWith("text/html");
+        assertThat(page.body()).contains("<h1>Login failed</h1>")
+                .contains("The OAuth login failed. Please start it again.").contains("<code>oauth_failed</code>")
+                .doesNotContain("{\"");
+        assertThat(header(page, "Cache-Control")).isEqualTo("no-store");
+    }
+
     // ---- SR-44 / SR-45 ----
 
     @Test
     void redirectUriComesFromConfigurationNotFromRequest_SR44() throws Exception {
         TestServer server = server(Map.of());
-        String expected = server.baseUrl().replace("127.0.0.1", "localhost") + "/auth/oauth/mock/callback";
+        String expected = server.baseUrl() + "/auth/oauth/mock/callback";
 
         HttpResponse<String> withParam = get(server.baseUrl()
                 + "/auth/oauth/mock?redirect_uri=https://evil.example/cb&next=//evil.com&return_to=/%5Cevil.com", null);
@@ -466,14 +511,14 @@ class OAuthFlowTest {
         }
         stores = new CountingStores();
         Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("base-url", "http://localhost:" + port);
+        settings.put("base-url", "http://127.0.0.1:" + port);
         settings.put("oauth.mock.client-id", "accesspass-test");
         settings.put("oauth.mock.client-secret", "test-client-secret");
         settings.put("oauth.mock.scope", "openid email profile");
         settings.put("oauth.mock.authorize-url", provider.authorizationEndpointUrl("mock").toString());
         settings.put("oauth.mock.token-url", provider.tokenEndpointUrl("mock").toString());
         settings.put("oauth.mock.userinfo-url", provider.userInfoUrl("mock").toString());
-        settings.putAll(extra);
+        extra.forEach((key, value) -> settings.put(key, value.replace("{port}", Integer.toString(port))));
         TestServer.Builder builder = TestServer.builder().port(port).stores(stores.tokens(), stores.users());
         settings.forEach(builder::set);
         if (hooks != null) {
@@ -514,7 +559,7 @@ class OAuthFlowTest {
     }
 
     private static String local(TestServer server, URI callback) {
-        // base-url names localhost; the test server listens on 127.0.0.1 with the same port.
+        // The callback as the browser would follow it, on the test server's address.
         return server.baseUrl() + callback.getRawPath() + "?" + callback.getRawQuery();
     }
 

@@ -6,6 +6,8 @@ import dev.accesspass.AccessPassConfig;
 import dev.accesspass.StoreUnavailableException;
 import dev.accesspass.store.TokenHash;
 import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -13,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Properties;
 import javax.sql.DataSource;
@@ -24,6 +27,8 @@ import org.jdbi.v3.core.argument.AbstractArgumentFactory;
 import org.jdbi.v3.core.argument.Argument;
 import org.jdbi.v3.core.argument.SetObjectArgumentFactory;
 import org.jdbi.v3.core.config.ConfigRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The connection pool, the {@link Jdbi} on top of it, and the one place where database failures become
@@ -36,6 +41,7 @@ import org.jdbi.v3.core.config.ConfigRegistry;
  * message (SR-66).
  */
 final class Database implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     /** Where the versioned migrations live; an application's own Flyway can include this location. */
     static final String MIGRATIONS = "classpath:db/accesspass/migration";
     /** Flyway's history table for our migrations, apart from any history table of the application. */
@@ -50,6 +56,9 @@ final class Database implements AutoCloseable {
     private final Jdbi jdbi;
     private final String url;
     private final Properties driverProperties;
+    private final Availability availability = new Availability();
+    /** Whether close deregisters the PostgreSQL driver from {@link DriverManager}: see {@link #driverIsOurs()}. */
+    private volatile boolean deregisterDriverOnClose;
 
     private Database(DataSource dataSource, AutoCloseable owned, String url, Properties driverProperties) {
         this.dataSource = dataSource;
@@ -102,9 +111,13 @@ final class Database implements AutoCloseable {
         try {
             pool = new HikariDataSource(hikari);
         } catch (RuntimeException e) {
+            if (driverIsOurs()) {
+                deregisterPostgresDriver();
+            }
             throw startFailure("cannot connect to the database", e, config);
         }
         Database database = new Database(pool, pool, url, properties);
+        database.deregisterDriverOnClose = driverIsOurs();
         try {
             database.migrate();
         } catch (RuntimeException e) {
@@ -180,20 +193,28 @@ final class Database implements AutoCloseable {
 
     /** Runs {@code work} on a pooled handle; database failures become {@link StoreUnavailableException}. */
     <R> R withHandle(String action, HandleCallback<R, RuntimeException> work) {
+        R result;
         try {
-            return jdbi.withHandle(work);
+            result = jdbi.withHandle(work);
         } catch (JdbiException e) {
+            availability.failed(action, e);
             throw unavailable(action, e);
         }
+        availability.succeeded();
+        return result;
     }
 
     /** Runs {@code work} in one READ COMMITTED transaction; failures become {@link StoreUnavailableException}. */
     <R> R inTransaction(String action, HandleCallback<R, RuntimeException> work) {
+        R result;
         try {
-            return jdbi.inTransaction(work);
+            result = jdbi.inTransaction(work);
         } catch (JdbiException e) {
+            availability.failed(action, e);
             throw unavailable(action, e);
         }
+        availability.succeeded();
+        return result;
     }
 
     static StoreUnavailableException unavailable(String action, Exception e) {
@@ -208,11 +229,47 @@ final class Database implements AutoCloseable {
 
     @Override
     public void close() {
-        if (owned != null) {
-            try {
+        try {
+            if (owned != null) {
                 owned.close();
-            } catch (Exception e) {
-                throw new IllegalStateException("closing the connection pool failed", e);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("closing the connection pool failed", e);
+        } finally {
+            if (deregisterDriverOnClose) {
+                // Loading org.postgresql.Driver registered it with DriverManager; on a container this is the web
+                // application's class loader, which Tomcat would otherwise report as a leak at undeploy.
+                deregisterPostgresDriver();
+            }
+        }
+    }
+
+    /**
+     * Whether the PostgreSQL driver came in the same class loader as this store and that loader is not the JVM's
+     * application class loader: a web application that ships both in {@code WEB-INF/lib}. Opening the pool loaded the
+     * driver there, which registered it with {@link DriverManager}; nothing else in the JVM can use that copy once the
+     * application is gone, so close deregisters it. A driver on the JVM's class path, or in a container's shared
+     * {@code lib} while this jar is in the application, is left alone.
+     */
+    static boolean driverIsOurs() {
+        ClassLoader ours = Database.class.getClassLoader();
+        return org.postgresql.Driver.class.getClassLoader() == ours && ours != ClassLoader.getSystemClassLoader();
+    }
+
+    /** Whether a PostgreSQL driver of this class loader is registered with {@link DriverManager}. */
+    static boolean postgresDriverRegistered() {
+        return Collections.list(DriverManager.getDrivers()).stream()
+                .anyMatch(driver -> driver.getClass() == org.postgresql.Driver.class);
+    }
+
+    private static void deregisterPostgresDriver() {
+        for (Driver driver : Collections.list(DriverManager.getDrivers())) {
+            if (driver.getClass() == org.postgresql.Driver.class) {
+                try {
+                    DriverManager.deregisterDriver(driver);
+                } catch (SQLException | SecurityException e) {
+                    LOG.debug("could not deregister the PostgreSQL driver", e);
+                }
             }
         }
     }

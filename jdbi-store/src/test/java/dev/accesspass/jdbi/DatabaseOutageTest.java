@@ -2,7 +2,9 @@ package dev.accesspass.jdbi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import dev.accesspass.servlet.testing.Http;
+import dev.accesspass.servlet.testing.LogCapture;
 import dev.accesspass.servlet.testing.TestServer;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -13,6 +15,32 @@ class DatabaseOutageTest {
     @RegisterExtension
     static final EmbeddedDatabase POSTGRES = new EmbeddedDatabase();
     private static final String PASSWORD = "correct horse battery staple";
+
+    @Test
+    void anOutageIsLoggedOnceWhenItStartsAndOnceWhenItEnds() {
+        try (LogCapture log = LogCapture.of(Availability.class.getName(), Level.INFO);
+             TestServer server = TestServer.builder().set("store", "jdbc").set("jdbc-url", POSTGRES.jdbcUrl())
+                     .set("jdbc-user", "postgres").start()) {
+            Http http = server.http();
+            String access = http.register("outagelog", PASSWORD).field("access_token");
+            POSTGRES.stop();
+            try {
+                pollUntil(() -> http.get("/api/hello", access), 503, Duration.ofSeconds(10));
+                for (int i = 0; i < 5; i++) {
+                    assertThat(http.get("/api/hello", access).status()).isEqualTo(503);
+                }
+            } finally {
+                POSTGRES.start();
+            }
+            pollUntil(() -> http.get("/api/hello", access), 200, Duration.ofSeconds(30));
+            assertThat(http.get("/api/hello", access).status()).isEqualTo(200);
+            assertThat(log.messages()).hasSize(2);
+            assertThat(log.messages().get(0))
+                    .startsWith("AccessPass store: the database is unavailable (could not ")
+                    .endsWith("answer 503 store_unavailable until it is back");
+            assertThat(log.messages().get(1)).startsWith("AccessPass store: the database is reachable again after ");
+        }
+    }
 
     @Test
     void sr65_stoppedDatabaseGives503AndServiceResumesWhenItIsBack() {
