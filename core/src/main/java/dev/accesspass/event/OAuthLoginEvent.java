@@ -4,7 +4,7 @@ import dev.accesspass.User;
 import java.util.Map;
 
 /**
- * A user logged in through an OAuth provider ({@link AuthHooks#afterOAuthLogin}).
+ * A user logged in through an OAuth provider ({@link dev.accesspass.AuthHooks#afterOAuthLogin}).
  *
  * @param provider the configured provider name
  * @param profile  the flat profile the provider returned (also the session's meta)

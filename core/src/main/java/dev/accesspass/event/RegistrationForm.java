@@ -1,5 +1,5 @@
 package dev.accesspass.event;
 
-/** What a registration submitted, for {@link AuthHooks#validateRegistration}; the password is not included. */
+/** What a registration submitted, for {@link dev.accesspass.AuthHooks#validateRegistration}; the password is not included. */
 public record RegistrationForm(String username, String email) {
 }
