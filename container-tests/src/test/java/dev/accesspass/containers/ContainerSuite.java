@@ -3,8 +3,8 @@ package dev.accesspass.containers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.accesspass.AccessPass;
-import dev.accesspass.servlet.testing.Http;
-import dev.accesspass.servlet.testing.Http.Reply;
+import dev.accesspass.testing.Http.Reply;
+import dev.accesspass.testing.Http;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

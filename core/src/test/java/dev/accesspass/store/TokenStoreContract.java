@@ -2,6 +2,7 @@ package dev.accesspass.store;
 
 import dev.accesspass.SessionId;
 import dev.accesspass.UserId;
+import dev.accesspass.testing.Race;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;

@@ -2,8 +2,8 @@ package dev.accesspass.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.accesspass.servlet.testing.Http;
 import dev.accesspass.servlet.testing.TestServer;
+import dev.accesspass.testing.Http;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;

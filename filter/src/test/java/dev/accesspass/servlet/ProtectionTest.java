@@ -1,12 +1,12 @@
 package dev.accesspass.servlet;
 
-import static dev.accesspass.servlet.testing.ProblemAssert.assertProblem;
+import static dev.accesspass.testing.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.accesspass.UserId;
-import dev.accesspass.servlet.testing.Http;
-import dev.accesspass.servlet.testing.RawHttp;
 import dev.accesspass.servlet.testing.TestServer;
+import dev.accesspass.testing.Http;
+import dev.accesspass.testing.RawHttp;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

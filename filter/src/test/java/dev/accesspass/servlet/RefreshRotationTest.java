@@ -1,15 +1,16 @@
 package dev.accesspass.servlet;
 
-import static dev.accesspass.servlet.testing.ProblemAssert.assertNoStore;
-import static dev.accesspass.servlet.testing.ProblemAssert.assertProblem;
+import static dev.accesspass.testing.ProblemAssert.assertNoStore;
+import static dev.accesspass.testing.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.accesspass.TokenResponse;
 import dev.accesspass.UserId;
 import dev.accesspass.event.SecurityEvent;
-import dev.accesspass.servlet.testing.Http;
 import dev.accesspass.servlet.testing.RecordingHooks;
 import dev.accesspass.servlet.testing.TestServer;
+import dev.accesspass.testing.Http;
+import dev.accesspass.testing.Race;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -133,7 +134,7 @@ class RefreshRotationTest {
             UserId alice = userId(server, "alice");
             for (int threads : new int[] {20, 100}) {
                 TokenResponse session = server.accessPass().openSession(alice, Map.of());
-                List<Http.Reply> replies = concurrently(threads, () -> refresh(http, session.refreshToken()));
+                List<Http.Reply> replies = Race.race(threads, i -> () -> refresh(http, session.refreshToken()));
                 assertThat(replies).extracting(Http.Reply::status).allSatisfy(s -> assertThat(s).isIn(200, 401));
                 assertThat(replies).filteredOn(r -> r.status() == 200).hasSize(1);
                 replies.stream().filter(r -> r.status() == 401)
@@ -148,7 +149,7 @@ class RefreshRotationTest {
             Http http = server.http();
             http.register("alice", PASSWORD);
             TokenResponse session = server.accessPass().openSession(userId(server, "alice"), Map.of());
-            List<Http.Reply> replies = concurrently(100, () -> refresh(http, session.refreshToken()));
+            List<Http.Reply> replies = Race.race(100, i -> () -> refresh(http, session.refreshToken()));
             assertThat(replies).extracting(Http.Reply::status).containsOnly(200);
             Set<String> pairs = new HashSet<>();
             replies.forEach(r -> pairs.add(r.field("access_token") + "/" + r.field("refresh_token")));
@@ -331,28 +332,6 @@ class RefreshRotationTest {
             assertThat(http.get("/auth/check", bob.field("access_token")).status()).isEqualTo(200);
             assertProblem(http.postWithToken("/auth/logout-all", sessions.get(1).field("access_token")), 401,
                     "invalid_token");
-        }
-    }
-
-    /** Runs {@code call} on {@code threads} threads released together by one barrier; every call must finish. */
-    static <T> List<T> concurrently(int threads, java.util.concurrent.Callable<T> call) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            CyclicBarrier barrier = new CyclicBarrier(threads);
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                futures.add(pool.submit(() -> {
-                    barrier.await(30, TimeUnit.SECONDS);
-                    return call.call();
-                }));
-            }
-            List<T> results = new ArrayList<>();
-            for (Future<T> future : futures) {
-                results.add(future.get(60, TimeUnit.SECONDS));
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
         }
     }
 }

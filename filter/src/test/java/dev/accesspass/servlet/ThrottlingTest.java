@@ -1,13 +1,14 @@
 package dev.accesspass.servlet;
 
-import static dev.accesspass.servlet.testing.ProblemAssert.assertProblem;
+import static dev.accesspass.testing.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.accesspass.password.HashingPool;
 import dev.accesspass.servlet.testing.CountingHasher;
-import dev.accesspass.servlet.testing.Http;
-import dev.accesspass.servlet.testing.RawHttp;
 import dev.accesspass.servlet.testing.TestServer;
+import dev.accesspass.testing.Http;
+import dev.accesspass.testing.Race;
+import dev.accesspass.testing.RawHttp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -200,7 +201,7 @@ class ThrottlingTest {
              TestServer server = TestServer.builder().customize(b -> b.hashingPool(pool)).start()) {
             Http http = server.http();
             assertThat(http.register("alice", PASSWORD).status()).isEqualTo(201);
-            List<Http.Reply> replies = RefreshRotationTest.concurrently(8, () -> http.login("alice", PASSWORD));
+            List<Http.Reply> replies = Race.race(8, i -> () -> http.login("alice", PASSWORD));
             assertThat(replies).extracting(Http.Reply::status).allSatisfy(s -> assertThat(s).isIn(200, 401, 503));
             List<Http.Reply> busy = replies.stream().filter(r -> r.status() == 503).toList();
             assertThat(busy).isNotEmpty();

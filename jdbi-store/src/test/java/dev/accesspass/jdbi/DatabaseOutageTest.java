@@ -2,8 +2,8 @@ package dev.accesspass.jdbi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.accesspass.servlet.testing.Http;
 import dev.accesspass.servlet.testing.TestServer;
+import dev.accesspass.testing.Http;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

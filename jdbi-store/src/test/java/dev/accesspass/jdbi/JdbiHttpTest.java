@@ -2,8 +2,9 @@ package dev.accesspass.jdbi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.accesspass.servlet.testing.Http;
 import dev.accesspass.servlet.testing.TestServer;
+import dev.accesspass.testing.Http;
+import dev.accesspass.testing.Race;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -14,12 +15,6 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -40,7 +35,7 @@ class JdbiHttpTest {
             Http http = server.http();
             String refresh = http.register("forker", PASSWORD).field("refresh_token");
 
-            List<Http.Reply> replies = race(16, i -> () -> http.post("/auth/refresh", "refresh_token", refresh));
+            List<Http.Reply> replies = Race.race(16, i -> () -> http.post("/auth/refresh", "refresh_token", refresh));
 
             Set<String> successors = new HashSet<>();
             for (Http.Reply reply : replies) {
@@ -59,7 +54,7 @@ class JdbiHttpTest {
             Http http = server.http();
             String refresh = http.register("graceless", PASSWORD).field("refresh_token");
 
-            List<Http.Reply> replies = race(16, i -> () -> http.post("/auth/refresh", "refresh_token", refresh));
+            List<Http.Reply> replies = Race.race(16, i -> () -> http.post("/auth/refresh", "refresh_token", refresh));
 
             assertThat(replies).extracting(Http.Reply::status).isSubsetOf(200, 401);
             assertThat(replies).filteredOn(reply -> reply.status() == 200).hasSize(1);
@@ -72,7 +67,7 @@ class JdbiHttpTest {
             Http http = server.http();
             String[] spellings = {"Racer", "racer", "RACER", "rAcEr"};
 
-            List<Http.Reply> replies = race(12, i -> () -> http.post("/auth/register",
+            List<Http.Reply> replies = Race.race(12, i -> () -> http.post("/auth/register",
                     "username", spellings[i % spellings.length], "email", "racer" + i + "@example.com",
                     "password", PASSWORD, "password_confirmation", PASSWORD));
 
@@ -177,32 +172,5 @@ class JdbiHttpTest {
             return start;
         }
         return -1;
-    }
-
-    /** Releases {@code threads} calls from one latch; every wait is bounded. */
-    static <T> List<T> race(int threads, IntFunction<java.util.concurrent.Callable<T>> calls) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            CountDownLatch ready = new CountDownLatch(threads);
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                java.util.concurrent.Callable<T> call = calls.apply(i);
-                futures.add(pool.submit(() -> {
-                    ready.countDown();
-                    go.await(30, TimeUnit.SECONDS);
-                    return call.call();
-                }));
-            }
-            assertThat(ready.await(30, TimeUnit.SECONDS)).isTrue();
-            go.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> future : futures) {
-                results.add(future.get(60, TimeUnit.SECONDS));
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
     }
 }

@@ -3,9 +3,10 @@ package dev.accesspass.jdbi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.accesspass.UserId;
-import dev.accesspass.servlet.testing.Http;
 import dev.accesspass.servlet.testing.TestServer;
+import dev.accesspass.testing.Http;
 import dev.accesspass.testing.MutableClock;
+import dev.accesspass.testing.Race;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -80,7 +81,7 @@ class TwoInstancesTest {
             String refresh = a.http().register("twotabs", PASSWORD).field("refresh_token");
             Http[] clients = {a.http(), b.http()};
 
-            java.util.List<Http.Reply> replies = JdbiHttpTest.race(16,
+            java.util.List<Http.Reply> replies = Race.race(16,
                     i -> () -> clients[i % 2].post("/auth/refresh", "refresh_token", refresh));
 
             assertThat(replies).extracting(Http.Reply::status).isSubsetOf(200, 401);

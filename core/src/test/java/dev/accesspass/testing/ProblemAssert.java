@@ -1,4 +1,4 @@
-package dev.accesspass.servlet.testing;
+package dev.accesspass.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

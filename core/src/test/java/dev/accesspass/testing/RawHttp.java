@@ -1,4 +1,4 @@
-package dev.accesspass.servlet.testing;
+package dev.accesspass.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
