@@ -68,9 +68,9 @@ public abstract class TokenStoreContract {
 
     /**
      * Every token key the store holds right now, of any kind (access, refresh, used refresh, one-time), as the raw
-     * bytes it keeps them in; for SR-02. Empty (the default) reports the SR-02 check as skipped for this store. Each entry must be
-     * exactly a 32-byte digest; the tests also check that live tokens' digests are present, so a dump that misses
-     * a table fails.
+     * bytes it keeps them in; for SR-02. Empty (the default) reports the SR-02 check as skipped for this store.
+     * Each entry must be exactly a 32-byte digest; the tests also check that live tokens' digests are present, so a
+     * dump that misses a table fails.
      */
     protected Optional<List<byte[]>> storedSecretMaterial(TokenStore store) {
         return Optional.empty();
