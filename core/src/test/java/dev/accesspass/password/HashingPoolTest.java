@@ -3,6 +3,7 @@ package dev.accesspass.password;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.accesspass.testing.Await;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -211,13 +212,7 @@ class HashingPoolTest {
     }
 
     /** Polls (no timing assertion) until the pool's queue holds the expected number of tasks. */
-    private static void awaitQueued(HashingPool pool, int expected) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (pool.queued() < expected) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("queue never reached " + expected);
-            }
-            Thread.sleep(5);
-        }
+    private static void awaitQueued(HashingPool pool, int expected) {
+        Await.until("the queue holds " + expected, () -> pool.queued() >= expected);
     }
 }

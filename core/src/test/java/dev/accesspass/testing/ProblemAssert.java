@@ -3,6 +3,7 @@ package dev.accesspass.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.accesspass.ErrorCode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,14 @@ public final class ProblemAssert {
         } else {
             assertThat(body.has("errors")).as("errors of %s", reply).isFalse();
         }
-        assertThat(reply.text()).doesNotContain("Exception", "\tat ", "org.", "SQL", "$argon2");
+        assertThat(reply.text()).doesNotContain("Exception", "\tat ", "org.", "jackson", "SQL", "$argon2");
+        return body;
+    }
+
+    /** {@link #assertProblem(Http.Reply, int, String)} for an {@link ErrorCode}, plus {@link #assertNoStore}. */
+    public static JsonNode assertProblem(Http.Reply reply, ErrorCode code) {
+        JsonNode body = assertProblem(reply, code.status(), code.code());
+        assertNoStore(reply);
         return body;
     }
 
