@@ -12,8 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -25,26 +23,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class JdbiCachedUserStoreTest extends UserStoreContract {
     @RegisterExtension
     static final EmbeddedDatabase POSTGRES = new EmbeddedDatabase();
-    private static Database database;
     private ValidationCache cache;
-
-    @BeforeAll
-    static void openDatabase() {
-        // A connection for each of the contract's 20 racers, as JdbiUserStoreTest has: with the default 10 and the
-        // 2 s connection timeout, half of them waited for a connection and timed out on a loaded machine.
-        database = Database.open(POSTGRES.config().set("jdbc-pool-size", "40").build());
-    }
-
-    @AfterAll
-    static void closeDatabase() {
-        database.close();
-    }
 
     @Override
     protected UserStore newStore() {
         POSTGRES.truncate();
-        cache = listening(new ValidationCache(database, Duration.ofSeconds(60)));
-        return new JdbiUserStore(database, cache, () -> { });
+        cache = listening(new ValidationCache(POSTGRES.racingPool(), Duration.ofSeconds(60)));
+        return new JdbiUserStore(POSTGRES.racingPool(), cache, () -> { });
     }
 
     @Override
@@ -59,8 +44,9 @@ class JdbiCachedUserStoreTest extends UserStoreContract {
 
     @Test
     void aRoleChangeOnOneInstanceEvictsTheCachedUserOnAnother() {
-        try (ValidationCache otherCache = listening(new ValidationCache(database, Duration.ofSeconds(60)))) {
-            JdbiUserStore other = new JdbiUserStore(database, otherCache, () -> { });
+        try (ValidationCache otherCache = listening(new ValidationCache(POSTGRES.racingPool(),
+                Duration.ofSeconds(60)))) {
+            JdbiUserStore other = new JdbiUserStore(POSTGRES.racingPool(), otherCache, () -> { });
             UserRecord created = store().create(new NewUser("cached", "cached@example.com", false, null, Set.of(),
                     Instant.now().truncatedTo(ChronoUnit.MICROS)));
             UserId id = created.id();
