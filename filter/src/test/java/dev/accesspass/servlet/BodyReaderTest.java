@@ -4,16 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.accesspass.AccessPassException;
 import dev.accesspass.ErrorCode;
+import dev.accesspass.servlet.testing.ServletServer;
 import dev.accesspass.testing.Http;
 import dev.accesspass.testing.ProblemAssert;
 import dev.accesspass.testing.RawHttp;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,7 +53,7 @@ class BodyReaderTest {
 
     private static final ObjectMapper PLAIN = new ObjectMapper();
 
-    private static Server server;
+    private static ServletServer server;
     private static URI echo;
     private static int port;
     private static HttpClient client;
@@ -87,25 +84,17 @@ class BodyReaderTest {
     }
 
     @BeforeAll
-    static void startServer() throws Exception {
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler();
-        context.addServlet(new ServletHolder(new EchoServlet()), "/echo");
-        server.setHandler(context);
-        server.start();
-        port = connector.getLocalPort();
-        echo = URI.create("http://127.0.0.1:" + port + "/echo");
+    static void startServer() {
+        server = ServletServer.start("/echo", new EchoServlet());
+        port = server.port();
+        echo = URI.create(server.baseUrl() + "/echo");
         client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     @AfterAll
-    static void stopServer() throws Exception {
-        server.stop();
+    static void stopServer() {
+        server.close();
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------
