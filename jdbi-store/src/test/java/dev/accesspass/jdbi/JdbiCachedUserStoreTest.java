@@ -27,9 +27,9 @@ class JdbiCachedUserStoreTest extends UserStoreContract {
 
     @Override
     protected UserStore newStore() {
-        POSTGRES.truncate();
-        cache = listening(new ValidationCache(POSTGRES.racingPool(), Duration.ofSeconds(60)));
-        return new JdbiUserStore(POSTGRES.racingPool(), cache, () -> { });
+        Database database = POSTGRES.emptiedRacingPool();
+        cache = listening(new ValidationCache(database, Duration.ofSeconds(60)));
+        return new JdbiUserStore(database, cache, () -> { });
     }
 
     @Override

@@ -23,8 +23,8 @@ class JdbiTokenStoreTest extends TokenStoreContract {
 
     @Override
     protected TokenStore newStore() {
-        POSTGRES.truncate();
-        return new JdbiTokenStore(POSTGRES.racingPool(), null, () -> { });
+        Database database = POSTGRES.emptiedRacingPool();
+        return new JdbiTokenStore(database, null, () -> { });
     }
 
     @Override

@@ -15,8 +15,8 @@ class JdbiUserStoreTest extends UserStoreContract {
 
     @Override
     protected UserStore newStore() {
-        POSTGRES.truncate();
-        return new JdbiUserStore(POSTGRES.racingPool(), () -> { });
+        Database database = POSTGRES.emptiedRacingPool();
+        return new JdbiUserStore(database, () -> { });
     }
 
     @Test
