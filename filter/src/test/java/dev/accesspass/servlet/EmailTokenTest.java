@@ -13,15 +13,11 @@ import dev.accesspass.event.SecurityEvent;
 import dev.accesspass.servlet.testing.TestServer;
 import dev.accesspass.testing.Await;
 import dev.accesspass.testing.Http;
+import dev.accesspass.testing.Race;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -121,34 +117,21 @@ class EmailTokenTest {
             String token = awaitToken(server.accessPass(), "dave@example.com", "reset_password", 1);
 
             List<String> passwords = List.of("first racing passphrase", "second racing passphrase");
-            CountDownLatch start = new CountDownLatch(1);
-            ExecutorService threads = Executors.newFixedThreadPool(2);
-            try {
-                List<Future<Http.Reply>> replies = new ArrayList<>();
-                for (String password : passwords) {
-                    replies.add(threads.submit(() -> {
-                        start.await();
-                        return reset(server.http(), token, password);
-                    }));
+            List<Http.Reply> replies = Race.race(2, i -> () -> reset(server.http(), token, passwords.get(i)));
+            int winner = -1;
+            List<Integer> statuses = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                Http.Reply reply = replies.get(i);
+                statuses.add(reply.status());
+                if (reply.status() == 204) {
+                    winner = i;
+                } else {
+                    assertThat(reply.code()).isEqualTo("invalid_grant");
                 }
-                start.countDown();
-                int winner = -1;
-                List<Integer> statuses = new ArrayList<>();
-                for (int i = 0; i < 2; i++) {
-                    Http.Reply reply = replies.get(i).get(30, TimeUnit.SECONDS);
-                    statuses.add(reply.status());
-                    if (reply.status() == 204) {
-                        winner = i;
-                    } else {
-                        assertThat(reply.code()).isEqualTo("invalid_grant");
-                    }
-                }
-                assertThat(statuses).containsExactlyInAnyOrder(204, 401);
-                assertThat(http.login("dave", passwords.get(winner)).status()).isEqualTo(200);
-                assertThat(http.login("dave", passwords.get(1 - winner)).status()).isEqualTo(401);
-            } finally {
-                threads.shutdownNow();
             }
+            assertThat(statuses).containsExactlyInAnyOrder(204, 401);
+            assertThat(http.login("dave", passwords.get(winner)).status()).isEqualTo(200);
+            assertThat(http.login("dave", passwords.get(1 - winner)).status()).isEqualTo(401);
         }
     }
 

@@ -17,11 +17,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -165,21 +160,15 @@ class RefreshRotationTest {
             Http http = server.http();
             http.register("alice", PASSWORD);
             UserId alice = userId(server, "alice");
-            ExecutorService pool = Executors.newFixedThreadPool(2);
-            try {
+            try (Race race = new Race(2)) {
                 for (int i = 0; i < 100; i++) {
                     TokenResponse session = server.accessPass().openSession(alice, Map.of());
-                    CyclicBarrier barrier = new CyclicBarrier(2);
-                    Future<Http.Reply> logout = pool.submit(() -> {
-                        barrier.await(10, TimeUnit.SECONDS);
-                        return http.postWithToken("/auth/logout", session.accessToken());
-                    });
-                    Future<Http.Reply> refreshed = pool.submit(() -> {
-                        barrier.await(10, TimeUnit.SECONDS);
-                        return refresh(http, session.refreshToken());
-                    });
-                    Http.Reply logoutReply = logout.get(30, TimeUnit.SECONDS);
-                    Http.Reply refreshReply = refreshed.get(30, TimeUnit.SECONDS);
+                    // Racer 0 logs out, racer 1 refreshes, released together.
+                    List<Http.Reply> replies = race.run(racer -> racer == 0
+                            ? () -> http.postWithToken("/auth/logout", session.accessToken())
+                            : () -> refresh(http, session.refreshToken()));
+                    Http.Reply logoutReply = replies.get(0);
+                    Http.Reply refreshReply = replies.get(1);
                     assertThat(logoutReply.status()).as("logout, iteration %d", i).isIn(204, 401);
                     assertThat(refreshReply.status()).as("refresh, iteration %d", i).isIn(200, 401);
                     List<String> access = new ArrayList<>(List.of(session.accessToken()));
@@ -198,8 +187,6 @@ class RefreshRotationTest {
                         assertThat(refresh(http, token).status()).as("refresh token, iteration %d", i).isEqualTo(401);
                     }
                 }
-            } finally {
-                pool.shutdownNow();
             }
         }
     }
