@@ -1,24 +1,25 @@
 package dev.accesspass;
 
+import static dev.accesspass.testing.SourceTree.withoutComments;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.accesspass.testing.SourceTree;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * SR-01 as a source scan: every secret comes from the one {@code new SecureRandom()} in {@link Secrets}, so no main
- * source may reach for a weaker or blocking generator. Comments are stripped first, so javadoc that explains why
- * {@code getInstanceStrong()} is avoided does not trip the scan.
+ * SR-01 as a source scan of every shipped module: every secret comes from the one {@code new SecureRandom()} in
+ * {@link Secrets}, so no main source may reach for a weaker or blocking generator. Comments are stripped first, so
+ * javadoc that explains why {@code getInstanceStrong()} is avoided does not trip the scan.
  */
 class RandomnessSourceTest {
-    private static final Path MAIN_SOURCES = Path.of("src/main/java");
+    /** Modules of the build that are not scanned, with why. Every other module with main sources is. */
+    private static final Map<String, String> NOT_SHIPPED = Map.of(
+            "benchmarks", "not shipped: seeds benchmark data with a fixed SplittableRandom on purpose");
 
     /** Weak (predictable) or blocking sources of randomness, with why each is banned. */
     private static final Map<String, Pattern> FORBIDDEN = Map.of(
@@ -29,37 +30,65 @@ class RandomnessSourceTest {
             "SplittableRandom", Pattern.compile("\\bSplittableRandom\\b"),
             "getInstanceStrong", Pattern.compile("\\bgetInstanceStrong\\b"));
     private static final Pattern RANDOM_UUID = Pattern.compile("\\brandomUUID\\b");
-    /** User ids are handles, not secrets: the only place a random UUID is fine. */
-    private static final Path UUID_ALLOWED = Path.of("dev/accesspass/store/InMemoryUserStore.java");
+    /**
+     * The only places a random UUID is fine: identifiers that are handles, never secrets (SR-01 names UUIDs as not
+     * good enough for tokens). A request never proves anything by knowing one.
+     */
+    private static final Map<String, String> UUID_ALLOWED = Map.of(
+            "core/src/main/java/dev/accesspass/store/InMemoryUserStore.java", "user ids",
+            "jdbi-store/src/main/java/dev/accesspass/jdbi/JdbiUserStore.java", "user ids",
+            "jdbi-store/src/main/java/dev/accesspass/jdbi/JdbiTokenStore.java",
+            "session ids (opaque handles, API.md: a session is found by its token digests)",
+            "filter/src/main/java/dev/accesspass/servlet/AccessPassFilter.java",
+            "the correlation id of a logged unexpected failure");
 
     @Test
-    void sr01_mainSourcesUseNoWeakOrBlockingRandomness() throws IOException {
-        List<Path> sources = javaSources();
-        assertThat(sources).as("main sources found under %s", MAIN_SOURCES.toAbsolutePath())
-                .anyMatch(path -> path.endsWith("dev/accesspass/Secrets.java"));
+    void sr01_mainSourcesOfEveryModuleUseNoWeakOrBlockingRandomness() {
+        Map<String, List<Path>> modules = SourceTree.mainSources();
+        assertThat(modules.keySet()).as("modules with main sources")
+                .contains("core", "filter", "jdbi-store", "example-webapp").containsAll(NOT_SHIPPED.keySet());
+        assertThat(modules.get("core")).anyMatch(path -> path.endsWith("dev/accesspass/Secrets.java"));
 
         List<String> hits = new ArrayList<>();
-        for (Path source : sources) {
-            String code = withoutComments(Files.readString(source));
-            Path relative = MAIN_SOURCES.relativize(source);
-            FORBIDDEN.forEach((name, pattern) -> {
-                if (pattern.matcher(code).find()) {
-                    hits.add(relative + ": " + name);
-                }
-            });
-            if (RANDOM_UUID.matcher(code).find() && !relative.equals(UUID_ALLOWED)) {
-                hits.add(relative + ": UUID.randomUUID (allowed only in " + UUID_ALLOWED + ")");
+        int scanned = 0;
+        for (Map.Entry<String, List<Path>> module : modules.entrySet()) {
+            if (NOT_SHIPPED.containsKey(module.getKey())) {
+                continue;
+            }
+            for (Path source : module.getValue()) {
+                hits.addAll(hits(SourceTree.relative(source), SourceTree.read(source)));
+                scanned++;
             }
         }
+        assertThat(scanned).as("main sources scanned").isGreaterThan(50);
         assertThat(hits).as("forbidden randomness in main sources").isEmpty();
     }
 
     @Test
-    void sr01_secretsUseOnePlainSecureRandom() throws IOException {
-        String secrets = withoutComments(Files.readString(MAIN_SOURCES.resolve("dev/accesspass/Secrets.java")));
+    void sr01_secretsUseOnePlainSecureRandom() {
+        String secrets = withoutComments(SourceTree.read(
+                SourceTree.root().resolve("core/src/main/java/dev/accesspass/Secrets.java")));
 
         assertThat(Pattern.compile("new\\s+SecureRandom\\s*\\(\\s*\\)").matcher(secrets).results().count())
                 .isEqualTo(1);
+    }
+
+    @Test
+    void scannerCatchesEachForbiddenFormInAnyModule() {
+        String file = "filter/src/main/java/dev/accesspass/servlet/Sample.java";
+        assertThat(hits(file, "import java.util.Random;")).hasSize(1);
+        assertThat(hits(file, "long x = new Random(42).nextLong();")).hasSize(1);
+        assertThat(hits(file, "double d = Math . random();")).hasSize(1);
+        assertThat(hits(file, "int i = ThreadLocalRandom.current().nextInt();")).hasSize(1);
+        assertThat(hits(file, "var r = new SplittableRandom();")).hasSize(1);
+        assertThat(hits(file, "var r = SecureRandom.getInstanceStrong();")).hasSize(1);
+        assertThat(hits(file, "String token = UUID.randomUUID().toString();")).hasSize(1);
+        assertThat(hits("jdbi-store/src/main/java/dev/accesspass/jdbi/Tokens.java", "UUID.randomUUID()")).hasSize(1);
+        // Allowed only where listed, and only randomUUID.
+        assertThat(hits("jdbi-store/src/main/java/dev/accesspass/jdbi/JdbiUserStore.java", "UUID.randomUUID()"))
+                .isEmpty();
+        assertThat(hits("jdbi-store/src/main/java/dev/accesspass/jdbi/JdbiUserStore.java", "new Random()"))
+                .hasSize(1);
     }
 
     @Test
@@ -82,39 +111,18 @@ class RandomnessSourceTest {
         assertThat(FORBIDDEN.get("java.util.Random").matcher("import java.util.RandomAccess;").find()).isFalse();
     }
 
-    private static List<Path> javaSources() throws IOException {
-        try (Stream<Path> files = Files.walk(MAIN_SOURCES)) {
-            return files.filter(path -> path.toString().endsWith(".java")).sorted().toList();
-        }
-    }
-
-    /** Drops line and block comments, keeping string and char literals intact (text blocks are strings too). */
-    static String withoutComments(String code) {
-        StringBuilder out = new StringBuilder(code.length());
-        int i = 0;
-        while (i < code.length()) {
-            char c = code.charAt(i);
-            char next = i + 1 < code.length() ? code.charAt(i + 1) : '\0';
-            if (c == '/' && next == '/') {
-                while (i < code.length() && code.charAt(i) != '\n') {
-                    i++;
-                }
-            } else if (c == '/' && next == '*') {
-                int end = code.indexOf("*/", i + 2);
-                i = end < 0 ? code.length() : end + 2;
-                out.append(' ');
-            } else if (c == '"' || c == '\'') {
-                int start = i++;
-                while (i < code.length() && code.charAt(i) != c) {
-                    i += code.charAt(i) == '\\' ? 2 : 1;
-                }
-                i = Math.min(i + 1, code.length());
-                out.append(code, start, i);
-            } else {
-                out.append(c);
-                i++;
+    /** The forbidden uses in one source, named by its path relative to the build root. */
+    private static List<String> hits(String relative, String source) {
+        String code = withoutComments(source);
+        List<String> hits = new ArrayList<>();
+        FORBIDDEN.forEach((name, pattern) -> {
+            if (pattern.matcher(code).find()) {
+                hits.add(relative + ": " + name);
             }
+        });
+        if (RANDOM_UUID.matcher(code).find() && !UUID_ALLOWED.containsKey(relative)) {
+            hits.add(relative + ": UUID.randomUUID (allowed only for the handles in " + UUID_ALLOWED + ")");
         }
-        return out.toString();
+        return hits;
     }
 }

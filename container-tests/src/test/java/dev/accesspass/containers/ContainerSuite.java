@@ -1,17 +1,17 @@
 package dev.accesspass.containers;
 
+import static dev.accesspass.testing.ProblemAssert.assertNoStore;
+import static dev.accesspass.testing.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.accesspass.AccessPass;
-import dev.accesspass.servlet.testing.Http;
-import dev.accesspass.servlet.testing.Http.Reply;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.Socket;
+import dev.accesspass.testing.Http;
+import dev.accesspass.testing.Http.Reply;
+import dev.accesspass.testing.RawHttp;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -163,21 +163,58 @@ abstract class ContainerSuite {
     @Test
     void SR51_protectedPathsCoverStaticFiles() {
         assertThat(http.get("/files/report.txt", null).status()).isEqualTo(401);
-        assertThat(http.get("/files/./report.txt", null).status()).isNotEqualTo(200);
-        Reply withToken = http.get("/files/report.txt", newUser().field("access_token"));
-        assertThat(withToken.status()).isEqualTo(200);
-        assertThat(withToken.text()).contains("protected static file");
+        String token = newUser().field("access_token");
+        for (String path : new String[] {"/files/report.txt", "/files/./report.txt"}) {
+            Reply anonymous = http.get(path, null);
+            assertThat(anonymous.status()).as("GET %s -> %s", path, anonymous).isEqualTo(401);
+            assertThat(anonymous.code()).as("GET %s", path).isEqualTo("invalid_token");
+            Reply withToken = http.get(path, token);
+            assertThat(withToken.status()).as("GET %s with a token", path).isEqualTo(200);
+            assertThat(withToken.text()).contains("protected static file");
+        }
+    }
+
+    /** Path variants every container hands to the filter: each must be challenged, and each opens with a token. */
+    private static final List<String> PATH_VARIANTS = List.of("/api/hello;x=y", "/api/hello/", "/api/./hello",
+            "/public/../api/hello", "/api/%2e/hello", "/api/hello;", "/public/..;/api/hello", "/api//hello",
+            "/API/hello", "/api/hello%2F", "/api/%68ello");
+
+    /**
+     * The path variants this container refuses itself, before any filter, with the status it answers (its own HTML
+     * page, token or not). Every other variant of {@link #PATH_VARIANTS} reaches the filter. Tomcat and Jetty agree
+     * on these three; Jetty refuses more.
+     */
+    protected Map<String, Integer> refusedByContainer() {
+        return Map.of("/api/hello/", 404, "/API/hello", 404, "/api/hello%2F", 400);
     }
 
     @Test
     void SR51_pathVariantsNeverReachTheServletWithoutAToken() {
-        String[] variants = {"/api/hello;x=y", "/api/hello/", "/api/./hello", "/public/../api/hello",
-            "/api/%2e/hello", "/api/hello;", "/public/..;/api/hello", "/api//hello", "/API/hello",
-            "/api/hello%2F", "/api/%68ello"};
-        for (String path : variants) {
-            Reply reply = http.get(path, null);
-            assertThat(reply.status()).as("GET %s -> %s", path, reply).isNotEqualTo(200).isLessThan(500);
-            assertThat(reply.text()).as(path).doesNotContain("\"hello\"");
+        Reply registered = newUser();
+        String token = registered.field("access_token");
+        String username = registered.json().get("user").get("username").asText();
+        assertThat(PATH_VARIANTS).containsAll(refusedByContainer().keySet());
+        for (String path : PATH_VARIANTS) {
+            Reply anonymous = http.get(path, null);
+            Reply withToken = http.get(path, token);
+            Integer refused = refusedByContainer().get(path);
+            if (refused == null) {
+                assertThat(anonymous.status()).as("GET %s -> %s", path, anonymous).isEqualTo(401);
+                assertThat(anonymous.code()).as("GET %s", path).isEqualTo("invalid_token");
+                assertThat(anonymous.header("Content-Type")).as("GET %s", path)
+                        .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+                // The control: the same variant is the protected servlet, so the 401 is the filter's doing.
+                assertThat(withToken.status()).as("GET %s with a token -> %s", path, withToken).isEqualTo(200);
+                assertThat(withToken.text()).as("GET %s with a token", path)
+                        .isEqualTo("{\"hello\":\"" + username + "\"}");
+            } else {
+                for (Reply reply : List.of(anonymous, withToken)) {
+                    assertThat(reply.status()).as("GET %s -> %s", path, reply).isEqualTo(refused);
+                    assertThat(reply.header("Content-Type")).as("GET %s: the container's own page", path)
+                            .hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
+                    assertThat(reply.text()).as(path).doesNotContain("\"hello\"");
+                }
+            }
         }
     }
 
@@ -212,8 +249,12 @@ abstract class ContainerSuite {
     @Test
     void SR53_includeOfAProtectedServletIsChecked() {
         Reply anonymous = http.get("/public/incl", null);
+        assertThat(anonymous.status()).as(anonymous.toString()).isEqualTo(401);
+        assertThat(anonymous.code()).isEqualTo("invalid_token");
         assertThat(anonymous.text()).doesNotContain("\"admin\"");
         Reply user = http.get("/public/incl", newUser().field("access_token"));
+        assertThat(user.status()).as(user.toString()).isEqualTo(403);
+        assertThat(user.code()).isEqualTo("insufficient_role");
         assertThat(user.text()).doesNotContain("\"admin\"");
         Reply admin = http.get("/public/incl", newAdmin());
         assertThat(admin.status()).isEqualTo(200);
@@ -245,14 +286,8 @@ abstract class ContainerSuite {
     @Test
     void SR59_errorsAreProblemJsonAndNeverCached() {
         Reply wrong = http.login("nobody-" + USERS.incrementAndGet(), "wrong password here");
-        assertThat(wrong.status()).isEqualTo(401);
-        assertThat(wrong.code()).isEqualTo("invalid_credentials");
-        assertThat(wrong.json().get("status").asInt()).isEqualTo(401);
-        assertThat(wrong.header("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/problem+json"));
-        assertThat(wrong.header("Cache-Control")).hasValue("no-store");
-        assertThat(wrong.header("Pragma")).hasValue("no-cache");
-        assertThat(wrong.header("X-Content-Type-Options")).hasValue("nosniff");
+        assertProblem(wrong, 401, "invalid_credentials");
+        assertNoStore(wrong);
 
         Reply registered = newUser();
         assertThat(registered.header("Cache-Control")).hasValue("no-store");
@@ -265,38 +300,17 @@ abstract class ContainerSuite {
     }
 
     @Test
-    void SR58_oversizedBodyIs413() throws IOException {
-        String response = rawPost("/auth/login", 1024 * 1024);
-        assertThat(response).as(response).startsWith("HTTP/1.1 413");
-        assertThat(response).contains("\"code\":\"payload_too_large\"");
+    void SR58_oversizedBodyIs413() {
+        // Over a plain socket: the server may answer 413 and close before the body is written; java.net.http reports
+        // that as an I/O error instead of the response, RawHttp reads the answer either way.
+        byte[] body = new byte[1024 * 1024];
+        Arrays.fill(body, (byte) 'a');
+        Reply response = new RawHttp(URI.create(deployment.baseUrl()).getPort()).send(null, "POST", "/auth/login",
+                List.of("Content-Type: application/json"), body);
+        assertThat(response.status()).as(response.toString()).isEqualTo(413);
+        assertThat(response.code()).isEqualTo("payload_too_large");
         // The container is still serving after the refused upload.
         assertThat(http.get("/public/hello", null).status()).isEqualTo(200);
-    }
-
-    /**
-     * POSTs a JSON body of {@code size} bytes over a plain socket and returns the whole response. The server may
-     * answer 413 and close before the body is written; java.net.http reports that as an I/O error instead of the
-     * response, a socket reads the answer either way.
-     */
-    private String rawPost(String path, int size) throws IOException {
-        URI base = URI.create(deployment.baseUrl());
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), base.getPort())) {
-            socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: " + size + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            try {
-                byte[] chunk = new byte[8192];
-                Arrays.fill(chunk, (byte) 'a');
-                for (int written = 0; written < size; written += chunk.length) {
-                    out.write(chunk);
-                }
-                out.flush();
-            } catch (IOException closedEarly) {
-                // Expected when the server has already refused the declared length.
-            }
-            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        }
     }
 
     @Test

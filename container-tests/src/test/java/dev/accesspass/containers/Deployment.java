@@ -1,7 +1,7 @@
 package dev.accesspass.containers;
 
 import dev.accesspass.AccessPass;
-import dev.accesspass.servlet.testing.Http;
+import dev.accesspass.testing.Http;
 
 /** A started web application with {@code AccessPassFilter} in front of it. Closing stops the container. */
 interface Deployment extends AutoCloseable {

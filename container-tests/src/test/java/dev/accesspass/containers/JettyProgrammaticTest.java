@@ -1,5 +1,7 @@
 package dev.accesspass.containers;
 
+import java.util.Map;
+
 /**
  * {@link ContainerSuite} on Jetty 12 (ee10) with no {@code web.xml}: the filter and the servlets are registered by
  * {@link ProgrammaticInitializer} through {@code ServletContext#addFilter} with a configuration built in code.
@@ -14,5 +16,10 @@ class JettyProgrammaticTest extends ContainerSuite {
     @Override
     protected int traceStatus() {
         return 403;
+    }
+
+    @Override
+    protected Map<String, Integer> refusedByContainer() {
+        return JettyServer.REFUSED_PATH_VARIANTS;
     }
 }

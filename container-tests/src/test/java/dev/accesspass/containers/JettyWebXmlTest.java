@@ -1,5 +1,7 @@
 package dev.accesspass.containers;
 
+import java.util.Map;
+
 /** {@link ContainerSuite} on Jetty 12 (ee10), the filter registered by {@code WEB-INF/web.xml}. */
 class JettyWebXmlTest extends ContainerSuite {
     @Override
@@ -14,5 +16,10 @@ class JettyWebXmlTest extends ContainerSuite {
     @Override
     protected int traceStatus() {
         return 403;
+    }
+
+    @Override
+    protected Map<String, Integer> refusedByContainer() {
+        return JettyServer.REFUSED_PATH_VARIANTS;
     }
 }

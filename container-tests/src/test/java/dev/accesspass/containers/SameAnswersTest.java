@@ -2,8 +2,8 @@ package dev.accesspass.containers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.accesspass.servlet.testing.Http;
-import dev.accesspass.servlet.testing.Http.Reply;
+import dev.accesspass.testing.Http.Reply;
+import dev.accesspass.testing.Http;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

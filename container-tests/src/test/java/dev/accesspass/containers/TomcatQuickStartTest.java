@@ -2,8 +2,8 @@ package dev.accesspass.containers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.accesspass.servlet.testing.Http;
-import dev.accesspass.servlet.testing.Http.Reply;
+import dev.accesspass.testing.Http.Reply;
+import dev.accesspass.testing.Http;
 import org.apache.catalina.util.ServerInfo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

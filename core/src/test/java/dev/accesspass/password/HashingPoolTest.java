@@ -3,6 +3,7 @@ package dev.accesspass.password;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.accesspass.testing.Await;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -93,13 +94,20 @@ class HashingPoolTest {
 
     @Test
     void sr22_startedWorkIsAwaitedPastMaxWait() {
-        // maxWait bounds queueing only; a computation that has started is awaited to completion.
-        try (HashingPool pool = new HashingPool(1, 1, Duration.ofMillis(50))) {
+        // maxWait bounds queueing only; a computation that has started is awaited to completion. maxWait is generous
+        // (an idle worker picks the task up in microseconds, but a loaded CI machine may take far longer than the
+        // 50 ms this once used), and the work runs until maxWait has clearly passed since the call began.
+        Duration maxWait = Duration.ofSeconds(1);
+        try (HashingPool pool = new HashingPool(1, 1, maxWait)) {
+            long began = System.nanoTime();
             String result = pool.run(() -> {
-                Thread.sleep(300);
+                while (System.nanoTime() - began < maxWait.plusMillis(300).toNanos()) {
+                    Thread.sleep(20);
+                }
                 return "done";
             });
             assertThat(result).isEqualTo("done");
+            assertThat(Duration.ofNanos(System.nanoTime() - began)).isGreaterThan(maxWait);
         }
     }
 
@@ -204,13 +212,7 @@ class HashingPoolTest {
     }
 
     /** Polls (no timing assertion) until the pool's queue holds the expected number of tasks. */
-    private static void awaitQueued(HashingPool pool, int expected) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (pool.queued() < expected) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("queue never reached " + expected);
-            }
-            Thread.sleep(5);
-        }
+    private static void awaitQueued(HashingPool pool, int expected) {
+        Await.until("the queue holds " + expected, () -> pool.queued() >= expected);
     }
 }

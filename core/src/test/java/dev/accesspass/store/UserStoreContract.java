@@ -2,6 +2,7 @@ package dev.accesspass.store;
 
 import dev.accesspass.ErrorCode;
 import dev.accesspass.UserId;
+import dev.accesspass.testing.Race;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,6 +2,7 @@ package dev.accesspass.example;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.accesspass.testing.RequiredTool;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,6 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,9 +38,12 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * screenshot in {@code target/screenshots/}.
  *
  * <p>Needs Debian's {@code chromium} and {@code chromium-driver} ({@code /usr/bin/chromium},
- * {@code /usr/bin/chromedriver}); without them the tests are skipped with a message saying what to install. Both
- * paths are given explicitly, so Selenium Manager never tries to download a browser or a driver.
+ * {@code /usr/bin/chromedriver}); without them {@link RequiredTool} reports every test skipped, saying what to
+ * install, and fails them in CI ({@code CI=true}), where {@code .ci/run} installs both. Both paths are given
+ * explicitly, so Selenium Manager never tries to download a browser or a driver.
  */
+@RequiredTool(value = {"/usr/bin/chromium", "/usr/bin/chromedriver"},
+        install = "apt-get install chromium chromium-driver")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExamplePageBrowserTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -57,9 +60,6 @@ class ExamplePageBrowserTest {
 
     @BeforeAll
     void startApp() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "Chromium or chromedriver is not installed at /usr/bin; to run the browser test: "
-                        + "apt-get install chromium chromium-driver");
         // Belt and braces: Selenium never looks for, or downloads, a driver of its own.
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
         System.setProperty("SE_OFFLINE", "true");

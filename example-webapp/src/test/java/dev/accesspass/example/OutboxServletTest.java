@@ -2,6 +2,7 @@ package dev.accesspass.example;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.accesspass.testing.Await;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,14 +40,15 @@ class OutboxServletTest {
                     + "\"email\":\"zoe@example.com\",\"password\":\"correct horse battery\","
                     + "\"password_confirmation\":\"correct horse battery\"}");
             assertThat(registered.statusCode()).isEqualTo(201);
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            String outbox = "[]";
-            while (outbox.equals("[]") && System.nanoTime() < deadline) {
-                HttpResponse<String> reply = send(base, "GET", "/dev/outbox", null);
-                assertThat(reply.statusCode()).isEqualTo(200);
-                outbox = reply.body();
-                Thread.sleep(20);
-            }
+            String outbox = Await.until("the confirmation mail in the outbox", () -> {
+                try {
+                    HttpResponse<String> reply = send(base, "GET", "/dev/outbox", null);
+                    assertThat(reply.statusCode()).isEqualTo(200);
+                    return reply.body();
+                } catch (Exception e) {
+                    throw new IllegalStateException("GET /dev/outbox failed", e);
+                }
+            }, body -> !body.equals("[]"));
             assertThat(outbox).contains("\"to\":\"zoe@example.com\"").contains("\"subject\":\"Confirm your email address\"")
                     .contains("/auth/confirm?token=").contains("\"sent_at\":");
         } finally {

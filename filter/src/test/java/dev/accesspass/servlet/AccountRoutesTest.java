@@ -1,14 +1,14 @@
 package dev.accesspass.servlet;
 
-import static dev.accesspass.servlet.testing.ProblemAssert.assertNoStore;
-import static dev.accesspass.servlet.testing.ProblemAssert.assertProblem;
-import static dev.accesspass.servlet.testing.ProblemAssert.fieldErrors;
+import static dev.accesspass.testing.ProblemAssert.assertNoStore;
+import static dev.accesspass.testing.ProblemAssert.assertProblem;
+import static dev.accesspass.testing.ProblemAssert.fieldErrors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.accesspass.User;
-import dev.accesspass.servlet.testing.Http;
 import dev.accesspass.servlet.testing.TestServer;
+import dev.accesspass.testing.Http;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.time.Duration;

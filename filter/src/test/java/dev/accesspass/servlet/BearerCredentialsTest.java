@@ -1,12 +1,9 @@
 package dev.accesspass.servlet;
 
+import dev.accesspass.servlet.testing.ServletServer;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -118,7 +115,7 @@ class BearerCredentialsTest {
 
     // ---- through a real container -------------------------------------------------------------------------------
 
-    private static Server server;
+    private static ServletServer server;
     private static URI probe;
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -135,22 +132,14 @@ class BearerCredentialsTest {
     }
 
     @BeforeAll
-    static void startServer() throws Exception {
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler();
-        context.addServlet(new ServletHolder(new ProbeServlet()), "/probe");
-        server.setHandler(context);
-        server.start();
-        probe = URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/probe");
+    static void startServer() {
+        server = ServletServer.start("/probe", new ProbeServlet());
+        probe = URI.create(server.baseUrl() + "/probe");
     }
 
     @AfterAll
-    static void stopServer() throws Exception {
-        server.stop();
+    static void stopServer() {
+        server.close();
     }
 
     private static String send(HttpRequest.Builder request) throws Exception {

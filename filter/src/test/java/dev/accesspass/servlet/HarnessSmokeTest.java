@@ -2,8 +2,8 @@ package dev.accesspass.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.accesspass.servlet.testing.Http;
 import dev.accesspass.servlet.testing.TestServer;
+import dev.accesspass.testing.Http;
 import org.junit.jupiter.api.Test;
 
 /** The walking skeleton end to end: register, call a protected servlet, refresh, log out. */

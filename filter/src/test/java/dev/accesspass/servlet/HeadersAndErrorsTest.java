@@ -1,11 +1,11 @@
 package dev.accesspass.servlet;
 
-import static dev.accesspass.servlet.testing.ProblemAssert.assertNoStore;
-import static dev.accesspass.servlet.testing.ProblemAssert.assertProblem;
+import static dev.accesspass.testing.ProblemAssert.assertNoStore;
+import static dev.accesspass.testing.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.accesspass.servlet.testing.Http;
 import dev.accesspass.servlet.testing.TestServer;
+import dev.accesspass.testing.Http;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

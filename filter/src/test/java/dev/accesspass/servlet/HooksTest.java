@@ -1,7 +1,7 @@
 package dev.accesspass.servlet;
 
-import static dev.accesspass.servlet.testing.ProblemAssert.assertProblem;
-import static dev.accesspass.servlet.testing.ProblemAssert.fieldErrors;
+import static dev.accesspass.testing.ProblemAssert.assertProblem;
+import static dev.accesspass.testing.ProblemAssert.fieldErrors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
@@ -11,10 +11,10 @@ import dev.accesspass.event.LoginEvent;
 import dev.accesspass.event.LogoutEvent;
 import dev.accesspass.event.RegisterEvent;
 import dev.accesspass.event.SecurityEvent;
-import dev.accesspass.servlet.testing.Http;
 import dev.accesspass.servlet.testing.LogCapture;
 import dev.accesspass.servlet.testing.RecordingHooks;
 import dev.accesspass.servlet.testing.TestServer;
+import dev.accesspass.testing.Http;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -8,6 +8,7 @@ import dev.accesspass.AccessPass;
 import dev.accesspass.mail.MailMessage;
 import dev.accesspass.mail.SentMail;
 import dev.accesspass.servlet.testing.TestServer;
+import dev.accesspass.testing.Await;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Message;
 import jakarta.mail.Multipart;
@@ -20,11 +21,12 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Helpers for the email tests: a GreenMail SMTP server on loopback, reading messages, polling with deadlines. */
+/** Helpers for the email tests: a GreenMail SMTP server on loopback, reading messages, waiting with {@link Await}. */
 final class MailTesting {
     static final Pattern TOKEN = Pattern.compile("token=([A-Za-z0-9_-]{43})");
     static final Pattern LINK = Pattern.compile("https?://[^\\s\"<>]+");
@@ -70,31 +72,21 @@ final class MailTesting {
 
     /** The newest message to {@code to} whose subject matches, waiting (bounded) for it. */
     static MimeMessage awaitMessage(GreenMail greenMail, String to, String subjectPart) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (System.nanoTime() < deadline) {
+        return Await.until(DEADLINE, "a message \"" + subjectPart + "\" to " + to, () -> {
             MimeMessage[] messages = greenMail.getReceivedMessages();
             for (int i = messages.length - 1; i >= 0; i--) {
                 if (recipient(messages[i]).equalsIgnoreCase(to) && subject(messages[i]).contains(subjectPart)) {
-                    return messages[i];
+                    return Optional.of(messages[i]);
                 }
             }
-            pause();
-        }
-        throw new AssertionError("no message \"" + subjectPart + "\" to " + to + " within " + DEADLINE);
+            return Optional.<MimeMessage>empty();
+        }, Optional::isPresent).orElseThrow();
     }
 
     /** Polls the log mailer's outbox (bounded) until {@code count} messages match. */
     static List<MailMessage> awaitOutbox(AccessPass accessPass, Predicate<MailMessage> filter, int count) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        List<MailMessage> found = List.of();
-        while (System.nanoTime() < deadline) {
-            found = outbox(accessPass).stream().filter(filter).toList();
-            if (found.size() >= count) {
-                return found;
-            }
-            pause();
-        }
-        throw new AssertionError("expected " + count + " outbox message(s), found " + found.size());
+        return Await.until(DEADLINE, count + " matching outbox message(s)",
+                () -> outbox(accessPass).stream().filter(filter).toList(), found -> found.size() >= count);
     }
 
     static List<MailMessage> outbox(AccessPass accessPass) {
@@ -166,15 +158,6 @@ final class MailTesting {
             }
             return null;
         } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static void pause() {
-        try {
-            Thread.sleep(20);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
     }

@@ -10,9 +10,11 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import com.icegreen.greenmail.util.GreenMail;
-import dev.accesspass.servlet.testing.Http;
+import dev.accesspass.servlet.testing.JulCapture;
 import dev.accesspass.servlet.testing.LogCapture;
 import dev.accesspass.servlet.testing.TestServer;
+import dev.accesspass.testing.Http;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -22,23 +24,33 @@ import org.junit.jupiter.api.Test;
 /**
  * SR-66: the account journeys with the {@code smtp} mailer, every library logger at TRACE, and then a scan of every
  * captured event (message, arguments, MDC, throwable) for every secret the run produced: passwords, access,
- * refresh and reset tokens, and the SMTP password.
+ * refresh and reset tokens, and the SMTP password, each also in the Base64 forms SMTP AUTH sends (LOGIN sends the
+ * password alone, PLAIN sends {@code authzid\0user\0password} as one string).
+ *
+ * <p>The library logs through SLF4J (captured with logback); Jakarta Mail and Eclipse Angus Mail log through
+ * {@code java.util.logging}, so they are captured there, down to Angus' SMTP protocol trace at FINEST. Every capture
+ * must have seen events, or the scan would prove nothing.
  */
 class NoSecretsInLogsTest {
     private static final String PASSWORD = "correct horse battery";
     private static final String NEW_PASSWORD = "tulip kettle monsoon";
     private static final String CHANGED_PASSWORD = "orchid lantern gravel";
     private static final String SMTP_PASSWORD = "Smtp-S3cret-Value";
+    private static final String PROTOCOL_LOGGER = "org.eclipse.angus.mail.smtp.protocol";
 
     @Test
     void sr66_noSecretReachesTheLog() {
         GreenMail greenMail = MailTesting.greenMail(MailTesting.freePort());
         greenMail.setUser("mailer@app.example", "mailer", SMTP_PASSWORD); // so the mailer really authenticates
         List<String> secrets = new ArrayList<>(List.of(PASSWORD, NEW_PASSWORD, CHANGED_PASSWORD, SMTP_PASSWORD));
+        // The confirmation and reset tokens: secrets everywhere except inside the email that carries them.
+        List<String> mailedTokens = new ArrayList<>();
         List<LogCapture> captures = new ArrayList<>();
+        List<JulCapture> mailCaptures = new ArrayList<>();
         try {
-            for (String logger : List.of("dev.accesspass", "org.eclipse.angus", "jakarta.mail")) {
-                captures.add(LogCapture.of(logger, Level.TRACE));
+            captures.add(LogCapture.of("dev.accesspass", Level.TRACE));
+            for (String logger : List.of("org.eclipse.angus", "jakarta.mail")) {
+                mailCaptures.add(JulCapture.of(logger));
             }
             try (TestServer server = MailTesting.smtpServer(greenMail.getSmtp().getPort())
                     .set("smtp-user", "mailer")
@@ -49,7 +61,7 @@ class NoSecretsInLogsTest {
                 Http.Reply registered = http.register("alice", PASSWORD);
                 assertThat(registered.status()).isEqualTo(201);
                 collectTokens(registered, secrets);
-                secrets.add(token(text(awaitMessage(greenMail, "alice@example.com", "Confirm"))));
+                mailedTokens.add(token(text(awaitMessage(greenMail, "alice@example.com", "Confirm"))));
 
                 Http.Reply wrong = http.login("alice", "not the password");
                 assertThat(wrong.status()).isEqualTo(401);
@@ -68,7 +80,7 @@ class NoSecretsInLogsTest {
 
                 assertThat(http.post("/auth/password/forgot", "username", "alice").status()).isEqualTo(202);
                 String resetToken = token(text(awaitMessage(greenMail, "alice@example.com", "Reset")));
-                secrets.add(resetToken);
+                mailedTokens.add(resetToken);
                 assertThat(http.post("/auth/password/reset", "token", resetToken, "password", NEW_PASSWORD,
                         "password_confirmation", NEW_PASSWORD).status()).isEqualTo(204);
 
@@ -82,26 +94,70 @@ class NoSecretsInLogsTest {
             }
         } finally {
             captures.forEach(LogCapture::close);
+            mailCaptures.forEach(JulCapture::close);
             greenMail.stop();
         }
 
         List<String> logged = new ArrayList<>();
+        List<String> mailBodies = new ArrayList<>();
         for (LogCapture capture : captures) {
+            assertThat(capture.events()).as("events captured from %s", "dev.accesspass").isNotEmpty();
             for (ILoggingEvent event : capture.events()) {
                 logged.add(everything(event));
             }
         }
-        assertThat(logged).as("the run logged something, so the scan means something").isNotEmpty();
+        for (JulCapture capture : mailCaptures) {
+            assertThat(capture.texts()).as("java.util.logging records captured from %s", capture.name())
+                    .isNotEmpty();
+            // Angus' FINEST protocol trace is the wire: between DATA and the closing dot it is the email itself,
+            // which carries its link by design. Everything else, including the AUTH exchange, is a log line.
+            boolean inData = false;
+            for (String text : capture.texts()) {
+                String message = text.substring(text.indexOf(": ") + 2).strip();
+                boolean protocol = text.startsWith(PROTOCOL_LOGGER + ":");
+                if (protocol && message.equals(".")) {
+                    inData = false;
+                }
+                (inData ? mailBodies : logged).add(text);
+                if (protocol && message.startsWith("354")) {
+                    inData = true;
+                }
+            }
+        }
+        // The SMTP conversation itself was seen (so an AUTH line would have been), and the email bodies in it.
+        assertThat(logged).as("Angus' SMTP protocol trace")
+                .anySatisfy(line -> assertThat(line).startsWith(PROTOCOL_LOGGER + ":").contains("MAIL FROM:"));
+        assertThat(String.join("\n", mailBodies)).as("the emails in the SMTP trace").contains(mailedTokens);
         List<String> forms = new ArrayList<>();
         for (String secret : secrets) {
             forms.add(secret);
-            forms.add(Base64.getEncoder().encodeToString(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            forms.add(base64(secret));
+        }
+        // SMTP AUTH PLAIN: one Base64 string of authzid NUL user NUL password, with an empty or repeated authzid.
+        forms.add(base64("\0mailer\0" + SMTP_PASSWORD));
+        forms.add(base64("mailer\0mailer\0" + SMTP_PASSWORD));
+        List<String> mailedForms = new ArrayList<>();
+        for (String token : mailedTokens) {
+            mailedForms.add(token);
+            mailedForms.add(base64(token));
         }
         for (String line : logged) {
             for (String form : forms) {
                 assertThat(line).as("a log event").doesNotContain(form);
             }
+            for (String form : mailedForms) {
+                assertThat(line).as("a log event").doesNotContain(form);
+            }
         }
+        for (String line : mailBodies) {
+            for (String form : forms) {
+                assertThat(line).as("an email in the SMTP trace").doesNotContain(form);
+            }
+        }
+    }
+
+    private static String base64(String text) {
+        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 
     private static void collectTokens(Http.Reply reply, List<String> secrets) {

@@ -3,8 +3,8 @@ package dev.accesspass.servlet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.accesspass.UserId;
-import dev.accesspass.servlet.testing.Http;
 import dev.accesspass.servlet.testing.TestServer;
+import dev.accesspass.testing.Http;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -6,13 +6,10 @@ import dev.accesspass.AccessPassException;
 import dev.accesspass.ErrorCode;
 import dev.accesspass.FieldErrors;
 import dev.accesspass.StoreUnavailableException;
+import dev.accesspass.servlet.testing.ServletServer;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -116,26 +113,18 @@ class ProblemsTest {
         }
     }
 
-    private static Server server;
+    private static ServletServer server;
     private static String base;
 
     @BeforeAll
-    static void startServer() throws Exception {
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler();
-        context.addServlet(new ServletHolder(new ProblemServlet()), "/problem/*");
-        server.setHandler(context);
-        server.start();
-        base = "http://127.0.0.1:" + connector.getLocalPort() + "/problem";
+    static void startServer() {
+        server = ServletServer.start("/problem/*", new ProblemServlet());
+        base = server.baseUrl() + "/problem";
     }
 
     @AfterAll
-    static void stopServer() throws Exception {
-        server.stop();
+    static void stopServer() {
+        server.close();
     }
 
     private static HttpResponse<String> get(String path) throws Exception {

@@ -1,12 +1,12 @@
 package dev.accesspass.servlet;
 
-import static dev.accesspass.servlet.testing.ProblemAssert.assertProblem;
+import static dev.accesspass.testing.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.accesspass.UserId;
-import dev.accesspass.servlet.testing.Http;
-import dev.accesspass.servlet.testing.RawHttp;
 import dev.accesspass.servlet.testing.TestServer;
+import dev.accesspass.testing.Http;
+import dev.accesspass.testing.RawHttp;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -56,15 +56,51 @@ class ProtectionTest {
         assertThat(good.text()).isEqualTo("{\"hello\":\"alice\"}");
     }
 
+    /** Path tricks Jetty hands to the filter: each must be challenged, and each opens with a token. */
+    private static final List<String> REACH_THE_FILTER = List.of("/api/hello;x=y", "/api/./hello",
+            "/public/../api/hello", "/api/hello;", "/api/%68ello");
+    /** Path tricks Jetty itself refuses with its HTML 400 (ambiguous or illegal URIs), token or not. */
+    private static final List<String> JETTY_400 = List.of("/api/%2e/hello", "/api//hello", "/api/hello%2F",
+            "/public/..;/api/hello", "/api/hello%00");
+    /** Path tricks that name no servlet: Jetty's HTML 404, token or not. */
+    private static final List<String> JETTY_404 = List.of("/api/hello/", "/API/hello", "/api/hello%3B",
+            "/api/HELLO", "/api/hello.");
+
     @Test
-    void sr51_pathTricksNeverReachTheServletWithoutAToken() {
-        List<String> targets = List.of("/api/hello;x=y", "/api/hello/", "/api/./hello", "/api/%2e/hello",
-                "/public/../api/hello", "/api//hello", "/API/hello", "/api/hello%3B", "/api/hello;", "/api/hello%2F",
-                "/api/HELLO", "/api/hello.", "/api/%68ello", "/public/..;/api/hello", "/api/hello%00");
-        for (String target : targets) {
-            Http.Reply reply = raw.send(null, "GET", target, List.of(), null);
-            assertThat(reply.status()).as("GET %s -> %s", target, reply).isIn(400, 401, 404);
-            assertThat(reply.text()).as("GET %s", target).doesNotContain("\"hello\"");
+    void sr51_pathTricksThatReachTheFilterAreChallengedAndOpenWithAToken() {
+        for (String target : REACH_THE_FILTER) {
+            Http.Reply anonymous = raw.send(null, "GET", target, List.of(), null);
+            assertProblem(anonymous, 401, "invalid_token");
+            assertThat(anonymous.header("WWW-Authenticate")).as("GET %s", target)
+                    .hasValue("Bearer realm=\"accesspass\"");
+            // The control: the same target is the protected servlet, so the 401 above is the filter's doing.
+            Http.Reply withToken = raw.send(null, "GET", target, List.of("Authorization: Bearer " + userToken), null);
+            assertThat(withToken.status()).as("GET %s with a token -> %s", target, withToken).isEqualTo(200);
+            assertThat(withToken.text()).as("GET %s with a token", target).isEqualTo("{\"hello\":\"alice\"}");
+        }
+    }
+
+    @Test
+    void sr51_pathTricksJettyRefusesNeverReachTheServlet() {
+        for (String target : JETTY_400) {
+            assertRefusedByJetty(raw, target, 400, userToken);
+        }
+        for (String target : JETTY_404) {
+            assertRefusedByJetty(raw, target, 404, userToken);
+        }
+    }
+
+    /**
+     * Jetty's own HTML error page (not the filter's problem+json) with {@code status}, with and without a token: the
+     * request never got as far as a servlet.
+     */
+    private static void assertRefusedByJetty(RawHttp client, String target, int status, String token) {
+        for (List<String> headers : List.of(List.<String>of(), List.of("Authorization: Bearer " + token))) {
+            Http.Reply reply = client.send(null, "GET", target, headers, null);
+            assertThat(reply.status()).as("GET %s %s -> %s", target, headers, reply).isEqualTo(status);
+            assertThat(reply.header("Content-Type")).as("GET %s", target)
+                    .hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
+            assertThat(reply.text()).as("GET %s", target).doesNotContain("\"hello\"", "\"plain\"");
         }
     }
 
@@ -182,12 +218,21 @@ class ProtectionTest {
             assertProblem(client.get("/data/report.json", null), 401, "invalid_token");
             assertProblem(client.get("/files/deep/x.json", null), 401, "invalid_token");
             assertThat(client.get("/data/report.txt", null).status()).isEqualTo(200);
-            for (String target : List.of("/public/hello;x", "/public//hello", "/files/x.json;y", "/files/./x.json",
-                    "/public/%2e/hello")) {
-                Http.Reply reply = paths.raw().send(null, "GET", target, List.of(), null);
-                assertThat(reply.status()).as("GET %s -> %s", target, reply).isIn(400, 401, 404);
-            }
             String token = client.register("dora", PASSWORD).field("access_token");
+            // Tricks that reach the filter: challenged, and the same target opens with a token.
+            Map<String, String> reachTheFilter = Map.of("/public/hello;x", "{\"hello\":\"world\"}",
+                    "/files/x.json;y", "{\"plain\":\"dora\"}", "/files/./x.json", "{\"plain\":\"dora\"}");
+            reachTheFilter.forEach((target, body) -> {
+                assertProblem(paths.raw().send(null, "GET", target, List.of(), null), 401, "invalid_token");
+                Http.Reply withToken = paths.raw().send(null, "GET", target, List.of("Authorization: Bearer " + token),
+                        null);
+                assertThat(withToken.status()).as("GET %s with a token -> %s", target, withToken).isEqualTo(200);
+                assertThat(withToken.text()).as("GET %s with a token", target).isEqualTo(body);
+            });
+            // Tricks Jetty refuses before any filter.
+            for (String target : List.of("/public//hello", "/public/%2e/hello")) {
+                assertRefusedByJetty(paths.raw(), target, 400, token);
+            }
             assertThat(client.get("/public/hello", token).status()).isEqualTo(200);
             Http.Reply json = client.get("/data/report.json", token);
             assertThat(json.status()).isEqualTo(200);

@@ -1,26 +1,22 @@
 package dev.accesspass.servlet;
 
-import static dev.accesspass.servlet.testing.ProblemAssert.assertNoStore;
-import static dev.accesspass.servlet.testing.ProblemAssert.assertProblem;
+import static dev.accesspass.testing.ProblemAssert.assertNoStore;
+import static dev.accesspass.testing.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.accesspass.TokenResponse;
 import dev.accesspass.UserId;
 import dev.accesspass.event.SecurityEvent;
-import dev.accesspass.servlet.testing.Http;
 import dev.accesspass.servlet.testing.RecordingHooks;
 import dev.accesspass.servlet.testing.TestServer;
+import dev.accesspass.testing.Http;
+import dev.accesspass.testing.Race;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -133,7 +129,7 @@ class RefreshRotationTest {
             UserId alice = userId(server, "alice");
             for (int threads : new int[] {20, 100}) {
                 TokenResponse session = server.accessPass().openSession(alice, Map.of());
-                List<Http.Reply> replies = concurrently(threads, () -> refresh(http, session.refreshToken()));
+                List<Http.Reply> replies = Race.race(threads, i -> () -> refresh(http, session.refreshToken()));
                 assertThat(replies).extracting(Http.Reply::status).allSatisfy(s -> assertThat(s).isIn(200, 401));
                 assertThat(replies).filteredOn(r -> r.status() == 200).hasSize(1);
                 replies.stream().filter(r -> r.status() == 401)
@@ -148,7 +144,7 @@ class RefreshRotationTest {
             Http http = server.http();
             http.register("alice", PASSWORD);
             TokenResponse session = server.accessPass().openSession(userId(server, "alice"), Map.of());
-            List<Http.Reply> replies = concurrently(100, () -> refresh(http, session.refreshToken()));
+            List<Http.Reply> replies = Race.race(100, i -> () -> refresh(http, session.refreshToken()));
             assertThat(replies).extracting(Http.Reply::status).containsOnly(200);
             Set<String> pairs = new HashSet<>();
             replies.forEach(r -> pairs.add(r.field("access_token") + "/" + r.field("refresh_token")));
@@ -164,21 +160,15 @@ class RefreshRotationTest {
             Http http = server.http();
             http.register("alice", PASSWORD);
             UserId alice = userId(server, "alice");
-            ExecutorService pool = Executors.newFixedThreadPool(2);
-            try {
+            try (Race race = new Race(2)) {
                 for (int i = 0; i < 100; i++) {
                     TokenResponse session = server.accessPass().openSession(alice, Map.of());
-                    CyclicBarrier barrier = new CyclicBarrier(2);
-                    Future<Http.Reply> logout = pool.submit(() -> {
-                        barrier.await(10, TimeUnit.SECONDS);
-                        return http.postWithToken("/auth/logout", session.accessToken());
-                    });
-                    Future<Http.Reply> refreshed = pool.submit(() -> {
-                        barrier.await(10, TimeUnit.SECONDS);
-                        return refresh(http, session.refreshToken());
-                    });
-                    Http.Reply logoutReply = logout.get(30, TimeUnit.SECONDS);
-                    Http.Reply refreshReply = refreshed.get(30, TimeUnit.SECONDS);
+                    // Racer 0 logs out, racer 1 refreshes, released together.
+                    List<Http.Reply> replies = race.run(racer -> racer == 0
+                            ? () -> http.postWithToken("/auth/logout", session.accessToken())
+                            : () -> refresh(http, session.refreshToken()));
+                    Http.Reply logoutReply = replies.get(0);
+                    Http.Reply refreshReply = replies.get(1);
                     assertThat(logoutReply.status()).as("logout, iteration %d", i).isIn(204, 401);
                     assertThat(refreshReply.status()).as("refresh, iteration %d", i).isIn(200, 401);
                     List<String> access = new ArrayList<>(List.of(session.accessToken()));
@@ -197,8 +187,6 @@ class RefreshRotationTest {
                         assertThat(refresh(http, token).status()).as("refresh token, iteration %d", i).isEqualTo(401);
                     }
                 }
-            } finally {
-                pool.shutdownNow();
             }
         }
     }
@@ -331,28 +319,6 @@ class RefreshRotationTest {
             assertThat(http.get("/auth/check", bob.field("access_token")).status()).isEqualTo(200);
             assertProblem(http.postWithToken("/auth/logout-all", sessions.get(1).field("access_token")), 401,
                     "invalid_token");
-        }
-    }
-
-    /** Runs {@code call} on {@code threads} threads released together by one barrier; every call must finish. */
-    static <T> List<T> concurrently(int threads, java.util.concurrent.Callable<T> call) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            CyclicBarrier barrier = new CyclicBarrier(threads);
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                futures.add(pool.submit(() -> {
-                    barrier.await(30, TimeUnit.SECONDS);
-                    return call.call();
-                }));
-            }
-            List<T> results = new ArrayList<>();
-            for (Future<T> future : futures) {
-                results.add(future.get(60, TimeUnit.SECONDS));
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
         }
     }
 }

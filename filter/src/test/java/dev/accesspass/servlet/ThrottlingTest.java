@@ -1,13 +1,14 @@
 package dev.accesspass.servlet;
 
-import static dev.accesspass.servlet.testing.ProblemAssert.assertProblem;
+import static dev.accesspass.testing.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.accesspass.password.HashingPool;
 import dev.accesspass.servlet.testing.CountingHasher;
-import dev.accesspass.servlet.testing.Http;
-import dev.accesspass.servlet.testing.RawHttp;
 import dev.accesspass.servlet.testing.TestServer;
+import dev.accesspass.testing.Http;
+import dev.accesspass.testing.Race;
+import dev.accesspass.testing.RawHttp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -196,20 +197,23 @@ class ThrottlingTest {
 
     @Test
     void sr22_saturatedHashingPoolAnswers503ServerBusy() throws Exception {
-        try (HashingPool pool = new HashingPool(1, 1, Duration.ofMillis(50));
+        // One worker and one queue slot: of 8 logins released together, the ones that find the queue full are
+        // refused at once. maxWait is generous, so the one that is queued is served even on a loaded machine.
+        try (HashingPool pool = new HashingPool(1, 1, Duration.ofSeconds(10));
              TestServer server = TestServer.builder().customize(b -> b.hashingPool(pool)).start()) {
             Http http = server.http();
             assertThat(http.register("alice", PASSWORD).status()).isEqualTo(201);
-            List<Http.Reply> replies = RefreshRotationTest.concurrently(8, () -> http.login("alice", PASSWORD));
-            assertThat(replies).extracting(Http.Reply::status).allSatisfy(s -> assertThat(s).isIn(200, 401, 503));
+            List<Http.Reply> replies = Race.race(8, i -> () -> http.login("alice", PASSWORD));
+            // The correct password: served (200) or refused for load (503), never 401.
+            assertThat(replies).extracting(Http.Reply::status).allSatisfy(s -> assertThat(s).isIn(200, 503));
+            assertThat(replies).extracting(Http.Reply::status).as("the running login is awaited").contains(200);
             List<Http.Reply> busy = replies.stream().filter(r -> r.status() == 503).toList();
             assertThat(busy).isNotEmpty();
             for (Http.Reply reply : busy) {
                 assertProblem(reply, 503, "server_busy");
                 assertThat(reply.header("Retry-After")).hasValueSatisfying(v -> assertThat(v).matches("[1-9][0-9]*"));
             }
-            // Under CPU contention even the first task may wait past 50 ms and be refused, so no 200 is promised
-            // from the burst; once it is over the pool serves again.
+            // Once the burst is over the pool serves again.
             assertThat(http.login("alice", PASSWORD).status()).isEqualTo(200);
         }
     }

@@ -3,9 +3,10 @@ package dev.accesspass.jdbi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import dev.accesspass.servlet.testing.Http;
 import dev.accesspass.servlet.testing.LogCapture;
 import dev.accesspass.servlet.testing.TestServer;
+import dev.accesspass.testing.Await;
+import dev.accesspass.testing.Http;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -77,16 +78,10 @@ class DatabaseOutageTest {
     /** Repeats the request until it answers {@code status} or the deadline passes; never a 500 on the way. */
     private static Http.Reply pollUntil(java.util.function.Supplier<Http.Reply> request, int status,
                                         Duration limit) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        Http.Reply reply;
-        do {
-            reply = request.get();
+        return Await.until(limit, "the answer " + status, () -> {
+            Http.Reply reply = request.get();
             assertThat(reply.status()).as(reply.toString()).isNotEqualTo(500);
-            if (reply.status() == status) {
-                return reply;
-            }
-            Thread.onSpinWait();
-        } while (System.nanoTime() < deadline);
-        return reply;
+            return reply;
+        }, reply -> reply.status() == status);
     }
 }

@@ -13,8 +13,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -22,23 +20,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class JdbiTokenStoreTest extends TokenStoreContract {
     @RegisterExtension
     static final EmbeddedDatabase POSTGRES = new EmbeddedDatabase();
-    private static Database database;
-
-    @BeforeAll
-    static void openDatabase() {
-        // The contract's races release up to 32 threads at once: give each its own connection, so a loaded CI
-        // machine measures the store's atomicity, not the pool's 2 s wait (which is fail-closed by design).
-        database = Database.open(POSTGRES.config().set("jdbc-pool-size", "40").build());
-    }
-
-    @AfterAll
-    static void closeDatabase() {
-        database.close();
-    }
 
     @Override
     protected TokenStore newStore() {
-        POSTGRES.truncate();
+        Database database = POSTGRES.emptiedRacingPool();
         return new JdbiTokenStore(database, null, () -> { });
     }
 

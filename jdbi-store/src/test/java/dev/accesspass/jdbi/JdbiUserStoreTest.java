@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.accesspass.UserId;
 import dev.accesspass.store.UserStore;
 import dev.accesspass.store.UserStoreContract;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -14,23 +12,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class JdbiUserStoreTest extends UserStoreContract {
     @RegisterExtension
     static final EmbeddedDatabase POSTGRES = new EmbeddedDatabase();
-    private static Database database;
-
-    @BeforeAll
-    static void openDatabase() {
-        // The contract's races release up to 32 threads at once: give each its own connection, so a loaded CI
-        // machine measures the store's atomicity, not the pool's 2 s wait (which is fail-closed by design).
-        database = Database.open(POSTGRES.config().set("jdbc-pool-size", "40").build());
-    }
-
-    @AfterAll
-    static void closeDatabase() {
-        database.close();
-    }
 
     @Override
     protected UserStore newStore() {
-        POSTGRES.truncate();
+        Database database = POSTGRES.emptiedRacingPool();
         return new JdbiUserStore(database, () -> { });
     }
 

@@ -9,12 +9,15 @@ import dev.accesspass.password.PasswordHasher;
 import dev.accesspass.servlet.AccessPassFilter;
 import dev.accesspass.store.TokenStore;
 import dev.accesspass.store.UserStore;
+import dev.accesspass.testing.Http;
 import dev.accesspass.testing.MutableClock;
+import dev.accesspass.testing.RawHttp;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -43,6 +46,7 @@ public final class TestServer implements AutoCloseable {
     private final AccessPass accessPass;
     private final MutableClock clock;
     private final String baseUrl;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private TestServer(Server jetty, AccessPass accessPass, MutableClock clock, String baseUrl) {
         this.jetty = jetty;
@@ -87,8 +91,15 @@ public final class TestServer implements AutoCloseable {
         return new Http(baseUrl);
     }
 
+    /**
+     * Stops Jetty and closes the AccessPass instance, which lets mail jobs already queued finish (up to the mail
+     * queue's drain time): after it, what the outbox or the SMTP server holds is final. Idempotent.
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             jetty.stop();
         } catch (Exception e) {

@@ -1,4 +1,4 @@
-package dev.accesspass.servlet.testing;
+package dev.accesspass.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -28,15 +28,20 @@ public final class RawHttp {
     /**
      * Sends {@code method target} with the given header lines (each {@code "Name: value"}, repeats allowed) and an
      * optional body, from the loopback source address {@code from} (e.g. {@code "127.0.0.2"}; null for the default).
+     * A {@code Host} or {@code Content-Length} line among {@code headerLines} replaces the one this client would
+     * write ({@code 127.0.0.1:<port>}, the body's length), so a test can send a foreign host or declare a length
+     * other than the body's.
      */
     public Http.Reply send(String from, String method, String target, List<String> headerLines, byte[] body) {
         StringBuilder head = new StringBuilder();
         head.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
-        head.append("Host: 127.0.0.1:").append(port).append("\r\n");
+        if (!hasHeader(headerLines, "Host")) {
+            head.append("Host: 127.0.0.1:").append(port).append("\r\n");
+        }
         for (String line : headerLines) {
             head.append(line).append("\r\n");
         }
-        if (body != null) {
+        if (body != null && !hasHeader(headerLines, "Content-Length")) {
             head.append("Content-Length: ").append(body.length).append("\r\n");
         }
         head.append("Connection: close\r\n\r\n");
@@ -71,6 +76,10 @@ public final class RawHttp {
     /** A login from the loopback address {@code from}. */
     public Http.Reply login(String from, String username, String password, String... headerLines) {
         return postJson(from, "/auth/login", Http.json("username", username, "password", password), headerLines);
+    }
+
+    private static boolean hasHeader(List<String> headerLines, String name) {
+        return headerLines.stream().anyMatch(line -> line.regionMatches(true, 0, name + ":", 0, name.length() + 1));
     }
 
     private static Http.Reply parse(byte[] raw, String method) {

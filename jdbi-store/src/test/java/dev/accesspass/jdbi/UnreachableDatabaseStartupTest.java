@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /** SR-66, SR-65: an unreachable database stops the start quickly, naming jdbc-url and never the password. */
-class Sr66StartupFailureTest {
+class UnreachableDatabaseStartupTest {
 
     @Test
     void sr66_unreachableDatabaseFailsNamingJdbcUrlWithoutThePassword() throws Exception {

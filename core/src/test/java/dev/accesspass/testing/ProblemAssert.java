@@ -1,8 +1,9 @@
-package dev.accesspass.servlet.testing;
+package dev.accesspass.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.accesspass.ErrorCode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,8 @@ public final class ProblemAssert {
             Map.entry(400, "Bad Request"), Map.entry(401, "Unauthorized"), Map.entry(403, "Forbidden"),
             Map.entry(404, "Not Found"), Map.entry(405, "Method Not Allowed"), Map.entry(409, "Conflict"),
             Map.entry(413, "Content Too Large"), Map.entry(415, "Unsupported Media Type"),
-            Map.entry(429, "Too Many Requests"), Map.entry(503, "Service Unavailable"));
+            Map.entry(429, "Too Many Requests"), Map.entry(500, "Internal Server Error"),
+            Map.entry(503, "Service Unavailable"));
 
     private ProblemAssert() {
     }
@@ -42,7 +44,14 @@ public final class ProblemAssert {
         } else {
             assertThat(body.has("errors")).as("errors of %s", reply).isFalse();
         }
-        assertThat(reply.text()).doesNotContain("Exception", "\tat ", "org.", "SQL", "$argon2");
+        assertThat(reply.text()).doesNotContain("Exception", "\tat ", "org.", "jackson", "SQL", "$argon2");
+        return body;
+    }
+
+    /** {@link #assertProblem(Http.Reply, int, String)} for an {@link ErrorCode}, plus {@link #assertNoStore}. */
+    public static JsonNode assertProblem(Http.Reply reply, ErrorCode code) {
+        JsonNode body = assertProblem(reply, code.status(), code.code());
+        assertNoStore(reply);
         return body;
     }
 

@@ -1,4 +1,4 @@
-package dev.accesspass.servlet.testing;
+package dev.accesspass.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
