@@ -268,6 +268,18 @@ class AccountsSpecTest {
     }
 
     @Test
+    void sr29_spellingsOfOneUsernameShareOneCounter() {
+        rig = SpecRig.start(config -> config.loginMaxAttempts(2));
+
+        failure(() -> rig.accessPass.login("ghost", "wrong password!", "198.51.100.1"));
+        failure(() -> rig.accessPass.login("\uFF27\uFF28\uFF2F\uFF33\uFF34", "wrong password!", "198.51.100.2"));
+
+        // Full-width GHOST is the same account name as ghost, so it must not buy a guesser more attempts.
+        assertThat(code(() -> rig.accessPass.login("Ghost", "wrong password!", "198.51.100.3")))
+                .isEqualTo(ErrorCode.TOO_MANY_ATTEMPTS);
+    }
+
+    @Test
     void sr29_oneClientAddressIsThrottledAcrossAccounts() {
         rig = SpecRig.start(config -> config.loginMaxAttempts(2));
         rig.register("alice");

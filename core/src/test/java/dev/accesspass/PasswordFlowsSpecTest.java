@@ -285,6 +285,21 @@ class PasswordFlowsSpecTest {
     }
 
     @Test
+    void sr25_changeAndResetRefuseTheEmailsLocalPart() {
+        rig = SpecRig.start();
+        TokenResponse current = rig.accessPass.register("bob", "bob.builder.long@example.org", PASSWORD, PASSWORD,
+                CLIENT).orElseThrow();
+        Authentication auth = rig.auth(current);
+        String token = rig.resetToken("bob", Duration.ofHours(1));
+
+        assertThat(failure(() -> rig.accessPass.changePassword(auth, PASSWORD, "Bob.Builder.Long",
+                "Bob.Builder.Long", CLIENT)).fieldErrors()).containsOnlyKeys("password");
+        assertThat(failure(() -> rig.accessPass.resetPassword(token, "Bob.Builder.Long", "Bob.Builder.Long",
+                CLIENT)).fieldErrors()).containsOnlyKeys("password");
+        assertThat(rig.oneTimeTokenLives(token, TokenPurpose.RESET_PASSWORD)).isTrue();
+    }
+
+    @Test
     void changeForAUserThatIsGoneIsAnInvalidToken() {
         rig = SpecRig.start();
         TokenResponse current = rig.register("alice");

@@ -132,6 +132,7 @@ class InMemoryTokenStoreTest extends TokenStoreContract {
         Opened dying = open(alice, T0, null, Map.of(), T0.plus(ACCESS_TTL), refreshEnd);
         Opened capped = open(alice, T0, T0.plusSeconds(600), Map.of(), T0.plus(ACCESS_TTL), T0.plus(REFRESH_TTL));
         Opened living = open(alice, T0, null, Map.of(), T0.plus(ACCESS_TTL), T0.plus(REFRESH_TTL));
+        Opened together = open(alice, T0, null, Map.of(), refreshEnd, refreshEnd);
         store().saveOneTimeToken(new OneTimeToken(TokenHash.of("expiring"), TokenPurpose.RESET_PASSWORD, alice,
                 refreshEnd, null));
         store().saveOneTimeToken(new OneTimeToken(TokenHash.of("lasting"), TokenPurpose.RESET_PASSWORD, alice,
@@ -140,12 +141,14 @@ class InMemoryTokenStoreTest extends TokenStoreContract {
         store().recordFailedAttempt("user:lasting", T0.plus(MS), Duration.ofSeconds(600));
 
         assertThat(store().purgeExpired(refreshEnd.minus(MS))).isZero();
-        assertThat(store().purgeExpired(refreshEnd)).isEqualTo(4);
+        assertThat(store().purgeExpired(refreshEnd)).isEqualTo(5);
         assertThat(store().purgeExpired(refreshEnd)).isZero();
 
         assertThat(store().rotate(TokenHash.of(dying.refresh()), mint(refreshEnd).successor(), T0))
                 .as("purged, so unknown even at an earlier instant").isInstanceOf(Rotation.Rejected.class);
         assertThat(store().rotate(TokenHash.of(capped.refresh()), mint(refreshEnd).successor(), T0))
+                .isInstanceOf(Rotation.Rejected.class);
+        assertThat(store().rotate(TokenHash.of(together.refresh()), mint(refreshEnd).successor(), T0))
                 .isInstanceOf(Rotation.Rejected.class);
         assertThat(store().rotate(TokenHash.of(living.refresh()), mint(refreshEnd).successor(), refreshEnd))
                 .isInstanceOf(Rotation.Rotated.class);
@@ -154,5 +157,33 @@ class InMemoryTokenStoreTest extends TokenStoreContract {
                 .isPresent();
         assertThat(store().failedAttempts("user:ending", T0).failures()).as("purged").isZero();
         assertThat(store().failedAttempts("user:lasting", T0.plus(MS)).failures()).isEqualTo(1);
+    }
+
+    @Test
+    void sr30_aFullAttemptTableShedsFinishedWindowsFirst() {
+        for (int i = 0; i < InMemoryTokenStore.MAX_ATTEMPT_KEYS; i++) {
+            store().recordFailedAttempt("spray:" + i, T0, Duration.ofSeconds(1));
+        }
+        Instant later = T0.plusSeconds(1);
+
+        assertThat(store().recordFailedAttempt("user:alice", later, Duration.ofMinutes(15)).failures()).isEqualTo(1);
+
+        assertThat(store().purgeExpired(later)).as("finished windows were already shed").isZero();
+        assertThat(store().failedAttempts("user:alice", later).failures()).isEqualTo(1);
+    }
+
+    @Test
+    void sr30_aTableFullOfLiveWindowsDropsJustEnoughForTheNewKey() {
+        for (int i = 0; i < InMemoryTokenStore.MAX_ATTEMPT_KEYS; i++) {
+            store().recordFailedAttempt("spray:" + i, T0, Duration.ofHours(1));
+        }
+
+        assertThat(store().recordFailedAttempt("user:alice", T0, Duration.ofHours(1)).failures()).isEqualTo(1);
+        // A known key is counted in place: nothing more is dropped for it.
+        assertThat(store().recordFailedAttempt("user:alice", T0, Duration.ofHours(1)).failures()).isEqualTo(2);
+
+        assertThat(store().purgeExpired(T0.plus(Duration.ofHours(2))))
+                .as("one spray key made room; the table never grew past its bound")
+                .isEqualTo(InMemoryTokenStore.MAX_ATTEMPT_KEYS);
     }
 }
