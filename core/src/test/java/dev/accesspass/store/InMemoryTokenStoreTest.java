@@ -80,11 +80,37 @@ class InMemoryTokenStoreTest extends TokenStoreContract {
             assertThat(store().findByAccessToken(TokenHash.of(sessions.get(i).access()), T0)).isEmpty();
         }
         assertThat(store().revokeUserSessions(alice, null)).isZero();
+        assertThat(trackedUsers()).as("a user without live sessions costs the store nothing").isZero();
 
         // The user's retired list is replaced, so a new session is tracked (and revocable) again.
         Opened again = open(alice);
         assertThat(store().revokeUserSessions(alice, null)).isEqualTo(1);
         assertThat(store().findByAccessToken(TokenHash.of(again.access()), T0)).isEmpty();
+    }
+
+    @Test
+    void endedSessionsLeaveTheUsersListAndTheLastOneTakesTheListAlong() {
+        UserId alice = new UserId("alice");
+        Opened first = open(alice);
+        Opened second = open(alice);
+        open(new UserId("bob"));
+
+        assertThat(store().revokeSession(first.id())).isTrue();
+        assertThat(trackedUsers()).isEqualTo(2);
+        assertThat(store().revokeSession(second.id())).isTrue();
+
+        assertThat(trackedUsers()).as("alice's list is gone, bob's stays").isEqualTo(1);
+    }
+
+    /** How many users the store keeps a session list for: white-box, since the SPI has no way to ask. */
+    private int trackedUsers() {
+        try {
+            java.lang.reflect.Field users = InMemoryTokenStore.class.getDeclaredField("users");
+            users.setAccessible(true);
+            return ((Map<?, ?>) users.get(store())).size();
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("InMemoryTokenStore.users moved; update this test", e);
+        }
     }
 
     @Test
