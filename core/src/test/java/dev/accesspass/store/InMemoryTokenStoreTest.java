@@ -1,8 +1,12 @@
 package dev.accesspass.store;
 
+import dev.accesspass.SessionId;
 import dev.accesspass.UserId;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -45,5 +49,167 @@ class InMemoryTokenStoreTest extends TokenStoreContract {
         // The session itself is unharmed and its history holds at most USED_HISTORY used digests besides the pair
         // and the access token just rotated out (kept until it expires, SR-17).
         assertThat(((InMemoryTokenStore) store()).allDigests()).hasSize(InMemoryTokenStore.USED_HISTORY + 3);
+    }
+
+    @Test
+    void sr10_revokingOneOfSeveralSessionsKeepsTheOthersRevocableByUser() {
+        UserId alice = new UserId("alice");
+        Opened first = open(alice);
+        Opened second = open(alice);
+        Opened third = open(alice);
+
+        assertThat(store().revokeSession(second.id())).isTrue();
+
+        // The user's list must still hold the other two, or logout-all would miss them.
+        assertThat(store().revokeUserSessions(alice, null)).isEqualTo(2);
+        assertThat(store().findByAccessToken(TokenHash.of(first.access()), T0)).isEmpty();
+        assertThat(store().findByAccessToken(TokenHash.of(third.access()), T0)).isEmpty();
+        assertThat(((InMemoryTokenStore) store()).allDigests()).isEmpty();
+    }
+
+    @Test
+    void sr10_sessionsAreFoundByIdWhateverTheOrderOfRevocation() {
+        UserId alice = new UserId("alice");
+        List<Opened> sessions = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            sessions.add(open(alice));
+        }
+
+        for (int i : new int[] {0, 3, 2, 4, 1}) {
+            assertThat(store().revokeSession(sessions.get(i).id())).as("session %d", i).isTrue();
+            assertThat(store().findByAccessToken(TokenHash.of(sessions.get(i).access()), T0)).isEmpty();
+        }
+        assertThat(store().revokeUserSessions(alice, null)).isZero();
+        assertThat(trackedUsers()).as("a user without live sessions costs the store nothing").isZero();
+
+        // The user's retired list is replaced, so a new session is tracked (and revocable) again.
+        Opened again = open(alice);
+        assertThat(store().revokeUserSessions(alice, null)).isEqualTo(1);
+        assertThat(store().findByAccessToken(TokenHash.of(again.access()), T0)).isEmpty();
+    }
+
+    @Test
+    void endedSessionsLeaveTheUsersListAndTheLastOneTakesTheListAlong() {
+        UserId alice = new UserId("alice");
+        Opened first = open(alice);
+        Opened second = open(alice);
+        open(new UserId("bob"));
+
+        assertThat(store().revokeSession(first.id())).isTrue();
+        assertThat(trackedUsers()).isEqualTo(2);
+        assertThat(store().revokeSession(second.id())).isTrue();
+
+        assertThat(trackedUsers()).as("alice's list is gone, bob's stays").isEqualTo(1);
+    }
+
+    /** How many users the store keeps a session list for: white-box, since the SPI has no way to ask. */
+    private int trackedUsers() {
+        try {
+            java.lang.reflect.Field users = InMemoryTokenStore.class.getDeclaredField("users");
+            users.setAccessible(true);
+            return ((Map<?, ?>) users.get(store())).size();
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("InMemoryTokenStore.users moved; update this test", e);
+        }
+    }
+
+    @Test
+    void idsThisStoreNeverIssuedRevokeNothing() {
+        Opened session = open(new UserId("alice"));
+        String id = session.id().value();
+
+        String user = id.substring(0, id.lastIndexOf('.'));
+        String seq = id.substring(id.lastIndexOf('.'));
+        for (String bogus : List.of("nodot", seq, user + ".x", user + ".999999", "bob" + seq)) {
+            assertThat(store().revokeSession(new SessionId(bogus))).as(bogus).isFalse();
+        }
+        assertThat(store().findByAccessToken(TokenHash.of(session.access()), T0)).isPresent();
+    }
+
+    @Test
+    void sr02_aRevokedRotatedSessionLeavesNoDigestBehind() {
+        Opened session = open(new UserId("alice"));
+        String refreshToken = session.refresh();
+        for (int i = 0; i < 3; i++) {
+            Minted next = mint(T0);
+            rotated(store().rotate(TokenHash.of(refreshToken), next.successor(), T0));
+            refreshToken = next.refresh();
+        }
+
+        assertThat(store().revokeSession(session.id())).isTrue();
+
+        assertThat(((InMemoryTokenStore) store()).allDigests()).isEmpty();
+    }
+
+    @Test
+    void sr07_aRefreshTokenIsRefusedFromItsExpiryInstantOn() {
+        Opened session = open(new UserId("alice"), T0, null, Map.of(), T0.plus(ACCESS_TTL), T0.plusSeconds(60));
+
+        assertThat(store().rotate(TokenHash.of(session.refresh()), mint(T0).successor(), T0.plusSeconds(60)))
+                .isInstanceOf(Rotation.Rejected.class);
+        assertThat(store().rotate(TokenHash.of(session.refresh()), mint(T0).successor(),
+                T0.plusSeconds(60).minus(MS))).isInstanceOf(Rotation.Rotated.class);
+    }
+
+    @Test
+    void purgeCountsExactlyWhatItRemovesAndStopsAtTheExpiryInstant() {
+        UserId alice = new UserId("alice");
+        Instant refreshEnd = T0.plusSeconds(600);
+        Opened dying = open(alice, T0, null, Map.of(), T0.plus(ACCESS_TTL), refreshEnd);
+        Opened capped = open(alice, T0, T0.plusSeconds(600), Map.of(), T0.plus(ACCESS_TTL), T0.plus(REFRESH_TTL));
+        Opened living = open(alice, T0, null, Map.of(), T0.plus(ACCESS_TTL), T0.plus(REFRESH_TTL));
+        Opened together = open(alice, T0, null, Map.of(), refreshEnd, refreshEnd);
+        store().saveOneTimeToken(new OneTimeToken(TokenHash.of("expiring"), TokenPurpose.RESET_PASSWORD, alice,
+                refreshEnd, null));
+        store().saveOneTimeToken(new OneTimeToken(TokenHash.of("lasting"), TokenPurpose.RESET_PASSWORD, alice,
+                refreshEnd.plus(MS), null));
+        store().recordFailedAttempt("user:ending", T0, Duration.ofSeconds(600));
+        store().recordFailedAttempt("user:lasting", T0.plus(MS), Duration.ofSeconds(600));
+
+        assertThat(store().purgeExpired(refreshEnd.minus(MS))).isZero();
+        assertThat(store().purgeExpired(refreshEnd)).isEqualTo(5);
+        assertThat(store().purgeExpired(refreshEnd)).isZero();
+
+        assertThat(store().rotate(TokenHash.of(dying.refresh()), mint(refreshEnd).successor(), T0))
+                .as("purged, so unknown even at an earlier instant").isInstanceOf(Rotation.Rejected.class);
+        assertThat(store().rotate(TokenHash.of(capped.refresh()), mint(refreshEnd).successor(), T0))
+                .isInstanceOf(Rotation.Rejected.class);
+        assertThat(store().rotate(TokenHash.of(together.refresh()), mint(refreshEnd).successor(), T0))
+                .isInstanceOf(Rotation.Rejected.class);
+        assertThat(store().rotate(TokenHash.of(living.refresh()), mint(refreshEnd).successor(), refreshEnd))
+                .isInstanceOf(Rotation.Rotated.class);
+        assertThat(store().consumeOneTimeToken(TokenHash.of("expiring"), TokenPurpose.RESET_PASSWORD, T0)).isEmpty();
+        assertThat(store().consumeOneTimeToken(TokenHash.of("lasting"), TokenPurpose.RESET_PASSWORD, T0))
+                .isPresent();
+        assertThat(store().failedAttempts("user:ending", T0).failures()).as("purged").isZero();
+        assertThat(store().failedAttempts("user:lasting", T0.plus(MS)).failures()).isEqualTo(1);
+    }
+
+    @Test
+    void sr30_aFullAttemptTableShedsFinishedWindowsFirst() {
+        for (int i = 0; i < InMemoryTokenStore.MAX_ATTEMPT_KEYS; i++) {
+            store().recordFailedAttempt("spray:" + i, T0, Duration.ofSeconds(1));
+        }
+        Instant later = T0.plusSeconds(1);
+
+        assertThat(store().recordFailedAttempt("user:alice", later, Duration.ofMinutes(15)).failures()).isEqualTo(1);
+
+        assertThat(store().purgeExpired(later)).as("finished windows were already shed").isZero();
+        assertThat(store().failedAttempts("user:alice", later).failures()).isEqualTo(1);
+    }
+
+    @Test
+    void sr30_aTableFullOfLiveWindowsDropsJustEnoughForTheNewKey() {
+        for (int i = 0; i < InMemoryTokenStore.MAX_ATTEMPT_KEYS; i++) {
+            store().recordFailedAttempt("spray:" + i, T0, Duration.ofHours(1));
+        }
+
+        assertThat(store().recordFailedAttempt("user:alice", T0, Duration.ofHours(1)).failures()).isEqualTo(1);
+        // A known key is counted in place: nothing more is dropped for it.
+        assertThat(store().recordFailedAttempt("user:alice", T0, Duration.ofHours(1)).failures()).isEqualTo(2);
+
+        assertThat(store().purgeExpired(T0.plus(Duration.ofHours(2))))
+                .as("one spray key made room; the table never grew past its bound")
+                .isEqualTo(InMemoryTokenStore.MAX_ATTEMPT_KEYS);
     }
 }

@@ -76,4 +76,25 @@ class TokenHashTest {
         assertThat(hash.toString()).doesNotContain(hex).doesNotContain(hex.substring(8, 16)).contains(hash.fingerprint());
         assertThat(hash.toString()).doesNotContain(TOKEN);
     }
+
+    @Test
+    void sr03_digestsThatDifferInAnySingleByteAreDifferent() {
+        byte[] base = new byte[TokenHash.LENGTH];
+        for (int i = 0; i < TokenHash.LENGTH; i++) {
+            byte[] other = base.clone();
+            other[i] = 1;
+            assertThat(TokenHash.fromBytes(other)).as("differs in byte %d", i).isNotEqualTo(TokenHash.fromBytes(base));
+            assertThat(TokenHash.fromBytes(base)).as("differs in byte %d", i).isNotEqualTo(TokenHash.fromBytes(other));
+        }
+        assertThat(TokenHash.fromBytes(base)).isNotEqualTo("not a digest");
+    }
+
+    @Test
+    void hashCodesSpreadSoMapsStayFast() {
+        java.util.Set<Integer> codes = new java.util.HashSet<>();
+        for (int i = 0; i < 100; i++) {
+            codes.add(TokenHash.of("token " + i).hashCode());
+        }
+        assertThat(codes).hasSizeGreaterThan(90);
+    }
 }

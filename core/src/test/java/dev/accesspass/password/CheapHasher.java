@@ -1,0 +1,74 @@
+package dev.accesspass.password;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * For specification tests of core's services: real Argon2id below the OWASP floor (so a hash costs about a
+ * millisecond), counting each kind of call so SR-33's "one verify per attempt" can be asserted. Thread-safe.
+ */
+public final class CheapHasher implements PasswordHasher {
+    private final PasswordHasher delegate;
+    private final AtomicInteger hashes = new AtomicInteger();
+    private final AtomicInteger verifies = new AtomicInteger();
+    private final AtomicInteger dummyVerifies = new AtomicInteger();
+
+    private CheapHasher(PasswordHasher delegate) {
+        this.delegate = delegate;
+    }
+
+    /** Argon2id at m=1024 KiB, t=1, p=1. */
+    public static CheapHasher weak() {
+        return withMemory(1024);
+    }
+
+    /** Argon2id at {@code memoryKiB}, t=1, p=1: a hasher with more memory wants older, smaller hashes rehashed. */
+    public static CheapHasher withMemory(int memoryKiB) {
+        return new CheapHasher(Argon2idHasher.withoutFloorForTests(memoryKiB, 1, 1));
+    }
+
+    public int hashes() {
+        return hashes.get();
+    }
+
+    public int verifies() {
+        return verifies.get();
+    }
+
+    public int dummyVerifies() {
+        return dummyVerifies.get();
+    }
+
+    /** Every password check paid for: real and dummy verifies. */
+    public int allVerifies() {
+        return verifies.get() + dummyVerifies.get();
+    }
+
+    public void reset() {
+        hashes.set(0);
+        verifies.set(0);
+        dummyVerifies.set(0);
+    }
+
+    @Override
+    public String hash(String password) {
+        hashes.incrementAndGet();
+        return delegate.hash(password);
+    }
+
+    @Override
+    public boolean verify(String password, String encodedHash) {
+        verifies.incrementAndGet();
+        return delegate.verify(password, encodedHash);
+    }
+
+    @Override
+    public boolean needsRehash(String encodedHash) {
+        return delegate.needsRehash(encodedHash);
+    }
+
+    @Override
+    public void verifyDummy(String password) {
+        dummyVerifies.incrementAndGet();
+        delegate.verifyDummy(password);
+    }
+}
