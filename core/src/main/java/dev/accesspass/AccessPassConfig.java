@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
@@ -491,7 +492,7 @@ public final class AccessPassConfig {
         private static String oneOf(String key, String value, Set<String> allowed) {
             String lower = value.toLowerCase(Locale.ROOT);
             if (!allowed.contains(lower)) {
-                throw new IllegalArgumentException(key + ": \"" + value + "\" is not one of " + new java.util.TreeSet<>(allowed));
+                throw new IllegalArgumentException(key + ": \"" + value + "\" is not one of " + new TreeSet<>(allowed));
             }
             return lower;
         }
