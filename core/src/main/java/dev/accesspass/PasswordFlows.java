@@ -123,6 +123,10 @@ final class PasswordFlows {
         }
         throttle.clearAccount(key);
         String newHash = passwords.hash(password);
+        // The caller's session keeps working across the epoch this change advances (SR-71); if the change then loses
+        // its compare-and-set, that session is one epoch ahead, which no later change can exploit: every change
+        // also revokes the sessions it does not keep.
+        sessions.keepThroughCredentialChange(auth.sessionId(), user.credentialEpoch());
         // Compare-and-set: two changes racing each other cannot both win with one old password.
         if (!users.updatePasswordHash(user.id(), user.passwordHash(), newHash)) {
             throw Accounts.invalidCredentials();

@@ -43,7 +43,8 @@ final class Passwords {
         if (hasher.needsRehash(user.passwordHash())) {
             String upgraded = hash(password);
             // Compare-and-set: a password changed meanwhile is never overwritten by the old one.
-            users.updatePasswordHash(user.id(), user.passwordHash(), upgraded);
+            // Same password, so the credential epoch stays and the session being opened keeps it (SR-71).
+            users.rehashPassword(user.id(), user.passwordHash(), upgraded);
         }
     }
 

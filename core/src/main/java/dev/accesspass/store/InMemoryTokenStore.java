@@ -44,7 +44,7 @@ final class InMemoryTokenStore implements TokenStore {
     private final ConcurrentHashMap<TokenHash, OneTimeToken> oneTimeTokens = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AttemptWindow> attempts = new ConcurrentHashMap<>();
     /**
-     * Numbers sessions. An int keeps {@link Family} at 56 bytes; it would repeat only after 2^32 sessions created by
+     * Numbers sessions. An int keeps {@link Family} at 64 bytes (with its credential epoch); it would repeat only after 2^32 sessions created by
      * one process, and an id only has to be unique among one user's live sessions.
      */
     private final AtomicInteger sequence = new AtomicInteger();
@@ -60,7 +60,7 @@ final class InMemoryTokenStore implements TokenStore {
         while (true) {
             UserSessions owner = users.computeIfAbsent(session.user(), UserSessions::new);
             Family family = new Family(owner, sequence.incrementAndGet(), session.createdAt().toEpochMilli(), endsAt,
-                    session.meta());
+                    session.meta(), session.credentialEpoch());
             Generation first = new Generation(family, session.accessHash(),
                     Math.min(session.accessExpiresAt().toEpochMilli(), endsAt), session.refreshHash(),
                     Math.min(millisOrMax(session.refreshExpiresAt()), endsAt));
@@ -141,23 +141,42 @@ final class InMemoryTokenStore implements TokenStore {
     }
 
     @Override
+    public boolean advanceSessionEpoch(SessionId session, long credentialEpoch) {
+        Family family = family(session);
+        if (family == null) {
+            return false;
+        }
+        synchronized (family) {
+            if (family.current == null) {
+                return false;
+            }
+            family.credentialEpoch = Math.max(family.credentialEpoch, credentialEpoch);
+            return true;
+        }
+    }
+
+    @Override
     public boolean revokeSession(SessionId session) {
+        Family family = family(session);
+        return family != null && end(family);
+    }
+
+    private Family family(SessionId session) {
         int dot = session.value().lastIndexOf('.');
         if (dot <= 0) {
-            return false;
+            return null;
         }
         UserSessions owner = users.get(new UserId(session.value().substring(0, dot)));
         if (owner == null) {
-            return false;
+            return null;
         }
         int seq;
         try {
             seq = Integer.parseInt(session.value().substring(dot + 1));
         } catch (NumberFormatException e) {
-            return false; // not an id this store issued
+            return null; // not an id this store issued
         }
-        Family family = owner.find(seq);
-        return family != null && end(family);
+        return owner.find(seq);
     }
 
     @Override
@@ -315,14 +334,18 @@ final class InMemoryTokenStore implements TokenStore {
         final long createdAt;
         final long endsAt;
         final Map<String, String> meta;
+        /** Only raised, under the monitor ({@link #advanceSessionEpoch}); read without a lock. */
+        volatile long credentialEpoch;
         volatile Generation current;
         /** The generation {@code current} replaced, whose access token still works until it expires. */
         volatile Generation previous;
         History history; // the last USED_HISTORY rotated digests, from the first rotation on; under the monitor
         int slot; // index in owner's list, guarded by owner
 
-        Family(UserSessions owner, int seq, long createdAt, long endsAt, Map<String, String> meta) {
+        Family(UserSessions owner, int seq, long createdAt, long endsAt, Map<String, String> meta,
+               long credentialEpoch) {
             this.owner = owner;
+            this.credentialEpoch = credentialEpoch;
             this.seq = seq;
             this.createdAt = createdAt;
             this.endsAt = endsAt;
@@ -404,8 +427,9 @@ final class InMemoryTokenStore implements TokenStore {
         }
 
         SessionGrant grant() {
-            return new SessionGrant(family.id(), family.owner.user, Instant.ofEpochMilli(family.createdAt),
-                    family.meta, Instant.ofEpochMilli(accessExpiresAt), instantOrNull(refreshExpiresAt));
+            return new SessionGrant(family.id(), family.owner.user, family.credentialEpoch,
+                    Instant.ofEpochMilli(family.createdAt), family.meta, Instant.ofEpochMilli(accessExpiresAt),
+                    instantOrNull(refreshExpiresAt));
         }
     }
 
