@@ -91,7 +91,11 @@ public final class AccessPass implements AutoCloseable {
                                             String passwordConfirmation, String clientAddress, String requestOrigin) {
         Accounts.Registered registered =
                 accounts.register(username, email, password, passwordConfirmation, clientAddress);
-        emailFlows.registered(registered.user(), clientAddress, requestOrigin);
+        if (registered.emailOwner().isPresent()) {
+            emailFlows.registrationAttempted(registered.emailOwner().get(), clientAddress);
+        } else {
+            emailFlows.registered(registered.user(), clientAddress, requestOrigin);
+        }
         return registered.tokens();
     }
 

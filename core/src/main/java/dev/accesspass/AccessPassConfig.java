@@ -64,6 +64,7 @@ public final class AccessPassConfig {
     private final int maxBodyBytes;
     private final int loginMaxAttempts;
     private final Duration loginWindow;
+    private final int registerMaxPerAddress;
     private final String realm;
     private final Map<String, OAuthProviderConfig> oauthProviders;
 
@@ -100,6 +101,7 @@ public final class AccessPassConfig {
         this.maxBodyBytes = b.maxBodyBytes;
         this.loginMaxAttempts = b.loginMaxAttempts;
         this.loginWindow = b.loginWindow;
+        this.registerMaxPerAddress = b.registerMaxPerAddress;
         this.realm = b.realm;
         Map<String, OAuthProviderConfig> providers = new TreeMap<>();
         b.oauth.forEach((name, values) -> {
@@ -218,6 +220,8 @@ public final class AccessPassConfig {
     public int maxBodyBytes() { return maxBodyBytes; }
     public int loginMaxAttempts() { return loginMaxAttempts; }
     public Duration loginWindow() { return loginWindow; }
+    /** Registrations one client address may attempt per hour; 0 = no limit. */
+    public int registerMaxPerAddress() { return registerMaxPerAddress; }
     /** The realm of {@code WWW-Authenticate} challenges. */
     public String realm() { return realm; }
     /** Enabled providers (those with a client id), by name. */
@@ -289,6 +293,8 @@ public final class AccessPassConfig {
             SETTERS.put("max-body-bytes", (b, v) -> b.maxBodyBytes = range("max-body-bytes", integer("max-body-bytes", v), 256, 1 << 20));
             SETTERS.put("login-max-attempts", (b, v) -> b.loginMaxAttempts = range("login-max-attempts", integer("login-max-attempts", v), 1, 100));
             SETTERS.put("login-window", (b, v) -> b.loginWindow = seconds("login-window", v, false));
+            SETTERS.put("register-max-per-address", (b, v) -> b.registerMaxPerAddress =
+                    range("register-max-per-address", integer("register-max-per-address", v), 0, 100_000));
             SETTERS.put("realm", (b, v) -> b.realm = realm(v));
         }
 
@@ -324,6 +330,7 @@ public final class AccessPassConfig {
         private int maxBodyBytes = 16_384;
         private int loginMaxAttempts = 5;
         private Duration loginWindow = Duration.ofSeconds(900);
+        private int registerMaxPerAddress = 20;
         private String realm = "accesspass";
         private final Map<String, Map<String, String>> oauth = new TreeMap<>();
 
@@ -380,6 +387,7 @@ public final class AccessPassConfig {
         public Builder maxBodyBytes(int bytes) { return set("max-body-bytes", Integer.toString(bytes)); }
         public Builder loginMaxAttempts(int attempts) { return set("login-max-attempts", Integer.toString(attempts)); }
         public Builder loginWindow(Duration window) { return set("login-window", Long.toString(window.toSeconds())); }
+        public Builder registerMaxPerAddress(int registrations) { return set("register-max-per-address", Integer.toString(registrations)); }
         public Builder tokenCacheTtl(Duration ttl) { return set("token-cache-ttl", Long.toString(ttl.toSeconds())); }
 
         public Builder passwordMinLength(int length) {

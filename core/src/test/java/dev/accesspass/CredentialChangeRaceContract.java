@@ -47,6 +47,7 @@ public abstract class CredentialChangeRaceContract {
     private static final long TIMEOUT_SECONDS = 30;
 
     private final Map<String, UserId> takeOvers = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger registrations = new java.util.concurrent.atomic.AtomicInteger();
     private SlowFakeHasher hasher;
     private AccessPass accessPass;
     private ExecutorService pool;
@@ -181,7 +182,10 @@ public abstract class CredentialChangeRaceContract {
     // ---------------------------------------------------------------------------------------------- helpers
 
     private UserRecord register(String username) {
-        accessPass.register(username, username + "@example.com", OLD_PASSWORD, OLD_PASSWORD, "192.0.2.1");
+        // One address per registration: registrations are limited per address.
+        int n = registrations.incrementAndGet();
+        accessPass.register(username, username + "@example.com", OLD_PASSWORD, OLD_PASSWORD,
+                "198.18." + (n / 250) + "." + (n % 250 + 1));
         return accessPass.userStore().findByUsername(username).orElseThrow();
     }
 
