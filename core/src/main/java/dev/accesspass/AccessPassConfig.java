@@ -257,6 +257,11 @@ public final class AccessPassConfig {
      * every failure is an {@link IllegalArgumentException} whose message starts with the key. Not thread-safe.
      */
     public static final class Builder {
+        /**
+         * The longest grace window: it is for two tabs refreshing at the same moment, and every second of it is a
+         * second in which a stolen, already rotated refresh token still gets the live pair instead of revoking it.
+         */
+        static final Duration MAX_REFRESH_GRACE = Duration.ofSeconds(60);
         private static final Map<String, BiConsumer<Builder, String>> SETTERS = new LinkedHashMap<>();
 
         static {
@@ -266,7 +271,8 @@ public final class AccessPassConfig {
             SETTERS.put("session-max-lifetime",
                     (b, v) -> b.sessionMaxLifetime = seconds("session-max-lifetime", v, true));
             SETTERS.put("password-min-length", (b, v) -> b.passwordMinLength(integer("password-min-length", v)));
-            SETTERS.put("refresh-grace", (b, v) -> b.refreshGrace = seconds("refresh-grace", v, true));
+            SETTERS.put("refresh-grace", (b, v) -> b.refreshGrace = atMost("refresh-grace", v,
+                    seconds("refresh-grace", v, true), MAX_REFRESH_GRACE));
             SETTERS.put("require-confirmed-email",
                     (b, v) -> b.requireConfirmedEmail = bool("require-confirmed-email", v));
             SETTERS.put("confirm-token-ttl", (b, v) -> b.confirmTokenTtl = seconds("confirm-token-ttl", v, false));
@@ -450,6 +456,14 @@ public final class AccessPassConfig {
                 }
             });
             return new AccessPassConfig(this);
+        }
+
+        private static Duration atMost(String key, String value, Duration parsed, Duration max) {
+            if (parsed.compareTo(max) > 0) {
+                throw new IllegalArgumentException(key + ": \"" + value + "\" is more than " + max.toSeconds()
+                        + " seconds");
+            }
+            return parsed;
         }
 
         private static Duration seconds(String key, String value, boolean zeroAllowed) {

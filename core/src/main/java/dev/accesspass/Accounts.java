@@ -146,14 +146,14 @@ final class Accounts {
             throttle.check(accountKey, clientAddress);
         } catch (AccessPassException throttled) {
             security.emit(SecurityEvent.Type.LOGIN_THROTTLED, found.map(UserRecord::id).orElse(null), null,
-                    clientAddress, Map.of("identifier", identifier));
+                    clientAddress, SecurityLog.identifier(identifier));
             throw throttled;
         }
         boolean valid = passwords.verify(found, password, clientAddress);
         if (!valid) {
             throttle.recordFailure(accountKey, clientAddress);
             security.emit(SecurityEvent.Type.LOGIN_FAILED, found.map(UserRecord::id).orElse(null), null,
-                    clientAddress, Map.of("identifier", identifier));
+                    clientAddress, SecurityLog.identifier(identifier));
             throw invalidCredentials();
         }
         UserRecord user = found.get();
