@@ -67,11 +67,23 @@ final class LoginThrottle {
         if (clientAddress == null || registrationsPerAddress == 0) {
             return;
         }
-        Instant now = clock.instant();
-        AttemptWindow attempts = store.recordFailedAttempt(registrationKey(clientAddress), now, REGISTRATION_WINDOW);
-        if (attempts.failures() > registrationsPerAddress) {
-            throw AccessPassException.retryLater(ErrorCode.TOO_MANY_ATTEMPTS,
-                    "Too many registrations from this address. Try again later.",
+        reserve(store, registrationKey(clientAddress), clock.instant(), REGISTRATION_WINDOW, registrationsPerAddress,
+                "Too many registrations from this address. Try again later.");
+    }
+
+    /** The OAuth-start counter of a client address (SR-73): each start stores a state record. */
+    static String oauthStartKey(String clientAddress) {
+        return "oauth-start-address:" + clientAddress;
+    }
+
+    /**
+     * Counts one use of {@code key} in a fixed window, atomically and before the work it guards, and refuses it with
+     * 429 {@code too_many_attempts} (Retry-After: the rest of the window) beyond {@code max}.
+     */
+    static void reserve(TokenStore store, String key, Instant now, Duration window, int max, String detail) {
+        AttemptWindow attempts = store.recordFailedAttempt(key, now, window);
+        if (attempts.failures() > max) {
+            throw AccessPassException.retryLater(ErrorCode.TOO_MANY_ATTEMPTS, detail,
                     retryAfter(now, attempts.windowEndsAt()));
         }
     }

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -42,6 +43,12 @@ final class InMemoryTokenStore implements TokenStore {
     private final ConcurrentHashMap<TokenHash, Object> refresh = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<UserId, UserSessions> users = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<TokenHash, OneTimeToken> oneTimeTokens = new ConcurrentHashMap<>();
+    /**
+     * The digests of each user's one-time tokens, so that {@link #deleteOneTimeTokens} (every reset, change,
+     * confirmation and deletion) touches only that user's few tokens instead of scanning every token, OAuth states
+     * included (SR-73). May briefly list a digest whose token is already gone; never misses a live one.
+     */
+    private final ConcurrentHashMap<UserId, Set<TokenHash>> oneTimeByUser = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AttemptWindow> attempts = new ConcurrentHashMap<>();
     /**
      * Numbers sessions. An int keeps {@link Family} at 64 bytes (with its credential epoch); it would repeat only after 2^32 sessions created by
@@ -224,7 +231,33 @@ final class InMemoryTokenStore implements TokenStore {
 
     @Override
     public void saveOneTimeToken(OneTimeToken token) {
+        if (token.user() != null) {
+            // Indexed before it becomes findable, so a delete that sees the token also sees it in the index.
+            // Added inside compute, so a concurrent unindex cannot drop the set between its creation and this add.
+            oneTimeByUser.compute(token.user(), (user, digests) -> {
+                Set<TokenHash> kept = digests == null ? ConcurrentHashMap.newKeySet() : digests;
+                kept.add(token.hash());
+                return kept;
+            });
+        }
         oneTimeTokens.put(token.hash(), token);
+    }
+
+    private void unindex(OneTimeToken token) {
+        if (token.user() != null) {
+            unindex(token.user(), token.hash());
+        }
+    }
+
+    private void unindex(UserId owner, TokenHash digest) {
+        oneTimeByUser.computeIfPresent(owner, (user, digests) -> {
+            // Only if that digest no longer names a live token of this user (a re-save keeps it).
+            OneTimeToken live = oneTimeTokens.get(digest);
+            if (live == null || !owner.equals(live.user())) {
+                digests.remove(digest);
+            }
+            return digests.isEmpty() ? null : digests;
+        });
     }
 
     @Override
@@ -234,7 +267,11 @@ final class InMemoryTokenStore implements TokenStore {
             return Optional.empty();
         }
         // remove(key, value) succeeds for exactly one of several concurrent consumers.
-        if (!oneTimeTokens.remove(hash, token) || !now.isBefore(token.expiresAt())) {
+        if (!oneTimeTokens.remove(hash, token)) {
+            return Optional.empty();
+        }
+        unindex(token);
+        if (!now.isBefore(token.expiresAt())) {
             return Optional.empty();
         }
         return Optional.of(token);
@@ -242,12 +279,19 @@ final class InMemoryTokenStore implements TokenStore {
 
     @Override
     public int deleteOneTimeTokens(UserId user, TokenPurpose purpose) {
+        Set<TokenHash> digests = oneTimeByUser.get(user);
+        if (digests == null) {
+            return 0;
+        }
         int deleted = 0;
-        for (Map.Entry<TokenHash, OneTimeToken> entry : oneTimeTokens.entrySet()) {
-            OneTimeToken token = entry.getValue();
-            if (token.purpose() == purpose && user.equals(token.user())
-                    && oneTimeTokens.remove(entry.getKey(), token)) {
+        for (TokenHash digest : List.copyOf(digests)) {
+            OneTimeToken token = oneTimeTokens.get(digest);
+            if (token != null && token.purpose() == purpose && user.equals(token.user())
+                    && oneTimeTokens.remove(digest, token)) {
+                unindex(token);
                 deleted++;
+            } else if (token == null) {
+                unindex(user, digest);
             }
         }
         return deleted;
@@ -300,6 +344,7 @@ final class InMemoryTokenStore implements TokenStore {
         }
         for (Map.Entry<TokenHash, OneTimeToken> entry : oneTimeTokens.entrySet()) {
             if (!now.isBefore(entry.getValue().expiresAt()) && oneTimeTokens.remove(entry.getKey(), entry.getValue())) {
+                unindex(entry.getValue());
                 purged++;
             }
         }
@@ -309,6 +354,12 @@ final class InMemoryTokenStore implements TokenStore {
             }
         }
         return purged;
+    }
+
+    /** For tests: how many one-time digests the by-user index lists for {@code user}. */
+    int indexedOneTimeTokens(UserId user) {
+        Set<TokenHash> digests = oneTimeByUser.get(user);
+        return digests == null ? 0 : digests.size();
     }
 
     /** For the SR-02 test: every token digest this store holds, of any kind. */

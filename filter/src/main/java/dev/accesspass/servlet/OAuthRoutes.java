@@ -35,14 +35,15 @@ final class OAuthRoutes {
 
     static void register(Routes routes, AccessPass accessPass) {
         routes.addTemplate("/oauth/{provider}", "GET", false,
-                (req, res, auth, params) -> start(accessPass, params.get("provider"), res));
+                (req, res, auth, params) -> start(accessPass, params.get("provider"), req, res));
         routes.addTemplate("/oauth/{provider}/callback", "GET", false,
                 (req, res, auth, params) -> callback(accessPass, params.get("provider"), req, res));
     }
 
-    private static void start(AccessPass accessPass, String provider, HttpServletResponse response) {
+    private static void start(AccessPass accessPass, String provider, HttpServletRequest request,
+                              HttpServletResponse response) {
         response.setHeader("Referrer-Policy", "no-referrer");
-        OAuthStart start = accessPass.startOAuth(provider);
+        OAuthStart start = accessPass.startOAuth(provider, request.getRemoteAddr());
         response.addHeader("Set-Cookie", bindingCookie(start.binding(), start.bindingMaxAge().toSeconds()));
         response.setStatus(HttpServletResponse.SC_FOUND);
         // setHeader, not sendRedirect: the container must not rewrite the provider's URL.
