@@ -79,12 +79,13 @@ public final class HashingPool implements AutoCloseable {
     }
 
     /**
-     * The per-client share when none is given: the number of workers, but at least an eighth of the queue. With the
-     * defaults on two cores that is 8 of 66 places, so a second client waits behind at most 8 of the first one's
-     * hashes.
+     * The per-client share when none is given: the number of workers, but at least a quarter of the queue. With the
+     * defaults on two cores that is 16 of 66 places: a second client waits behind at most 16 of the first one's
+     * hashes (8 hash times, well inside the queue wait), while a page that fires a dozen requests at once from one
+     * address is not refused.
      */
     static int defaultPerClientLimit(int threads, int queueCapacity) {
-        return Math.max(threads, Math.max(1, queueCapacity / 8));
+        return Math.max(threads, Math.max(1, queueCapacity / 4));
     }
 
     /**
