@@ -91,7 +91,11 @@ public final class AccessPass implements AutoCloseable {
                                             String passwordConfirmation, String clientAddress, String requestOrigin) {
         Accounts.Registered registered =
                 accounts.register(username, email, password, passwordConfirmation, clientAddress);
-        emailFlows.registered(registered.user(), clientAddress, requestOrigin);
+        if (registered.emailOwner().isPresent()) {
+            emailFlows.registrationAttempted(registered.emailOwner().get(), clientAddress);
+        } else {
+            emailFlows.registered(registered.user(), clientAddress, requestOrigin);
+        }
         return registered.tokens();
     }
 
@@ -143,7 +147,18 @@ public final class AccessPass implements AutoCloseable {
      * @throws AccessPassException {@code unknown_provider}, {@code store_unavailable}
      */
     public OAuthStart startOAuth(String provider) {
-        return oauth.start(provider);
+        return oauth.start(provider, null);
+    }
+
+    /**
+     * Starts an OAuth login for a client address: as {@link #startOAuth(String)}, limited to 30 starts per address
+     * per 10 minutes, because each start stores a state record (SR-73).
+     *
+     * @throws AccessPassException {@code unknown_provider}, {@code too_many_attempts} (with a retry delay),
+     *                             {@code store_unavailable}
+     */
+    public OAuthStart startOAuth(String provider, String clientAddress) {
+        return oauth.start(provider, clientAddress);
     }
 
     /**

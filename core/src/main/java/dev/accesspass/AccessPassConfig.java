@@ -65,6 +65,7 @@ public final class AccessPassConfig {
     private final int maxBodyBytes;
     private final int loginMaxAttempts;
     private final Duration loginWindow;
+    private final int registerMaxPerAddress;
     private final String realm;
     private final Map<String, OAuthProviderConfig> oauthProviders;
 
@@ -101,6 +102,7 @@ public final class AccessPassConfig {
         this.maxBodyBytes = b.maxBodyBytes;
         this.loginMaxAttempts = b.loginMaxAttempts;
         this.loginWindow = b.loginWindow;
+        this.registerMaxPerAddress = b.registerMaxPerAddress;
         this.realm = b.realm;
         Map<String, OAuthProviderConfig> providers = new TreeMap<>();
         b.oauth.forEach((name, values) -> {
@@ -220,6 +222,8 @@ public final class AccessPassConfig {
     public int maxBodyBytes() { return maxBodyBytes; }
     public int loginMaxAttempts() { return loginMaxAttempts; }
     public Duration loginWindow() { return loginWindow; }
+    /** Registrations one client address may attempt per hour; 0 = no limit. */
+    public int registerMaxPerAddress() { return registerMaxPerAddress; }
     /** The realm of {@code WWW-Authenticate} challenges. */
     public String realm() { return realm; }
     /** Enabled providers (those with a client id), by name. */
@@ -258,6 +262,11 @@ public final class AccessPassConfig {
      * every failure is an {@link IllegalArgumentException} whose message starts with the key. Not thread-safe.
      */
     public static final class Builder {
+        /**
+         * The longest grace window: it is for two tabs refreshing at the same moment, and every second of it is a
+         * second in which a stolen, already rotated refresh token still gets the live pair instead of revoking it.
+         */
+        static final Duration MAX_REFRESH_GRACE = Duration.ofSeconds(60);
         private static final Map<String, BiConsumer<Builder, String>> SETTERS = new LinkedHashMap<>();
 
         static {
@@ -267,7 +276,8 @@ public final class AccessPassConfig {
             SETTERS.put("session-max-lifetime",
                     (b, v) -> b.sessionMaxLifetime = seconds("session-max-lifetime", v, true));
             SETTERS.put("password-min-length", (b, v) -> b.passwordMinLength(integer("password-min-length", v)));
-            SETTERS.put("refresh-grace", (b, v) -> b.refreshGrace = seconds("refresh-grace", v, true));
+            SETTERS.put("refresh-grace", (b, v) -> b.refreshGrace = atMost("refresh-grace", v,
+                    seconds("refresh-grace", v, true), MAX_REFRESH_GRACE));
             SETTERS.put("require-confirmed-email",
                     (b, v) -> b.requireConfirmedEmail = bool("require-confirmed-email", v));
             SETTERS.put("confirm-token-ttl", (b, v) -> b.confirmTokenTtl = seconds("confirm-token-ttl", v, false));
@@ -294,6 +304,8 @@ public final class AccessPassConfig {
             SETTERS.put("max-body-bytes", (b, v) -> b.maxBodyBytes = range("max-body-bytes", integer("max-body-bytes", v), 256, 1 << 20));
             SETTERS.put("login-max-attempts", (b, v) -> b.loginMaxAttempts = range("login-max-attempts", integer("login-max-attempts", v), 1, 100));
             SETTERS.put("login-window", (b, v) -> b.loginWindow = seconds("login-window", v, false));
+            SETTERS.put("register-max-per-address", (b, v) -> b.registerMaxPerAddress =
+                    range("register-max-per-address", integer("register-max-per-address", v), 0, 100_000));
             SETTERS.put("realm", (b, v) -> b.realm = realm(v));
         }
 
@@ -329,6 +341,7 @@ public final class AccessPassConfig {
         private int maxBodyBytes = 16_384;
         private int loginMaxAttempts = 5;
         private Duration loginWindow = Duration.ofSeconds(900);
+        private int registerMaxPerAddress = 20;
         private String realm = "accesspass";
         private final Map<String, Map<String, String>> oauth = new TreeMap<>();
 
@@ -387,6 +400,7 @@ public final class AccessPassConfig {
         public Builder maxBodyBytes(int bytes) { return set("max-body-bytes", Integer.toString(bytes)); }
         public Builder loginMaxAttempts(int attempts) { return set("login-max-attempts", Integer.toString(attempts)); }
         public Builder loginWindow(Duration window) { return set("login-window", Long.toString(window.toSeconds())); }
+        public Builder registerMaxPerAddress(int registrations) { return set("register-max-per-address", Integer.toString(registrations)); }
         public Builder tokenCacheTtl(Duration ttl) { return set("token-cache-ttl", Long.toString(ttl.toSeconds())); }
 
         public Builder passwordMinLength(int length) {
@@ -449,6 +463,14 @@ public final class AccessPassConfig {
                 }
             });
             return new AccessPassConfig(this);
+        }
+
+        private static Duration atMost(String key, String value, Duration parsed, Duration max) {
+            if (parsed.compareTo(max) > 0) {
+                throw new IllegalArgumentException(key + ": \"" + value + "\" is more than " + max.toSeconds()
+                        + " seconds");
+            }
+            return parsed;
         }
 
         private static Duration seconds(String key, String value, boolean zeroAllowed) {

@@ -47,8 +47,15 @@ final class Accounts {
         this.security = context.security();
     }
 
-    /** The outcome of a registration: tokens, or none when the email must be confirmed first. */
-    record Registered(User user, Optional<TokenResponse> tokens) {
+    /**
+     * The outcome of a registration: the new user with tokens, or without when the email must be confirmed first;
+     * or, with {@code require-confirmed-email} on and the email taken, no user at all but the owner of the address,
+     * who is to be told (API.md §1), while the client gets the same 202 as for a new account.
+     */
+    record Registered(User user, Optional<TokenResponse> tokens, Optional<UserRecord> emailOwner) {
+        static Registered emailTaken(UserRecord owner) {
+            return new Registered(null, Optional.empty(), Optional.of(owner));
+        }
     }
 
     Registered register(String username, String email, String password, String passwordConfirmation,
@@ -61,21 +68,35 @@ final class Accounts {
         // The hook runs only once the built-in rules passed, so it can add errors but never waive one.
         hooks.hooks().validateRegistration(new RegistrationForm(username, email), errors);
         errors.throwIfAny();
-        // Cheap duplicate checks first, so a taken name costs no Argon2 work; the store still enforces uniqueness.
+        // Counted before any look-up or hashing: it bounds both name probing and the work one address causes.
+        throttle.reserveRegistration(clientAddress);
+        // A taken username is 409 (API.md §1) and costs no Argon2 work; the store still enforces uniqueness.
         if (users.findByUsername(username).isPresent()) {
             throw DuplicateUserException.username();
         }
-        if (users.findByEmail(email).isPresent()) {
-            throw DuplicateUserException.email();
+        Optional<UserRecord> owner = users.findByEmail(email);
+        if (owner.isPresent()) {
+            return emailTaken(owner.get(), password, clientAddress);
         }
-        String hash = passwords.hash(password);
-        UserRecord created = users.create(new NewUser(username, email, false, hash, Set.of(), clock.instant()));
+        String hash = passwords.hash(password, clientAddress);
+        UserRecord created;
+        try {
+            created = users.create(new NewUser(username, email, false, hash, Set.of(), clock.instant()));
+        } catch (DuplicateUserException raced) {
+            // Another registration took the email between our look-up and our insert: the same answer as above.
+            Optional<UserRecord> winner = raced.code() == ErrorCode.EMAIL_TAKEN && config.requireConfirmedEmail()
+                    ? users.findByEmail(email) : Optional.empty();
+            if (winner.isEmpty()) {
+                throw raced;
+            }
+            return Registered.emailTaken(winner.get());
+        }
         security.emit(SecurityEvent.Type.USER_REGISTERED, created.id(), null, clientAddress, Map.of());
         hooks.run("afterRegister", h -> h.afterRegister(new RegisterEvent(User.of(created), clientAddress)));
         // Re-read: the hook may have granted roles.
         UserRecord current = users.findById(created.id()).orElse(created);
         if (config.requireConfirmedEmail()) {
-            return new Registered(User.of(current), Optional.empty());
+            return new Registered(User.of(current), Optional.empty(), Optional.empty());
         }
         Sessions.Issued issued;
         try {
@@ -91,7 +112,21 @@ final class Accounts {
         }
         User user = User.of(current);
         hooks.run("afterLogin", h -> h.afterLogin(new LoginEvent(user, issued.sessionId(), "register", clientAddress)));
-        return new Registered(user, Optional.of(sessions.tokenResponse(user, issued)));
+        return new Registered(user, Optional.of(sessions.tokenResponse(user, issued)), Optional.empty());
+    }
+
+    /**
+     * A registration whose email belongs to an account. Without {@code require-confirmed-email} that is 409
+     * {@code email_taken}, as the contract says. With it, the answer must not tell an account exists (SR-32): the
+     * caller gets what a new account gets, the owner a notice (sent by the caller of this method), and the request
+     * costs the same — one Argon2id hash, computed and thrown away — so its timing tells nothing either.
+     */
+    private Registered emailTaken(UserRecord owner, String password, String clientAddress) {
+        if (!config.requireConfirmedEmail()) {
+            throw DuplicateUserException.email();
+        }
+        passwords.hash(password, clientAddress);
+        return Registered.emailTaken(owner);
     }
 
     TokenResponse login(String identifier, String password, String clientAddress) {
@@ -111,19 +146,19 @@ final class Accounts {
             throttle.check(accountKey, clientAddress);
         } catch (AccessPassException throttled) {
             security.emit(SecurityEvent.Type.LOGIN_THROTTLED, found.map(UserRecord::id).orElse(null), null,
-                    clientAddress, Map.of("identifier", identifier));
+                    clientAddress, SecurityLog.identifier(identifier));
             throw throttled;
         }
-        boolean valid = passwords.verify(found, password);
+        boolean valid = passwords.verify(found, password, clientAddress);
         if (!valid) {
             throttle.recordFailure(accountKey, clientAddress);
             security.emit(SecurityEvent.Type.LOGIN_FAILED, found.map(UserRecord::id).orElse(null), null,
-                    clientAddress, Map.of("identifier", identifier));
+                    clientAddress, SecurityLog.identifier(identifier));
             throw invalidCredentials();
         }
         UserRecord user = found.get();
         throttle.clearAccount(accountKey);
-        passwords.rehashIfWeak(users, user, password);
+        passwords.rehashIfWeak(users, user, password, clientAddress);
         if (config.requireConfirmedEmail() && !user.emailConfirmed()) {
             // Only after a correct password, so the 403 reveals nothing to someone guessing (SR-32).
             throw new AccessPassException(ErrorCode.EMAIL_NOT_CONFIRMED, "Confirm your email address first.");
@@ -159,7 +194,7 @@ final class Accounts {
             }
             String accountKey = LoginThrottle.userKey(user.id());
             throttle.check(accountKey, clientAddress);
-            if (!passwords.verify(Optional.of(user), password)) {
+            if (!passwords.verify(Optional.of(user), password, clientAddress)) {
                 // A stolen access token must not become a password-guessing oracle.
                 throttle.recordFailure(accountKey, clientAddress);
                 throw invalidCredentials();

@@ -101,7 +101,7 @@ final class Assembly implements AutoCloseable {
                 : PasswordHasher.argon2id(Argon2Parameters.owaspDefault());
         Passwords passwordHashing = new Passwords(hasher, pool);
         LoginThrottle throttle = new LoginThrottle(tokens, choices.clock, config.loginMaxAttempts(),
-                config.loginWindow());
+                config.loginWindow(), config.registerMaxPerAddress());
 
         Sessions sessions = new Sessions(context);
         Accounts accounts = new Accounts(context, sessions, passwordHashing, throttle);

@@ -102,6 +102,23 @@ final class EmailFlows implements AutoCloseable {
         });
     }
 
+    /**
+     * With {@code require-confirmed-email} on, someone registered with the address of an existing account: its owner
+     * gets a notice (no link, no token), under the same caps as every other mail, and the caller got the same 202.
+     */
+    void registrationAttempted(UserRecord owner, String clientAddress) {
+        queue.submit("registration attempt notice", () -> {
+            if (!allowAddress(clientAddress)) {
+                return;
+            }
+            users.findById(owner.id()).filter(u -> allowRecipient("registration", u)).ifPresent(u -> {
+                MailContent content = render("registration_attempt", t -> t.registrationAttempted(
+                        new MailContext(User.of(u), null, null, clock.instant())));
+                queue.send(MailMessage.of(u.email(), content, "registration_attempt"));
+            });
+        });
+    }
+
     /** {@code POST /confirm/resend}: validates the shape of {@code email}, then queues the rest. */
     void resendConfirmation(String email, String clientAddress, String requestOrigin) {
         FieldErrors errors = new FieldErrors();

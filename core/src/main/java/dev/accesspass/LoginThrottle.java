@@ -8,21 +8,26 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Login throttling per account and per client address (SR-28, SR-29), counted in the token store so that the
- * limits hold across instances when the store is shared. Only failures count; a success clears the account's
+ * Login throttling per account and per client address (SR-28, SR-29), and the per-address registration limit,
+ * counted in the token store so that the limits hold across instances when the store is shared. Only failures count; a success clears the account's
  * counter. Thread-safe.
  */
 final class LoginThrottle {
     private final TokenStore store;
     private final Clock clock;
     private final int maxAttempts;
-    private final Duration window;
+    /** The window of the per-address registration limit. */
+    static final Duration REGISTRATION_WINDOW = Duration.ofHours(1);
 
-    LoginThrottle(TokenStore store, Clock clock, int maxAttempts, Duration window) {
+    private final Duration window;
+    private final int registrationsPerAddress;
+
+    LoginThrottle(TokenStore store, Clock clock, int maxAttempts, Duration window, int registrationsPerAddress) {
         this.store = store;
         this.clock = clock;
         this.maxAttempts = maxAttempts;
         this.window = window;
+        this.registrationsPerAddress = registrationsPerAddress;
     }
 
     /** The account key of a known user: one counter whether the user is named by username or by email. */
@@ -45,6 +50,42 @@ final class LoginThrottle {
 
     static String addressKey(String clientAddress) {
         return "address:" + clientAddress;
+    }
+
+    /** The registration counter of a client address: its own prefix, apart from the login counters. */
+    static String registrationKey(String clientAddress) {
+        return "register-address:" + clientAddress;
+    }
+
+    /**
+     * Counts one registration attempt of {@code clientAddress} before any hashing or look-up is done for it, as one
+     * atomic store step (so N parallel attempts let at most the limit through), and refuses it with 429
+     * {@code too_many_attempts} beyond {@code register-max-per-address} per hour. Every attempt counts, whatever
+     * its outcome: the limit bounds both the probing of names and the hashing work one address can cause.
+     */
+    void reserveRegistration(String clientAddress) {
+        if (clientAddress == null || registrationsPerAddress == 0) {
+            return;
+        }
+        reserve(store, registrationKey(clientAddress), clock.instant(), REGISTRATION_WINDOW, registrationsPerAddress,
+                "Too many registrations from this address. Try again later.");
+    }
+
+    /** The OAuth-start counter of a client address (SR-73): each start stores a state record. */
+    static String oauthStartKey(String clientAddress) {
+        return "oauth-start-address:" + clientAddress;
+    }
+
+    /**
+     * Counts one use of {@code key} in a fixed window, atomically and before the work it guards, and refuses it with
+     * 429 {@code too_many_attempts} (Retry-After: the rest of the window) beyond {@code max}.
+     */
+    static void reserve(TokenStore store, String key, Instant now, Duration window, int max, String detail) {
+        AttemptWindow attempts = store.recordFailedAttempt(key, now, window);
+        if (attempts.failures() > max) {
+            throw AccessPassException.retryLater(ErrorCode.TOO_MANY_ATTEMPTS, detail,
+                    retryAfter(now, attempts.windowEndsAt()));
+        }
     }
 
     /** Throws 429 {@code too_many_attempts} if either key has used up its failures in the current window. */

@@ -48,6 +48,12 @@ final class OAuthLogins implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OAuthLogins.class);
     /** How long a started login may take at the provider. */
     static final Duration STATE_TTL = Duration.ofMinutes(10);
+    /**
+     * OAuth starts one client address may make per {@link #STATE_TTL} (SR-73). Each start stores a state record of
+     * about 300 bytes for {@code STATE_TTL}, so this bounds what one address can keep stored to twice this many
+     * records (a window boundary) instead of thousands a second; a person clicking "log in with …" needs a handful.
+     */
+    static final int STARTS_PER_ADDRESS = 30;
     private static final int MAX_CODE_LENGTH = 2048;
     private static final String FAILED = "The OAuth login failed. Please start it again.";
 
@@ -105,8 +111,13 @@ final class OAuthLogins implements AutoCloseable {
         return base + config.prefix() + "/oauth/" + provider + "/callback";
     }
 
-    OAuthStart start(String provider) {
+    OAuthStart start(String provider, String clientAddress) {
         ProviderClient client = client(provider);
+        if (clientAddress != null) {
+            // Counted before the record is stored; an unknown provider (404 above) stores nothing and counts nothing.
+            LoginThrottle.reserve(tokens, LoginThrottle.oauthStartKey(clientAddress), clock.instant(), STATE_TTL,
+                    STARTS_PER_ADDRESS, "Too many OAuth logins started from this address. Try again later.");
+        }
         String state = Secrets.newToken();
         String verifier = Secrets.newToken();
         String binding = Secrets.newToken();

@@ -74,7 +74,7 @@ final class PasswordFlows {
             rules.checkNewPassword(password, confirmation, contextErrors, user.username(), user.email(),
                     Passwords.localPart(user.email()));
             contextErrors.throwIfAny();
-            newHash = passwords.hash(password);
+            newHash = passwords.hash(password, clientAddress);
         } catch (RuntimeException refused) {
             // Nothing was changed, so the token must still work (SR-38): put back exactly what was consumed.
             try {
@@ -115,14 +115,18 @@ final class PasswordFlows {
                     Map.of("flow", "password_change"));
             throw throttled;
         }
-        if (!passwords.verify(Optional.of(user), currentPassword)) {
+        if (!passwords.verify(Optional.of(user), currentPassword, clientAddress)) {
             throttle.recordFailure(key, clientAddress);
             security.emit(SecurityEvent.Type.LOGIN_FAILED, user.id(), auth.sessionId(), clientAddress,
                     Map.of("flow", "password_change"));
             throw Accounts.invalidCredentials();
         }
         throttle.clearAccount(key);
-        String newHash = passwords.hash(password);
+        String newHash = passwords.hash(password, clientAddress);
+        // The caller's session keeps working across the epoch this change advances (SR-71); if the change then loses
+        // its compare-and-set, that session is one epoch ahead, which no later change can exploit: every change
+        // also revokes the sessions it does not keep.
+        sessions.keepThroughCredentialChange(auth.sessionId(), user.credentialEpoch());
         // Compare-and-set: two changes racing each other cannot both win with one old password.
         if (!users.updatePasswordHash(user.id(), user.passwordHash(), newHash)) {
             throw Accounts.invalidCredentials();

@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * Password hashing as the account flows use it: every hash and verify runs in the bounded {@link HashingPool}
- * (503 {@code server_busy} when it is saturated), and a verify costs the same whether or not there is a hash to
+ * (503 {@code server_busy} when it is saturated, or when the client already holds its share of it), and a verify costs the same whether or not there is a hash to
  * check (SR-22, SR-33). Thread-safe.
  */
 final class Passwords {
@@ -20,30 +20,35 @@ final class Passwords {
         this.pool = pool;
     }
 
-    /** The hash to store for a new password. */
-    String hash(String password) {
-        return pool.run(() -> hasher.hash(password));
+    /**
+     * The hash to store for a new password.
+     *
+     * @param client the client address the work is for (its share of the pool), or null
+     */
+    String hash(String password, String client) {
+        return pool.run(client, () -> hasher.hash(password));
     }
 
     /** Exactly one verify, also for an unknown user or one without a password (SR-33). */
-    boolean verify(Optional<UserRecord> user, String password) {
+    boolean verify(Optional<UserRecord> user, String password, String client) {
         String hash = user.map(UserRecord::passwordHash).orElse(null);
         if (hash == null) {
-            pool.run(() -> {
+            pool.run(client, () -> {
                 hasher.verifyDummy(password);
                 return null;
             });
             return false;
         }
-        return pool.run(() -> hasher.verify(password, hash));
+        return pool.run(client, () -> hasher.verify(password, hash));
     }
 
     /** After a successful verify: stores a stronger hash when the stored one is below the current parameters. */
-    void rehashIfWeak(UserStore users, UserRecord user, String password) {
+    void rehashIfWeak(UserStore users, UserRecord user, String password, String client) {
         if (hasher.needsRehash(user.passwordHash())) {
-            String upgraded = hash(password);
+            String upgraded = hash(password, client);
             // Compare-and-set: a password changed meanwhile is never overwritten by the old one.
-            users.updatePasswordHash(user.id(), user.passwordHash(), upgraded);
+            // Same password, so the credential epoch stays and the session being opened keeps it (SR-71).
+            users.rehashPassword(user.id(), user.passwordHash(), upgraded);
         }
     }
 

@@ -1,7 +1,11 @@
 package dev.accesspass;
 
 import dev.accesspass.event.SecurityEvent;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 import org.slf4j.Logger;
@@ -42,6 +46,35 @@ final class SecurityLog {
             LOG.info(line.toString());
         }
         hooks.run("onSecurityEvent", h -> h.onSecurityEvent(event));
+    }
+
+    /** Code points of a user-typed identifier that a security event keeps. */
+    static final int IDENTIFIER_PREFIX = 32;
+
+    /**
+     * The details that name a login identifier as typed (it may be anything up to the body limit, including a
+     * password typed into the username field): at most its first {@value #IDENTIFIER_PREFIX} code points, and when
+     * it was longer, {@code …} appended, its length and a short SHA-256 fingerprint to correlate repeats. Escaping
+     * happens when the line is written.
+     */
+    static Map<String, String> identifier(String identifier) {
+        int codePoints = identifier.codePointCount(0, identifier.length());
+        if (codePoints <= IDENTIFIER_PREFIX) {
+            return Map.of("identifier", identifier);
+        }
+        String prefix = identifier.substring(0, identifier.offsetByCodePoints(0, IDENTIFIER_PREFIX));
+        return Map.of("identifier", prefix + "\u2026",
+                "identifier_length", Integer.toString(codePoints),
+                "identifier_sha256", fingerprint(identifier));
+    }
+
+    private static String fingerprint(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     /** Quotes a value and escapes backslash, quote and every control character as {@code \\uXXXX}. */

@@ -28,6 +28,13 @@ import org.slf4j.LoggerFactory;
  * composes a read and a write: {@link TokenStore#rotate} is the one atomic step, and what it reports is then
  * classified here: a repeat of the just-rotated token inside {@code refresh-grace} gets the sealed successor back
  * (only if that successor is still the session's live pair), any other reuse revokes the session (SR-15, SR-16).
+ *
+ * <p>Credential epochs (SR-71). A login verifies a password against the hash it read and then opens a session; a
+ * reset, change, OAuth takeover or logout-all that runs in between would otherwise revoke the sessions that exist
+ * and miss the one about to be created. So every session carries the {@link UserRecord#credentialEpoch} that was
+ * read together with the verified hash, every credential change advances the user's epoch (in the same atomic step
+ * as the hash), and a session whose epoch is older than its user's is dead: at the token check (compared with the
+ * user record the check reads anyway, so no extra round trip and no write), at rotation, and already at creation.
  * Thread-safe.
  */
 final class Sessions {
@@ -52,15 +59,28 @@ final class Sessions {
         this.security = context.security();
     }
 
-    /** Opens a session for a user and returns its first token pair. */
+    /**
+     * Opens a session for a user and returns its first token pair. {@code user} must be the record as it was read
+     * before its credential was checked: the session gets that record's credential epoch (SR-71).
+     *
+     * @throws AccessPassException {@code invalid_credentials} when the user's credentials changed (or the user went)
+     *                             since that read; the session just made is revoked again
+     */
     Issued open(UserRecord user, Map<String, String> meta) {
         Instant now = clock.instant();
         String access = Secrets.newToken();
         String refresh = Secrets.newToken();
         Instant endsAt = config.sessionMaxLifetime().isZero() ? null : now.plus(config.sessionMaxLifetime());
-        SessionId id = tokens.createSession(new NewSession(user.id(), now, endsAt, meta,
+        SessionId id = tokens.createSession(new NewSession(user.id(), user.credentialEpoch(), now, endsAt, meta,
                 TokenHash.of(access), now.plus(config.accessTokenTtl()),
                 TokenHash.of(refresh), refreshExpiry(now)));
+        // Not needed for safety (the token check refuses a stale epoch anyway), but a client should not get a pair
+        // that is dead on arrival: a reset or change that won the race means the password it typed is gone.
+        Optional<UserRecord> afterwards = users.findById(user.id());
+        if (afterwards.isEmpty() || !isCurrent(user.credentialEpoch(), afterwards.get())) {
+            tokens.revokeSession(id);
+            throw Accounts.invalidCredentials();
+        }
         Instant accessExpiresAt = min(now.plus(config.accessTokenTtl()), endsAt);
         Instant refreshExpiresAt = refreshExpiry(now) == null ? endsAt : min(refreshExpiry(now), endsAt);
         return new Issued(id, now, access, accessExpiresAt, refresh, refreshExpiresAt);
@@ -79,7 +99,16 @@ final class Sessions {
         if (grant.isEmpty()) {
             return Optional.empty();
         }
-        return users.findById(grant.get().user()).map(user -> Authentication.of(User.of(user), grant.get()));
+        // The user record is read anyway (fresh roles); its epoch decides whether a credential change ended this
+        // session (SR-71), with no further store access.
+        return users.findById(grant.get().user())
+                .filter(user -> isCurrent(grant.get().credentialEpoch(), user))
+                .map(user -> Authentication.of(User.of(user), grant.get()));
+    }
+
+    /** A session opened at {@code sessionEpoch} is live only while no credential change of its user came after. */
+    private static boolean isCurrent(long sessionEpoch, UserRecord user) {
+        return sessionEpoch >= user.credentialEpoch();
     }
 
     /** Rotates a refresh token (API.md §1 "Refresh rotation"). */
@@ -115,11 +144,14 @@ final class Sessions {
     }
 
     private TokenResponse response(SessionGrant session, String access, String refresh, Instant now) {
-        UserRecord user = users.findById(session.user()).orElseThrow(() -> {
-            // The user was deleted between rotation and now: its sessions are going; refuse the pair.
-            tokens.revokeSession(session.id());
-            return new AccessPassException(ErrorCode.INVALID_GRANT, BAD_REFRESH);
-        });
+        UserRecord user = users.findById(session.user())
+                // A session from before a credential change (SR-71) cannot be refreshed into a live pair.
+                .filter(found -> isCurrent(session.credentialEpoch(), found))
+                .orElseThrow(() -> {
+                    // The user was deleted, or its credentials changed: the session is over; refuse the pair.
+                    tokens.revokeSession(session.id());
+                    return new AccessPassException(ErrorCode.INVALID_GRANT, BAD_REFRESH);
+                });
         return tokenResponse(User.of(user), access, session.accessExpiresAt(), refresh, session.refreshExpiresAt(),
                 now);
     }
@@ -173,10 +205,20 @@ final class Sessions {
      * @return how many sessions ended
      */
     int revokeAllAnnounced(UserId user, SessionId askedBy) {
+        // The epoch first: a login verified before this call whose session appears after the revocation is dead too.
+        users.advanceCredentialEpoch(user);
         int revoked = revokeAll(user, null);
         security.emit(SecurityEvent.Type.ALL_SESSIONS_REVOKED, user, askedBy, null,
                 Map.of("sessions", Integer.toString(revoked)));
         return revoked;
+    }
+
+    /**
+     * Before a password change advances the user's epoch from {@code epochBefore}: moves the caller's session to the
+     * epoch the change will create, so that it survives the change (API.md: every OTHER session is revoked).
+     */
+    void keepThroughCredentialChange(SessionId keep, long epochBefore) {
+        tokens.advanceSessionEpoch(keep, epochBefore + 1);
     }
 
     int revokeAll(UserId user, SessionId keep) {

@@ -37,6 +37,11 @@ final class FlakyTokenStore implements TokenStore {
     }
 
     @Override
+    public boolean advanceSessionEpoch(SessionId session, long credentialEpoch) {
+        return delegate.advanceSessionEpoch(session, credentialEpoch);
+    }
+
+    @Override
     public boolean revokeSession(SessionId session) {
         return delegate.revokeSession(session);
     }

@@ -15,7 +15,7 @@ class LoginThrottleSpecTest {
 
     private final MutableClock clock = MutableClock.startingNow();
     private final TokenStore store = TokenStore.inMemory();
-    private final LoginThrottle throttle = new LoginThrottle(store, clock, 3, WINDOW);
+    private final LoginThrottle throttle = new LoginThrottle(store, clock, 3, WINDOW, 20);
 
     @Test
     void sr28_failuresBelowTheMaximumPassAndTheMaximumThrottlesForTheRestOfTheWindow() {

@@ -75,7 +75,7 @@ public final class SessionHeapFootprint {
             TokenHash refresh = randomDigest(random);
             refreshHashes[i] = refresh;
             // Defaults of AccessPassConfig: 300 s access token, 30-day refresh token, no session cap.
-            store.createSession(new NewSession(userIds[i / perUser], now, null, Map.of(),
+            store.createSession(new NewSession(userIds[i / perUser], 0, now, null, Map.of(),
                     randomDigest(random), now.plus(Duration.ofSeconds(300)),
                     refresh, now.plus(Duration.ofDays(30))));
         }

@@ -62,6 +62,18 @@ final class DefaultTemplates {
         return new MailContent("Your password was changed", text, html);
     }
 
+    static MailContent registrationAttempted(MailContext c) {
+        String text = "Hello " + c.user().username() + ",\n\n"
+                + "someone tried to create a new account with this email address at " + c.at() + " (UTC). Your "
+                + "account already uses it, so nothing was created and nothing about your account changed.\n\n"
+                + "If this was you, log in with your existing account (or use \"Forgot password\").\n";
+        String html = "<p>Hello " + MailTemplates.escapeHtml(c.user().username()) + ",</p>"
+                + "<p>someone tried to create a new account with this email address at " + c.at() + " (UTC). Your "
+                + "account already uses it, so nothing was created and nothing about your account changed.</p>"
+                + "<p>If this was you, log in with your existing account (or use &quot;Forgot password&quot;).</p>";
+        return new MailContent("Someone tried to register with your email address", text, html);
+    }
+
     /** "24 hours", "1 hour", "30 minutes". */
     static String describe(Duration duration) {
         if (duration == null) {

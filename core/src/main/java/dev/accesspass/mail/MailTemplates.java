@@ -1,7 +1,7 @@
 package dev.accesspass.mail;
 
 /**
- * The texts of the four messages AccessPass sends. Every method has a built-in default (plain text plus a small
+ * The texts of the five messages AccessPass sends. Every method has a built-in default (plain text plus a small
  * HTML part), so an application overrides only the messages it wants to change:
  *
  * <pre>{@code
@@ -46,6 +46,14 @@ public interface MailTemplates {
      */
     default MailContent passwordChanged(MailContext context) {
         return DefaultTemplates.passwordChanged(context);
+    }
+
+    /**
+     * The notice to the owner of an address that someone used to register again while {@code require-confirmed-email}
+     * is on (the registration itself was answered as if it were new, so it reveals nothing): no link, no token.
+     */
+    default MailContent registrationAttempted(MailContext context) {
+        return DefaultTemplates.registrationAttempted(context);
     }
 
     /**

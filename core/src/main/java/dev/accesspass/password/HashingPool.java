@@ -2,6 +2,7 @@ package dev.accesspass.password;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -24,7 +25,13 @@ import dev.accesspass.ErrorCode;
  * already full at submission, or when its work is still waiting in the queue after {@code maxWait}. Once a worker
  * has started the work, the caller waits for it to finish.
  *
- * <p>Usage: {@code boolean ok = pool.run(() -> hasher.verify(password, stored));}
+ * <p>Fair sharing. Work submitted for a client (its address, {@link #run(String, Callable)}) counts against that
+ * client's share: at most {@code perClientLimit} of its tasks are queued or running at once, and the next one is
+ * refused with {@link ErrorCode#SERVER_BUSY} at once. So one address flooding registrations or logins fills its own
+ * share, not the whole queue, and everyone else's work still gets a worker within a few hash times. Work without a
+ * client (the Java API) is not counted per client.
+ *
+ * <p>Usage: {@code boolean ok = pool.run(clientAddress, () -> hasher.verify(password, stored));}
  *
  * <p>Thread-safety: safe for concurrent use by any number of threads. Create one per application and close it on
  * shutdown. Worker threads are daemons named {@code accesspass-hash-N}.
@@ -46,6 +53,9 @@ public final class HashingPool implements AutoCloseable {
 
     private final ThreadPoolExecutor executor;
     private final long maxWaitNanos;
+    private final int perClientLimit;
+    /** Tasks queued or running per client; an entry exists only while its count is above zero. */
+    private final ConcurrentHashMap<String, Integer> perClient = new ConcurrentHashMap<>();
 
     /**
      * A pool with one worker per available processor, a queue of 64 and a two-second
@@ -65,6 +75,31 @@ public final class HashingPool implements AutoCloseable {
      * @throws NullPointerException     if {@code maxWait} is null
      */
     public HashingPool(int threads, int queueCapacity, Duration maxWait) {
+        this(threads, queueCapacity, maxWait, defaultPerClientLimit(threads, queueCapacity));
+    }
+
+    /**
+     * The per-client share when none is given: the number of workers, but at least a quarter of the queue. With the
+     * defaults on two cores that is 16 of 66 places: a second client waits behind at most 16 of the first one's
+     * hashes (8 hash times, well inside the queue wait), while a page that fires a dozen requests at once from one
+     * address is not refused.
+     */
+    static int defaultPerClientLimit(int threads, int queueCapacity) {
+        return Math.max(threads, Math.max(1, queueCapacity / 4));
+    }
+
+    /**
+     * Creates and starts a pool with a per-client share.
+     *
+     * @param perClientLimit how many tasks of one client may be queued or running at once; at least 1
+     * @throws IllegalArgumentException if a number is out of range or {@code maxWait} is not positive
+     * @see #HashingPool(int, int, Duration)
+     */
+    public HashingPool(int threads, int queueCapacity, Duration maxWait, int perClientLimit) {
+        if (perClientLimit < 1) {
+            throw new IllegalArgumentException("perClientLimit must be at least 1, got " + perClientLimit);
+        }
+        this.perClientLimit = perClientLimit;
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
@@ -109,7 +144,51 @@ public final class HashingPool implements AutoCloseable {
      * @throws NullPointerException  if {@code work} is null
      */
     public <T> T run(Callable<T> work) {
+        return run(null, work);
+    }
+
+    /**
+     * Runs {@code work} for {@code client} on a worker thread, as {@link #run(Callable)} does, within that client's
+     * share of the pool.
+     *
+     * @param client who the work is for (a client address), or {@code null} for work not counted per client
+     * @throws AccessPassException {@link ErrorCode#SERVER_BUSY} also when {@code client} already has
+     *                             {@code perClientLimit} tasks queued or running
+     */
+    public <T> T run(String client, Callable<T> work) {
         Objects.requireNonNull(work, "work");
+        if (client == null || CURRENT.get() == this) {
+            return runShared(work);
+        }
+        if (!acquire(client)) {
+            // This client already holds its share: refuse it, and only it, before it takes a queue slot.
+            throw busy();
+        }
+        try {
+            return runShared(work);
+        } finally {
+            release(client);
+        }
+    }
+
+    private boolean acquire(String client) {
+        boolean[] acquired = {false};
+        perClient.compute(client, (key, count) -> {
+            int current = count == null ? 0 : count;
+            if (current >= perClientLimit) {
+                return count;
+            }
+            acquired[0] = true;
+            return current + 1;
+        });
+        return acquired[0];
+    }
+
+    private void release(String client) {
+        perClient.computeIfPresent(client, (key, count) -> count <= 1 ? null : count - 1);
+    }
+
+    private <T> T runShared(Callable<T> work) {
         if (CURRENT.get() == this) {
             // Already on one of our workers (e.g. a hook that hashes inside a task): queueing would wait on ourselves.
             return callInline(work);
@@ -166,6 +245,11 @@ public final class HashingPool implements AutoCloseable {
     /** Live worker count; for tests. */
     int poolSize() {
         return executor.getPoolSize();
+    }
+
+    /** Clients with work queued or running; for tests (the map must not grow with clients that are done). */
+    int clientsInFlight() {
+        return perClient.size();
     }
 
     /** Tasks waiting in the queue; for tests. */

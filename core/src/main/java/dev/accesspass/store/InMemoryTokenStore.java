@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -42,9 +43,15 @@ final class InMemoryTokenStore implements TokenStore {
     private final ConcurrentHashMap<TokenHash, Object> refresh = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<UserId, UserSessions> users = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<TokenHash, OneTimeToken> oneTimeTokens = new ConcurrentHashMap<>();
+    /**
+     * The digests of each user's one-time tokens, so that {@link #deleteOneTimeTokens} (every reset, change,
+     * confirmation and deletion) touches only that user's few tokens instead of scanning every token, OAuth states
+     * included (SR-73). May briefly list a digest whose token is already gone; never misses a live one.
+     */
+    private final ConcurrentHashMap<UserId, Set<TokenHash>> oneTimeByUser = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AttemptWindow> attempts = new ConcurrentHashMap<>();
     /**
-     * Numbers sessions. An int keeps {@link Family} at 56 bytes; it would repeat only after 2^32 sessions created by
+     * Numbers sessions. An int keeps {@link Family} at 64 bytes (with its credential epoch); it would repeat only after 2^32 sessions created by
      * one process, and an id only has to be unique among one user's live sessions.
      */
     private final AtomicInteger sequence = new AtomicInteger();
@@ -60,7 +67,7 @@ final class InMemoryTokenStore implements TokenStore {
         while (true) {
             UserSessions owner = users.computeIfAbsent(session.user(), UserSessions::new);
             Family family = new Family(owner, sequence.incrementAndGet(), session.createdAt().toEpochMilli(), endsAt,
-                    session.meta());
+                    session.meta(), session.credentialEpoch());
             Generation first = new Generation(family, session.accessHash(),
                     Math.min(session.accessExpiresAt().toEpochMilli(), endsAt), session.refreshHash(),
                     Math.min(millisOrMax(session.refreshExpiresAt()), endsAt));
@@ -141,23 +148,42 @@ final class InMemoryTokenStore implements TokenStore {
     }
 
     @Override
+    public boolean advanceSessionEpoch(SessionId session, long credentialEpoch) {
+        Family family = family(session);
+        if (family == null) {
+            return false;
+        }
+        synchronized (family) {
+            if (family.current == null) {
+                return false;
+            }
+            family.credentialEpoch = Math.max(family.credentialEpoch, credentialEpoch);
+            return true;
+        }
+    }
+
+    @Override
     public boolean revokeSession(SessionId session) {
+        Family family = family(session);
+        return family != null && end(family);
+    }
+
+    private Family family(SessionId session) {
         int dot = session.value().lastIndexOf('.');
         if (dot <= 0) {
-            return false;
+            return null;
         }
         UserSessions owner = users.get(new UserId(session.value().substring(0, dot)));
         if (owner == null) {
-            return false;
+            return null;
         }
         int seq;
         try {
             seq = Integer.parseInt(session.value().substring(dot + 1));
         } catch (NumberFormatException e) {
-            return false; // not an id this store issued
+            return null; // not an id this store issued
         }
-        Family family = owner.find(seq);
-        return family != null && end(family);
+        return owner.find(seq);
     }
 
     @Override
@@ -205,7 +231,33 @@ final class InMemoryTokenStore implements TokenStore {
 
     @Override
     public void saveOneTimeToken(OneTimeToken token) {
+        if (token.user() != null) {
+            // Indexed before it becomes findable, so a delete that sees the token also sees it in the index.
+            // Added inside compute, so a concurrent unindex cannot drop the set between its creation and this add.
+            oneTimeByUser.compute(token.user(), (user, digests) -> {
+                Set<TokenHash> kept = digests == null ? ConcurrentHashMap.newKeySet() : digests;
+                kept.add(token.hash());
+                return kept;
+            });
+        }
         oneTimeTokens.put(token.hash(), token);
+    }
+
+    private void unindex(OneTimeToken token) {
+        if (token.user() != null) {
+            unindex(token.user(), token.hash());
+        }
+    }
+
+    private void unindex(UserId owner, TokenHash digest) {
+        oneTimeByUser.computeIfPresent(owner, (user, digests) -> {
+            // Only if that digest no longer names a live token of this user (a re-save keeps it).
+            OneTimeToken live = oneTimeTokens.get(digest);
+            if (live == null || !owner.equals(live.user())) {
+                digests.remove(digest);
+            }
+            return digests.isEmpty() ? null : digests;
+        });
     }
 
     @Override
@@ -215,7 +267,11 @@ final class InMemoryTokenStore implements TokenStore {
             return Optional.empty();
         }
         // remove(key, value) succeeds for exactly one of several concurrent consumers.
-        if (!oneTimeTokens.remove(hash, token) || !now.isBefore(token.expiresAt())) {
+        if (!oneTimeTokens.remove(hash, token)) {
+            return Optional.empty();
+        }
+        unindex(token);
+        if (!now.isBefore(token.expiresAt())) {
             return Optional.empty();
         }
         return Optional.of(token);
@@ -223,12 +279,19 @@ final class InMemoryTokenStore implements TokenStore {
 
     @Override
     public int deleteOneTimeTokens(UserId user, TokenPurpose purpose) {
+        Set<TokenHash> digests = oneTimeByUser.get(user);
+        if (digests == null) {
+            return 0;
+        }
         int deleted = 0;
-        for (Map.Entry<TokenHash, OneTimeToken> entry : oneTimeTokens.entrySet()) {
-            OneTimeToken token = entry.getValue();
-            if (token.purpose() == purpose && user.equals(token.user())
-                    && oneTimeTokens.remove(entry.getKey(), token)) {
+        for (TokenHash digest : List.copyOf(digests)) {
+            OneTimeToken token = oneTimeTokens.get(digest);
+            if (token != null && token.purpose() == purpose && user.equals(token.user())
+                    && oneTimeTokens.remove(digest, token)) {
+                unindex(token);
                 deleted++;
+            } else if (token == null) {
+                unindex(user, digest);
             }
         }
         return deleted;
@@ -281,6 +344,7 @@ final class InMemoryTokenStore implements TokenStore {
         }
         for (Map.Entry<TokenHash, OneTimeToken> entry : oneTimeTokens.entrySet()) {
             if (!now.isBefore(entry.getValue().expiresAt()) && oneTimeTokens.remove(entry.getKey(), entry.getValue())) {
+                unindex(entry.getValue());
                 purged++;
             }
         }
@@ -290,6 +354,12 @@ final class InMemoryTokenStore implements TokenStore {
             }
         }
         return purged;
+    }
+
+    /** For tests: how many one-time digests the by-user index lists for {@code user}. */
+    int indexedOneTimeTokens(UserId user) {
+        Set<TokenHash> digests = oneTimeByUser.get(user);
+        return digests == null ? 0 : digests.size();
     }
 
     /** For the SR-02 test: every token digest this store holds, of any kind. */
@@ -315,14 +385,18 @@ final class InMemoryTokenStore implements TokenStore {
         final long createdAt;
         final long endsAt;
         final Map<String, String> meta;
+        /** Only raised, under the monitor ({@link #advanceSessionEpoch}); read without a lock. */
+        volatile long credentialEpoch;
         volatile Generation current;
         /** The generation {@code current} replaced, whose access token still works until it expires. */
         volatile Generation previous;
         History history; // the last USED_HISTORY rotated digests, from the first rotation on; under the monitor
         int slot; // index in owner's list, guarded by owner
 
-        Family(UserSessions owner, int seq, long createdAt, long endsAt, Map<String, String> meta) {
+        Family(UserSessions owner, int seq, long createdAt, long endsAt, Map<String, String> meta,
+               long credentialEpoch) {
             this.owner = owner;
+            this.credentialEpoch = credentialEpoch;
             this.seq = seq;
             this.createdAt = createdAt;
             this.endsAt = endsAt;
@@ -404,8 +478,9 @@ final class InMemoryTokenStore implements TokenStore {
         }
 
         SessionGrant grant() {
-            return new SessionGrant(family.id(), family.owner.user, Instant.ofEpochMilli(family.createdAt),
-                    family.meta, Instant.ofEpochMilli(accessExpiresAt), instantOrNull(refreshExpiresAt));
+            return new SessionGrant(family.id(), family.owner.user, family.credentialEpoch,
+                    Instant.ofEpochMilli(family.createdAt), family.meta, Instant.ofEpochMilli(accessExpiresAt),
+                    instantOrNull(refreshExpiresAt));
         }
     }
 

@@ -35,7 +35,7 @@ final class InMemoryUserStore implements UserStore {
             throw DuplicateUserException.email();
         }
         UserRecord created = new UserRecord(id, user.username(), user.email(), user.emailConfirmed(),
-                user.passwordHash(), user.roles(), user.createdAt(), List.of());
+                user.passwordHash(), user.roles(), user.createdAt(), List.of(), 0);
         users.put(id, created);
         return created;
     }
@@ -72,16 +72,39 @@ final class InMemoryUserStore implements UserStore {
                 return user;
             }
             updated[0] = true;
+            // One atomic map step: the new hash and the new epoch become visible together (SR-71).
             return new UserRecord(user.id(), user.username(), user.email(), user.emailConfirmed(), newHash,
-                    user.roles(), user.createdAt(), user.identities());
+                    user.roles(), user.createdAt(), user.identities(), user.credentialEpoch() + 1);
         });
         return updated[0];
     }
 
     @Override
+    public boolean rehashPassword(UserId id, String expectedHash, String newHash) {
+        boolean[] updated = {false};
+        users.computeIfPresent(id, (key, user) -> {
+            if (!Objects.equals(expectedHash, user.passwordHash())) {
+                return user;
+            }
+            updated[0] = true;
+            return new UserRecord(user.id(), user.username(), user.email(), user.emailConfirmed(), newHash,
+                    user.roles(), user.createdAt(), user.identities(), user.credentialEpoch());
+        });
+        return updated[0];
+    }
+
+    @Override
+    public boolean advanceCredentialEpoch(UserId id) {
+        return users.computeIfPresent(id, (key, user) -> new UserRecord(user.id(), user.username(), user.email(),
+                user.emailConfirmed(), user.passwordHash(), user.roles(), user.createdAt(), user.identities(),
+                user.credentialEpoch() + 1)) != null;
+    }
+
+    @Override
     public boolean setEmailConfirmed(UserId id, boolean confirmed) {
         return users.computeIfPresent(id, (key, user) -> new UserRecord(user.id(), user.username(), user.email(),
-                confirmed, user.passwordHash(), user.roles(), user.createdAt(), user.identities())) != null;
+                confirmed, user.passwordHash(), user.roles(), user.createdAt(), user.identities(),
+                user.credentialEpoch())) != null;
     }
 
     @Override
@@ -91,7 +114,7 @@ final class InMemoryUserStore implements UserStore {
             roles.addAll(add);
             roles.removeAll(remove);
             return new UserRecord(user.id(), user.username(), user.email(), user.emailConfirmed(),
-                    user.passwordHash(), roles, user.createdAt(), user.identities());
+                    user.passwordHash(), roles, user.createdAt(), user.identities(), user.credentialEpoch());
         }));
     }
 
@@ -112,7 +135,7 @@ final class InMemoryUserStore implements UserStore {
             }
             identities.add(identity);
             return new UserRecord(user.id(), user.username(), user.email(), user.emailConfirmed(),
-                    user.passwordHash(), user.roles(), user.createdAt(), identities);
+                    user.passwordHash(), user.roles(), user.createdAt(), identities, user.credentialEpoch());
         });
         if (updated == null) {
             byIdentity.remove(key, id);

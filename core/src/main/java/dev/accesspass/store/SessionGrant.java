@@ -9,9 +9,10 @@ import java.util.Objects;
 /**
  * What a live token pair grants: the session, its user and the expiry of its current tokens.
  *
+ * @param credentialEpoch  the session's credential epoch (see {@link NewSession}); core compares it with the user's
  * @param refreshExpiresAt {@code null} when the refresh token never expires
  */
-public record SessionGrant(SessionId id, UserId user, Instant createdAt, Map<String, String> meta,
+public record SessionGrant(SessionId id, UserId user, long credentialEpoch, Instant createdAt, Map<String, String> meta,
                            Instant accessExpiresAt, Instant refreshExpiresAt) {
     public SessionGrant {
         Objects.requireNonNull(id, "id");

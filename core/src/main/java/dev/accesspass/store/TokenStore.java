@@ -30,7 +30,9 @@ public interface TokenStore extends AutoCloseable {
 
     /**
      * The session an access token belongs to, if the token is live at {@code now}: known, not expired, its session
-     * not revoked and not past its cap. Expired entries are rejected here even if not yet purged.
+     * not revoked and not past its cap. Expired entries are rejected here even if not yet purged. The grant carries
+     * the session's credential epoch; core compares it with the user record it reads anyway, so this stays a
+     * single read (SR-71).
      */
     Optional<SessionGrant> findByAccessToken(TokenHash accessHash, Instant now);
 
@@ -42,6 +44,15 @@ public interface TokenStore extends AutoCloseable {
      * never revive a revoked session. The successor's expiries are clamped to the session's cap.
      */
     Rotation rotate(TokenHash presentedRefresh, Successor successor, Instant now);
+
+    /**
+     * Raises a live session's credential epoch to {@code credentialEpoch} (never lowers it): the session that changes
+     * its user's password keeps working after the change advances the user's epoch. Thread-safe; atomic with respect
+     * to rotation and revocation of that session.
+     *
+     * @return whether the session was live
+     */
+    boolean advanceSessionEpoch(SessionId session, long credentialEpoch);
 
     /** Revokes one session: its live tokens stop working at once. Returns whether it was live. */
     boolean revokeSession(SessionId session);

@@ -11,10 +11,12 @@ import java.util.Set;
  * A user as a store keeps it, including the password hash. Never leaves core: what hooks and clients see is
  * {@link dev.accesspass.User}, which has no hash.
  *
- * @param passwordHash a self-describing hash (PHC string or bcrypt), or {@code null} for a user without a password
+ * @param passwordHash    a self-describing hash (PHC string or bcrypt), or {@code null} for a user without a password
+ * @param credentialEpoch a counter the store advances with every password-hash change and every
+ *                        {@link UserStore#advanceCredentialEpoch}; a session opened at an older epoch is dead (SR-71)
  */
 public record UserRecord(UserId id, String username, String email, boolean emailConfirmed, String passwordHash,
-                         Set<String> roles, Instant createdAt, List<Identity> identities) {
+                         Set<String> roles, Instant createdAt, List<Identity> identities, long credentialEpoch) {
     public UserRecord {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(username, "username");

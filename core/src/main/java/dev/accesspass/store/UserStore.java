@@ -39,13 +39,33 @@ public interface UserStore extends AutoCloseable {
     Optional<UserRecord> findByIdentity(String provider, String subject);
 
     /**
-     * Replaces the password hash. With {@code expectedHash} non-null this is a compare-and-set (used for the
-     * transparent re-hash at login, which must not overwrite a password changed meanwhile).
+     * Replaces the password hash and, in the same atomic step, advances the user's
+     * {@link UserRecord#credentialEpoch credential epoch} by one: a session opened from a password verified before
+     * this call can then never be used (SR-71). With {@code expectedHash} non-null this is a compare-and-set (a
+     * password change must not overwrite a password changed meanwhile).
      *
      * @param newHash the new hash, or {@code null} to remove the password
      * @return whether the user existed (and, with {@code expectedHash}, still had that hash)
      */
     boolean updatePasswordHash(UserId id, String expectedHash, String newHash);
+
+    /**
+     * The transparent re-hash at login: replaces the hash by one of the same password with stronger parameters, as
+     * a compare-and-set on {@code expectedHash}, and leaves the credential epoch alone (the password did not change,
+     * so the session being opened with it stays good).
+     *
+     * @return whether the user existed and still had {@code expectedHash}
+     */
+    boolean rehashPassword(UserId id, String expectedHash, String newHash);
+
+    /**
+     * Advances the user's credential epoch by one without touching anything else (logout-all, an OAuth takeover):
+     * every session opened at an older epoch, including one being created right now from an earlier password
+     * check, is dead from then on (SR-71).
+     *
+     * @return whether the user existed
+     */
+    boolean advanceCredentialEpoch(UserId id);
 
     /** Sets the email-confirmed flag; returns whether the user exists. */
     boolean setEmailConfirmed(UserId id, boolean confirmed);

@@ -215,4 +215,59 @@ class HashingPoolTest {
     private static void awaitQueued(HashingPool pool, int expected) {
         Await.until("the queue holds " + expected, () -> pool.queued() >= expected);
     }
+
+    @Test
+    void sr22_oneClientFillsOnlyItsShareAndAnotherClientStillGetsAWorker() throws Exception {
+        try (HashingPool pool = new HashingPool(2, 64, Duration.ofSeconds(30), 3)) {
+            CountDownLatch release = new CountDownLatch(1);
+            AtomicInteger started = new AtomicInteger();
+            List<Future<String>> flood = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                flood.add(callers.submit(() -> pool.run("198.51.100.1", () -> {
+                    started.incrementAndGet();
+                    release.await();
+                    return "flood";
+                })));
+            }
+            // Two run, one waits in the queue: the client's share of 3 is used up.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (started.get() < 2 || pool.queued() < 1) {
+                assertThat(System.nanoTime()).as("flood never filled its share").isLessThan(deadline);
+                Thread.sleep(5);
+            }
+            for (int i = 0; i < 20; i++) {
+                assertThatThrownBy(() -> pool.run("198.51.100.1", () -> "more"))
+                        .isInstanceOfSatisfying(AccessPassException.class,
+                                e -> assertThat(e.code()).isEqualTo(ErrorCode.SERVER_BUSY));
+            }
+            assertThat(pool.queued()).as("refused work never took a queue slot").isEqualTo(1);
+
+            // Another address queues behind the flood's share, and gets its worker once one frees up.
+            Future<String> other = callers.submit(() -> pool.run("203.0.113.5", () -> "other"));
+            awaitQueued(pool, 2);
+            release.countDown();
+            assertThat(other.get(10, TimeUnit.SECONDS)).isEqualTo("other");
+            for (Future<String> f : flood) {
+                assertThat(f.get(10, TimeUnit.SECONDS)).isEqualTo("flood");
+            }
+            assertThat(started).hasValue(3);
+            assertThat(pool.clientsInFlight()).as("no per-client entry outlives its work").isZero();
+            assertThat(pool.run("198.51.100.1", () -> "again")).isEqualTo("again");
+        }
+    }
+
+    @Test
+    void sr22_workWithoutAClientIsNotCountedPerClient() throws Exception {
+        try (HashingPool pool = new HashingPool(1, 8, Duration.ofSeconds(30), 1)) {
+            assertThat(pool.run(null, () -> "a")).isEqualTo("a");
+            assertThat(pool.run(() -> "b")).isEqualTo("b");
+            assertThat(pool.clientsInFlight()).isZero();
+        }
+    }
+
+    @Test
+    void perClientLimitMustBePositive() {
+        assertThatThrownBy(() -> new HashingPool(1, 1, Duration.ofSeconds(1), 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("perClientLimit");
+    }
 }

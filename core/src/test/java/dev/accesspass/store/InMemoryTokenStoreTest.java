@@ -212,4 +212,34 @@ class InMemoryTokenStoreTest extends TokenStoreContract {
                 .as("one spray key made room; the table never grew past its bound")
                 .isEqualTo(InMemoryTokenStore.MAX_ATTEMPT_KEYS);
     }
+
+    @Test
+    void sr73_oneTimeTokensAreIndexedByUserAndTheIndexNeverOutlivesThem() {
+        InMemoryTokenStore memory = (InMemoryTokenStore) store();
+        UserId alice = new UserId("alice");
+        // Many user-less OAuth states and two tokens of alice.
+        for (int i = 0; i < 1000; i++) {
+            memory.saveOneTimeToken(new OneTimeToken(TokenHash.of(newToken()), TokenPurpose.OAUTH_STATE, null,
+                    T0.plusSeconds(600), "state"));
+        }
+        String reset = newToken();
+        String confirm = newToken();
+        memory.saveOneTimeToken(new OneTimeToken(TokenHash.of(reset), TokenPurpose.RESET_PASSWORD, alice,
+                T0.plusSeconds(60), null));
+        memory.saveOneTimeToken(new OneTimeToken(TokenHash.of(confirm), TokenPurpose.CONFIRM_EMAIL, alice,
+                T0.plusSeconds(60), null));
+        assertThat(memory.indexedOneTimeTokens(alice)).isEqualTo(2);
+
+        assertThat(memory.deleteOneTimeTokens(alice, TokenPurpose.RESET_PASSWORD)).isEqualTo(1);
+        assertThat(memory.indexedOneTimeTokens(alice)).isEqualTo(1);
+        assertThat(memory.consumeOneTimeToken(TokenHash.of(confirm), TokenPurpose.CONFIRM_EMAIL, T0)).isPresent();
+        assertThat(memory.indexedOneTimeTokens(alice)).as("consumed: gone from the index").isZero();
+
+        String expiring = newToken();
+        memory.saveOneTimeToken(new OneTimeToken(TokenHash.of(expiring), TokenPurpose.RESET_PASSWORD, alice,
+                T0.plusSeconds(60), null));
+        memory.purgeExpired(T0.plusSeconds(61));
+        assertThat(memory.indexedOneTimeTokens(alice)).as("purged: gone from the index").isZero();
+        assertThat(memory.deleteOneTimeTokens(alice, TokenPurpose.RESET_PASSWORD)).isZero();
+    }
 }

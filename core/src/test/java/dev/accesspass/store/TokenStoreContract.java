@@ -552,6 +552,54 @@ public abstract class TokenStoreContract {
                 .isInstanceOf(Rotation.Rotated.class);
     }
 
+    // ------------------------------------------------------------------------------------ credential epochs
+
+    @Test
+    public void sr71_sessionKeepsItsCredentialEpochThroughCheckAndRotation() {
+        Opened session = openAtEpoch(new UserId("alice"), 7);
+
+        assertThat(store.findByAccessToken(TokenHash.of(session.access()), T0).orElseThrow().credentialEpoch())
+                .isEqualTo(7);
+        Minted next = mint(T0.plusSeconds(1));
+        Rotation rotation = store.rotate(TokenHash.of(session.refresh()), next.successor(), T0.plusSeconds(1));
+        assertThat(rotated(rotation).credentialEpoch()).isEqualTo(7);
+        assertThat(store.findByAccessToken(TokenHash.of(next.access()), T0.plusSeconds(1)).orElseThrow()
+                .credentialEpoch()).isEqualTo(7);
+        Rotation repeat = store.rotate(TokenHash.of(session.refresh()), mint(T0.plusSeconds(2)).successor(),
+                T0.plusSeconds(2));
+        assertThat(alreadyRotated(repeat).liveSuccessor().orElseThrow().credentialEpoch()).isEqualTo(7);
+    }
+
+    @Test
+    public void sr71_advanceSessionEpochRaisesButNeverLowers() {
+        UserId alice = new UserId("alice");
+        Opened session = openAtEpoch(alice, 2);
+        Opened other = openAtEpoch(alice, 2);
+
+        assertThat(store.advanceSessionEpoch(session.id(), 5)).isTrue();
+        assertThat(store.advanceSessionEpoch(session.id(), 3)).as("lower: ignored, session still live").isTrue();
+
+        assertThat(store.findByAccessToken(TokenHash.of(session.access()), T0).orElseThrow().credentialEpoch())
+                .isEqualTo(5);
+        assertThat(store.findByAccessToken(TokenHash.of(other.access()), T0).orElseThrow().credentialEpoch())
+                .as("only the named session moves").isEqualTo(2);
+        Minted next = mint(T0.plusSeconds(1));
+        assertThat(rotated(store.rotate(TokenHash.of(session.refresh()), next.successor(), T0.plusSeconds(1)))
+                .credentialEpoch()).isEqualTo(5);
+    }
+
+    @Test
+    public void sr71_advanceSessionEpochOfARevokedOrUnknownSessionIsFalseAndRevivesNothing() {
+        Opened session = openAtEpoch(new UserId("alice"), 0);
+        store.revokeSession(session.id());
+
+        assertThat(store.advanceSessionEpoch(session.id(), 1)).isFalse();
+        assertThat(store.advanceSessionEpoch(new SessionId("no-such-session"), 1)).isFalse();
+        assertThat(store.findByAccessToken(TokenHash.of(session.access()), T0)).isEmpty();
+        assertThat(store.rotate(TokenHash.of(session.refresh()), mint(T0).successor(), T0))
+                .isInstanceOf(Rotation.Rejected.class);
+    }
+
     // -------------------------------------------------------------------------------------- one-time tokens
 
     @Test
@@ -834,9 +882,18 @@ public abstract class TokenStoreContract {
                                 Instant accessExpiresAt, Instant refreshExpiresAt) {
         String access = newToken();
         String refresh = newToken();
-        SessionId id = store.createSession(new NewSession(user, createdAt, endsAt, meta, TokenHash.of(access),
+        SessionId id = store.createSession(new NewSession(user, 0, createdAt, endsAt, meta, TokenHash.of(access),
                 accessExpiresAt, TokenHash.of(refresh), refreshExpiresAt));
         assertThat(id).isNotNull();
+        return new Opened(id, access, refresh);
+    }
+
+    /** A session created at {@link #T0} with the default TTLs, opened at credential epoch {@code epoch}. */
+    protected final Opened openAtEpoch(UserId user, long epoch) {
+        String access = newToken();
+        String refresh = newToken();
+        SessionId id = store.createSession(new NewSession(user, epoch, T0, null, Map.of(), TokenHash.of(access),
+                T0.plus(ACCESS_TTL), TokenHash.of(refresh), T0.plus(REFRESH_TTL)));
         return new Opened(id, access, refresh);
     }
 

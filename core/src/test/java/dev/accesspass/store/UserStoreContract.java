@@ -323,6 +323,80 @@ public abstract class UserStoreContract {
         assertThat(store.findById(alice.id()).orElseThrow().roles()).hasSize(RACERS + 1);
     }
 
+    // ------------------------------------------------------------------------------------ credential epochs
+
+    @Test
+    public void sr71_passwordHashChangeAdvancesTheCredentialEpochInTheSameStep() {
+        UserRecord alice = store.create(newUser("alice"));
+        long start = alice.credentialEpoch();
+        assertThat(store.findById(alice.id()).orElseThrow().credentialEpoch()).isEqualTo(start);
+
+        assertThat(store.updatePasswordHash(alice.id(), null, OTHER_HASH)).isTrue();
+        UserRecord reset = store.findById(alice.id()).orElseThrow();
+        assertThat(reset.passwordHash()).isEqualTo(OTHER_HASH);
+        assertThat(reset.credentialEpoch()).isEqualTo(start + 1);
+
+        assertThat(store.updatePasswordHash(alice.id(), OTHER_HASH, HASH)).as("compare-and-set").isTrue();
+        assertThat(store.findById(alice.id()).orElseThrow().credentialEpoch()).isEqualTo(start + 2);
+
+        assertThat(store.updatePasswordHash(alice.id(), OTHER_HASH, OTHER_HASH)).as("stale expected hash").isFalse();
+        assertThat(store.findById(alice.id()).orElseThrow().credentialEpoch()).as("a failed CAS changes nothing")
+                .isEqualTo(start + 2);
+
+        assertThat(store.updatePasswordHash(alice.id(), null, null)).as("password removed").isTrue();
+        assertThat(store.findById(alice.id()).orElseThrow().credentialEpoch()).isEqualTo(start + 3);
+    }
+
+    @Test
+    public void sr71_rehashKeepsTheCredentialEpochAndIsACompareAndSet() {
+        UserRecord alice = store.create(newUser("alice"));
+
+        assertThat(store.rehashPassword(alice.id(), OTHER_HASH, OTHER_HASH)).as("stale expected hash").isFalse();
+        assertThat(store.findById(alice.id()).orElseThrow().passwordHash()).isEqualTo(HASH);
+        assertThat(store.rehashPassword(alice.id(), HASH, OTHER_HASH)).isTrue();
+
+        UserRecord rehashed = store.findById(alice.id()).orElseThrow();
+        assertThat(rehashed.passwordHash()).isEqualTo(OTHER_HASH);
+        assertThat(rehashed.credentialEpoch()).isEqualTo(alice.credentialEpoch());
+        assertThat(store.rehashPassword(new UserId("no-such-user"), HASH, OTHER_HASH)).isFalse();
+    }
+
+    @Test
+    public void sr71_advanceCredentialEpochRaisesItByOneAndChangesNothingElse() {
+        UserRecord alice = store.create(newUser("alice"));
+
+        assertThat(store.advanceCredentialEpoch(alice.id())).isTrue();
+        UserRecord after = store.findById(alice.id()).orElseThrow();
+        assertThat(after.credentialEpoch()).isEqualTo(alice.credentialEpoch() + 1);
+        assertThat(after.passwordHash()).isEqualTo(HASH);
+        assertThat(after.roles()).isEqualTo(alice.roles());
+        assertThat(store.advanceCredentialEpoch(new UserId("no-such-user"))).isFalse();
+    }
+
+    @Test
+    public void sr71_otherUpdatesKeepTheCredentialEpoch() {
+        UserRecord alice = store.create(newUser("alice"));
+        store.advanceCredentialEpoch(alice.id());
+        long epoch = store.findById(alice.id()).orElseThrow().credentialEpoch();
+
+        store.setEmailConfirmed(alice.id(), true);
+        store.updateRoles(alice.id(), Set.of("admin"), Set.of());
+        store.linkIdentity(alice.id(), identity("github", "1"));
+
+        assertThat(store.findById(alice.id()).orElseThrow().credentialEpoch()).isEqualTo(epoch);
+    }
+
+    @Test
+    public void sr71_concurrentEpochAdvancesAreAllCounted() throws Exception {
+        UserRecord alice = store.create(newUser("alice"));
+        try (Race race = new Race(RACERS)) {
+            race.run(i -> () -> i % 2 == 0 ? store.advanceCredentialEpoch(alice.id())
+                    : store.updatePasswordHash(alice.id(), null, i % 4 == 1 ? HASH : OTHER_HASH));
+        }
+        assertThat(store.findById(alice.id()).orElseThrow().credentialEpoch())
+                .isEqualTo(alice.credentialEpoch() + RACERS);
+    }
+
     // ------------------------------------------------------------------------------------------- identities
 
     @Test

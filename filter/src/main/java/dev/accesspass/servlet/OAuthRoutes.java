@@ -52,7 +52,7 @@ final class OAuthRoutes {
             response.setHeader("Location", canonical.get());
             return;
         }
-        OAuthStart start = accessPass.startOAuth(provider);
+        OAuthStart start = accessPass.startOAuth(provider, request.getRemoteAddr());
         response.addHeader("Set-Cookie", bindingCookie(start.binding(), start.bindingMaxAge().toSeconds()));
         response.setStatus(HttpServletResponse.SC_FOUND);
         // setHeader, not sendRedirect: the container must not rewrite the provider's URL.

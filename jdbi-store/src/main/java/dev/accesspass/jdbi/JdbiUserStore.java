@@ -49,6 +49,7 @@ final class JdbiUserStore implements UserStore {
 
     private static final String SELECT_USER = """
             SELECT u.id, u.username, u.email, u.email_confirmed, u.password_hash, u.roles, u.created_at,
+                   u.credential_epoch,
                    (SELECT coalesce(json_agg(json_build_object(
                                'provider', i.provider, 'subject', i.subject, 'profile', i.profile,
                                'linked_at_micros', (extract(epoch FROM i.linked_at) * 1000000)::bigint)
@@ -131,7 +132,7 @@ final class JdbiUserStore implements UserStore {
             throw e;
         }
         return new UserRecord(new UserId(id.toString()), user.username(), user.email(), user.emailConfirmed(),
-                user.passwordHash(), user.roles(), user.createdAt(), List.of());
+                user.passwordHash(), user.roles(), user.createdAt(), List.of(), 0);
     }
 
     /** The constraint named by a PostgreSQL error of this SQLState in the cause chain, or null. */
@@ -210,10 +211,13 @@ final class JdbiUserStore implements UserStore {
             return false;
         }
         return write("update a password", uuid, "r:", false, handle -> {
+            // The epoch goes up in the same statement as the hash (SR-71).
             var update = handle.createUpdate(expectedHash == null
-                            ? "UPDATE accesspass_users SET password_hash = :newHash WHERE id = :id"
-                            // Compare-and-set for the transparent re-hash at login (see the SPI).
-                            : "UPDATE accesspass_users SET password_hash = :newHash WHERE id = :id "
+                            ? "UPDATE accesspass_users SET password_hash = :newHash, "
+                              + "credential_epoch = credential_epoch + 1 WHERE id = :id"
+                            // Compare-and-set for a password change (see the SPI).
+                            : "UPDATE accesspass_users SET password_hash = :newHash, "
+                              + "credential_epoch = credential_epoch + 1 WHERE id = :id "
                               + "AND password_hash = :expectedHash")
                     .bind("id", uuid)
                     .bind("newHash", newHash);
@@ -222,6 +226,33 @@ final class JdbiUserStore implements UserStore {
             }
             return update.execute() > 0;
         }, Boolean::booleanValue);
+    }
+
+    @Override
+    public boolean rehashPassword(UserId id, String expectedHash, String newHash) {
+        UUID uuid = JdbiTokenStore.uuidOrNull(id.value());
+        if (uuid == null) {
+            return false;
+        }
+        return write("re-hash a password", uuid, "r:", false, handle -> handle.createUpdate(
+                        "UPDATE accesspass_users SET password_hash = :newHash "
+                        + "WHERE id = :id AND password_hash = :expectedHash")
+                .bind("id", uuid)
+                .bind("newHash", newHash)
+                .bind("expectedHash", expectedHash)
+                .execute() > 0, Boolean::booleanValue);
+    }
+
+    @Override
+    public boolean advanceCredentialEpoch(UserId id) {
+        UUID uuid = JdbiTokenStore.uuidOrNull(id.value());
+        if (uuid == null) {
+            return false;
+        }
+        return write("advance a credential epoch", uuid, "r:", false, handle -> handle.createUpdate(
+                        "UPDATE accesspass_users SET credential_epoch = credential_epoch + 1 WHERE id = :id")
+                .bind("id", uuid)
+                .execute() > 0, Boolean::booleanValue);
     }
 
     @Override
@@ -315,7 +346,7 @@ final class JdbiUserStore implements UserStore {
         Set<String> roleSet = roles == null ? Set.of() : Set.of((String[]) roles.getArray());
         return new UserRecord(new UserId(rs.getString("id")), rs.getString("username"), rs.getString("email"),
                 rs.getBoolean("email_confirmed"), rs.getString("password_hash"), roleSet,
-                instant(rs, "created_at"), identities(rs.getString("identities")));
+                instant(rs, "created_at"), identities(rs.getString("identities")), rs.getLong("credential_epoch"));
     }
 
     private static List<Identity> identities(String json) {

@@ -53,6 +53,11 @@ public final class InstrumentedTokenStore implements TokenStore {
     }
 
     @Override
+    public boolean advanceSessionEpoch(SessionId session, long credentialEpoch) {
+        return faults.call("advanceSessionEpoch", () -> delegate.advanceSessionEpoch(session, credentialEpoch));
+    }
+
+    @Override
     public boolean revokeSession(SessionId session) {
         return faults.call("revokeSession", () -> delegate.revokeSession(session));
     }

@@ -61,6 +61,16 @@ public final class InstrumentedUserStore implements UserStore {
     }
 
     @Override
+    public boolean rehashPassword(UserId id, String expectedHash, String newHash) {
+        return faults.call("rehashPassword", () -> delegate.rehashPassword(id, expectedHash, newHash));
+    }
+
+    @Override
+    public boolean advanceCredentialEpoch(UserId id) {
+        return faults.call("advanceCredentialEpoch", () -> delegate.advanceCredentialEpoch(id));
+    }
+
+    @Override
     public boolean setEmailConfirmed(UserId id, boolean confirmed) {
         return faults.call("setEmailConfirmed", () -> delegate.setEmailConfirmed(id, confirmed));
     }
