@@ -13,7 +13,7 @@ class OAuthStartLimitTest {
     @Test
     void sr73_oauthStartsArePerAddressLimitedWith429AndRetryAfter() {
         try (TestServer server = TestServer.builder()
-                .set("base-url", "http://localhost:8080")
+                .set("base-url", "http://127.0.0.1:8080") // the host the test client uses: no loopback-name redirect
                 .set("oauth.demo.client-id", "client")
                 .set("oauth.demo.client-secret", "secret")
                 .set("oauth.demo.authorize-url", "https://provider.example/authorize")
