@@ -192,6 +192,35 @@ abstract class ContainerSuite {
     }
 
     @Test
+    void SR52_patchFollowsAProtectedDoPatch() {
+        // Servlet 6.1 (the API these containers run here) dispatches PATCH to doPatch.
+        Reply anonymous = send("PATCH", "/methods", null);
+        assertThat(anonymous.status()).as(anonymous.toString()).isEqualTo(401);
+        assertThat(anonymous.code()).isEqualTo("invalid_token");
+        assertThat(send("PUT", "/methods", null).status()).isEqualTo(401);
+        Reply user = send("PATCH", "/methods", newUser().field("access_token"));
+        assertThat(user.status()).as(user.toString()).isEqualTo(403);
+        assertThat(user.code()).isEqualTo("insufficient_role");
+        Reply admin = send("PATCH", "/methods", newAdmin());
+        assertThat(admin.status()).as(admin.toString()).isEqualTo(200);
+        assertThat(admin.text()).isEqualTo("{\"methods\":\"patch\"}");
+        assertThat(send("GET", "/methods", null).status()).isEqualTo(200);
+        // A method no handler answers needs what the strictest handler needs, whatever the container then says.
+        assertThat(send("PROPFIND", "/methods", null).status()).isEqualTo(401);
+    }
+
+    @Test
+    void SR52_headOnAnOverriddenDoHeadNeedsGetsRule() {
+        Reply anonymous = send("HEAD", "/head", null);
+        assertThat(anonymous.status()).as(anonymous.toString()).isEqualTo(401);
+        assertThat(anonymous.header("X-Ran")).isEmpty();
+        Reply user = send("HEAD", "/head", newUser().field("access_token"));
+        assertThat(user.status()).as(user.toString()).isEqualTo(200);
+        assertThat(user.header("X-Head")).hasValue("overridden");
+        assertThat(user.header("X-Ran")).hasValue("doGet");
+    }
+
+    @Test
     void SR52_traceOnAProtectedServletIs405AndEchoesNoToken() {
         String user = newUser().field("access_token");
         Reply trace = send("TRACE", "/api/hello", user);
