@@ -192,7 +192,7 @@ abstract class ContainerSuite {
     }
 
     @Test
-    void SR52_patchFollowsAProtectedDoPatch() {
+    void SR72_patchFollowsAProtectedDoPatch() {
         // Servlet 6.1 (the API these containers run here) dispatches PATCH to doPatch.
         Reply anonymous = send("PATCH", "/methods", null);
         assertThat(anonymous.status()).as(anonymous.toString()).isEqualTo(401);
@@ -210,7 +210,7 @@ abstract class ContainerSuite {
     }
 
     @Test
-    void SR52_headOnAnOverriddenDoHeadNeedsGetsRule() {
+    void SR72_headOnAnOverriddenDoHeadNeedsGetsRule() {
         Reply anonymous = send("HEAD", "/head", null);
         assertThat(anonymous.status()).as(anonymous.toString()).isEqualTo(401);
         assertThat(anonymous.header("X-Ran")).isEmpty();

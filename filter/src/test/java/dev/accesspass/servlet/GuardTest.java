@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link Guard#decide} and {@link Guard.ServletRules} on their own, with requests shaped as Tomcat and Jetty hand them
  * to the filter: the servlet named by the container's {@link HttpServletMapping}, an include's mapping in the request
- * attributes (SR-51..SR-53).
+ * attributes (SR-51..SR-53, SR-72).
  */
 class GuardTest {
     /** The handler table of Servlet 6.1's {@code HttpServlet} (Tomcat 11): {@code doPatch} answers {@code PATCH}. */
@@ -97,7 +97,7 @@ class GuardTest {
     }
 
     @Test
-    void sr52_handlerTableIsReadFromTheHttpServletAtHand() {
+    void sr72_handlerTableIsReadFromTheHttpServletAtHand() {
         assertThat(Guard.HANDLERS).containsEntry("GET", "doGet").containsEntry("HEAD", "doHead")
                 .containsEntry("POST", "doPost").containsEntry("PUT", "doPut").containsEntry("DELETE", "doDelete")
                 .containsEntry("OPTIONS", "doOptions").containsEntry("TRACE", "doTrace");
@@ -106,7 +106,7 @@ class GuardTest {
     }
 
     @Test
-    void sr52_patchFollowsDoPatchOnServlet61() {
+    void sr72_patchFollowsDoPatchOnServlet61() {
         Guard.ServletRules rules = Guard.ServletRules.of(PatchAdmin.class, SERVLET_6_1);
         assertThat(rules.forMethod("PATCH")).isEqualTo(ADMIN);
         assertThat(rules.forMethod("PUT")).isEqualTo(Requirement.TOKEN);
@@ -114,7 +114,7 @@ class GuardTest {
     }
 
     @Test
-    void sr52_methodWithoutAHandlerGetsTheStrictestRule() {
+    void sr72_methodWithoutAHandlerGetsTheStrictestRule() {
         // On Servlet 6.0 only an overridden service() could run doPatch: PATCH needs everything any handler needs.
         Guard.ServletRules rules = Guard.ServletRules.of(PatchAdmin.class, SERVLET_6_0);
         assertThat(rules.forMethod("PATCH")).isEqualTo(ADMIN);
@@ -127,7 +127,7 @@ class GuardTest {
     }
 
     @Test
-    void sr52_overriddenDoHeadNeedsGetsRuleToo() {
+    void sr72_overriddenDoHeadNeedsGetsRuleToo() {
         Guard.ServletRules rules = Guard.ServletRules.of(HeadOverride.class, SERVLET_6_1);
         assertThat(rules.forMethod("HEAD")).isEqualTo(ADMIN);
         assertThat(rules.forMethod("GET")).isEqualTo(ADMIN);
@@ -135,7 +135,7 @@ class GuardTest {
     }
 
     @Test
-    void sr52_inheritedHandlersFollowTheClassAndHeadFollowsGet() {
+    void sr72_inheritedHandlersFollowTheClassAndHeadFollowsGet() {
         Guard.ServletRules rules = Guard.ServletRules.of(Mixed.class, SERVLET_6_1);
         assertThat(rules.forMethod("GET")).isEqualTo(Requirement.TOKEN);
         assertThat(rules.forMethod("HEAD")).isEqualTo(Requirement.TOKEN);
@@ -145,7 +145,7 @@ class GuardTest {
     }
 
     @Test
-    void sr52_decidePatchAndHeadAsContainersMapThem() {
+    void sr72_decidePatchAndHeadAsContainersMapThem() {
         Guard guard = guard(Map.of("patch", PatchAdmin.class, "head", HeadOverride.class));
         assertDenied(guard.decide(request("PATCH", "patch", null), null), ErrorCode.INVALID_TOKEN);
         assertDenied(guard.decide(request("PATCH", "patch", "user-token"), null), ErrorCode.INSUFFICIENT_ROLE);
