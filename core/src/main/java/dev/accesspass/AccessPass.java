@@ -4,6 +4,7 @@ import dev.accesspass.mail.MailTemplates;
 import dev.accesspass.mail.Mailer;
 import dev.accesspass.mail.SentMail;
 import dev.accesspass.oauth.OAuthCallback;
+import dev.accesspass.oauth.OAuthOutcome;
 import dev.accesspass.oauth.OAuthStart;
 import dev.accesspass.oauth.OAuthUserResolver;
 import dev.accesspass.oauth.internal.ProviderClient;
@@ -147,14 +148,43 @@ public final class AccessPass implements AutoCloseable {
     }
 
     /**
+     * Starts an OAuth login as {@link #startOAuth(String)} does, carrying {@code flow} (16 to 64 characters of
+     * letters, digits, {@code -} and {@code _}, chosen by the page) to the outcome, so the page can check that what
+     * arrives at its {@code oauth-success-url} belongs to the flow it started.
+     *
+     * @throws AccessPassException {@code unknown_provider}, {@code validation_failed} for a bad {@code flow},
+     *                             {@code store_unavailable}
+     */
+    public OAuthStart startOAuth(String provider, String flow) {
+        return oauth.start(provider, flow);
+    }
+
+    /**
+     * Starts linking {@code provider}'s identity to the user of {@code accessToken}
+     * ({@code POST /identities/{provider}/link}); the callback links only while that access token's session is live
+     * and the browser presents the binding cookie.
+     *
+     * @param flow as in {@link #startOAuth(String, String)}, or {@code null}
+     * @throws AccessPassException {@code unknown_provider}, {@code invalid_token}, {@code validation_failed},
+     *                             {@code store_unavailable}
+     */
+    public OAuthStart startOAuthLink(String provider, String accessToken, String flow) {
+        return oauth.startLink(provider, accessToken, flow);
+    }
+
+    /**
      * Finishes an OAuth login ({@code GET /oauth/{provider}/callback}): checks state, browser binding and provider,
      * exchanges the code, finds or makes the user (see {@link OAuthUserResolver}) and opens a session whose meta is
      * the provider's profile.
      *
+     * <p>A callback of a link started with {@link #startOAuthLink} links the identity instead and opens no session.
+     *
      * @throws AccessPassException {@code oauth_failed} (nothing was created), {@code unknown_provider},
-     *                             {@code email_not_confirmed}, {@code store_unavailable}
+     *                             {@code email_not_confirmed}, {@code account_exists} (the verified email belongs to
+     *                             an account with a password: log in and link), {@code identity_taken} (a link of an
+     *                             identity another user has), {@code store_unavailable}
      */
-    public TokenResponse completeOAuth(OAuthCallback callback) {
+    public OAuthOutcome completeOAuth(OAuthCallback callback) {
         return oauth.complete(callback);
     }
 
