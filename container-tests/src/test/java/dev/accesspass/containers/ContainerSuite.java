@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.accesspass.AccessPass;
 import dev.accesspass.servlet.testing.Http;
 import dev.accesspass.servlet.testing.Http.Reply;
+import dev.accesspass.servlet.testing.RawHttp;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -325,6 +326,18 @@ abstract class ContainerSuite {
                 // Expected when the server has already refused the declared length.
             }
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void SR57_malformedQueryStringsOnGetRoutesAre4xx() {
+        RawHttp raw = new RawHttp(URI.create(deployment.baseUrl()).getPort());
+        for (String route : new String[] {"/auth/oauth/demo/callback", "/auth/oauth/demo", "/auth/check",
+            "/auth/me", "/auth/confirm"}) {
+            for (String query : new String[] {"code=%zz", "code=%ff", "code=%", "code=%C0%AF", "%zz", "token=%zz"}) {
+                Reply reply = raw.send(null, "GET", route + "?" + query, java.util.List.of(), null);
+                assertThat(reply.status()).as("GET %s?%s: %s", route, query, reply).isBetween(400, 499);
+            }
         }
     }
 
