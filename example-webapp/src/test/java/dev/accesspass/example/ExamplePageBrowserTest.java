@@ -254,6 +254,36 @@ class ExamplePageBrowserTest {
         screenshot("sr18-two-refreshes-at-once");
     }
 
+    /**
+     * A crafted link with someone else's token in the fragment (the attacker's own, here) does not sign the visitor
+     * in: the page only takes a fragment whose {@code flow} is the one this tab started, and wipes it either way.
+     */
+    @Test
+    void aCraftedTokenFragmentDoesNotSignTheVisitorIn() throws Exception {
+        String attacker = "attacker" + USERS.incrementAndGet();
+        java.net.http.HttpResponse<String> registered = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl + "/auth/register"))
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"username\":\"" + attacker
+                                + "\",\"email\":\"" + attacker + "@example.com\",\"password\":\"" + PASSWORD
+                                + "\",\"password_confirmation\":\"" + PASSWORD + "\"}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(registered.statusCode()).isEqualTo(201);
+        java.util.regex.Matcher token = java.util.regex.Pattern.compile("\"access_token\":\"([^\"]+)\"")
+                .matcher(registered.body());
+        assertThat(token.find()).isTrue();
+
+        browser.get(baseUrl + "/#access_token=" + token.group(1) + "&token_type=Bearer&expires_in=300");
+        awaitStatus("Ignored a sign-in link that this page did not start.");
+        assertThat(accessToken()).isNull();
+        assertThat(browser.getCurrentUrl()).as("the fragment is wiped").isEqualTo(baseUrl + "/");
+        // A guessed flow value does not help either.
+        browser.get(baseUrl + "/#access_token=" + token.group(1) + "&flow=guessed-flow-value-1234");
+        awaitStatus("Ignored a sign-in link that this page did not start.");
+        assertThat(accessToken()).isNull();
+        screenshot("crafted-fragment-ignored");
+    }
+
     private void type(String id, String text) {
         WebElement input = browser.findElement(By.id(id));
         input.clear();
