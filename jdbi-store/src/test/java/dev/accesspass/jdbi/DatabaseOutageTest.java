@@ -76,6 +76,8 @@ class DatabaseOutageTest {
                         long started = System.nanoTime();
                         int status = http.get(path, access).status();
                         samples.add(new Sample(started, System.nanoTime(), publicRoute, status));
+                        // A steady load, not a busy loop: the machine's cores also have to restart PostgreSQL.
+                        java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
                     }
                 }, "outage-load-" + i);
                 thread.start();
