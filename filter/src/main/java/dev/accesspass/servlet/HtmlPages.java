@@ -13,7 +13,7 @@ import java.util.Locale;
  * Stateless.
  */
 final class HtmlPages {
-    static final String CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+    static final String CSP = "default-src 'none'; form-action 'self'; "
             + "frame-ancestors 'none'; base-uri 'none'";
 
     private HtmlPages() {
