@@ -4,6 +4,7 @@ import dev.accesspass.mail.MailTemplates;
 import dev.accesspass.mail.Mailer;
 import dev.accesspass.mail.SentMail;
 import dev.accesspass.oauth.OAuthCallback;
+import dev.accesspass.oauth.OAuthOutcome;
 import dev.accesspass.oauth.OAuthStart;
 import dev.accesspass.oauth.OAuthUserResolver;
 import dev.accesspass.oauth.internal.ProviderClient;
@@ -147,18 +148,36 @@ public final class AccessPass implements AutoCloseable {
      * @throws AccessPassException {@code unknown_provider}, {@code store_unavailable}
      */
     public OAuthStart startOAuth(String provider) {
-        return oauth.start(provider, null);
+        return oauth.start(provider, null, null);
     }
 
     /**
-     * Starts an OAuth login for a client address: as {@link #startOAuth(String)}, limited to 30 starts per address
-     * per 10 minutes, because each start stores a state record (SR-73).
+     * Starts an OAuth login as {@link #startOAuth(String)} does, for a client, carrying {@code flow} to the outcome.
      *
-     * @throws AccessPassException {@code unknown_provider}, {@code too_many_attempts} (with a retry delay),
-     *                             {@code store_unavailable}
+     * @param flow          16 to 64 characters of letters, digits, {@code -} and {@code _}, chosen by the page, that
+     *                      come back in the {@code oauth-success-url} fragment, so the page can check that what
+     *                      arrives belongs to the flow it started; or {@code null}
+     * @param clientAddress the client's address, which may start 30 logins per 10 minutes (each start stores a state
+     *                      record); or {@code null} for no limit
+     * @throws AccessPassException {@code unknown_provider}, {@code validation_failed} for a bad {@code flow},
+     *                             {@code too_many_attempts} (with a retry delay), {@code store_unavailable}
      */
-    public OAuthStart startOAuth(String provider, String clientAddress) {
-        return oauth.start(provider, clientAddress);
+    public OAuthStart startOAuth(String provider, String flow, String clientAddress) {
+        return oauth.start(provider, flow, clientAddress);
+    }
+
+    /**
+     * Starts linking {@code provider}'s identity to the user of {@code accessToken}
+     * ({@code POST /identities/{provider}/link}); the callback links only while that access token's session is live
+     * and the browser presents the binding cookie.
+     *
+     * @param flow          as in {@link #startOAuth(String, String, String)}, or {@code null}
+     * @param clientAddress as in {@link #startOAuth(String, String, String)}
+     * @throws AccessPassException {@code unknown_provider}, {@code invalid_token}, {@code validation_failed},
+     *                             {@code too_many_attempts}, {@code store_unavailable}
+     */
+    public OAuthStart startOAuthLink(String provider, String accessToken, String flow, String clientAddress) {
+        return oauth.startLink(provider, accessToken, flow, clientAddress);
     }
 
     /**
@@ -166,10 +185,14 @@ public final class AccessPass implements AutoCloseable {
      * exchanges the code, finds or makes the user (see {@link OAuthUserResolver}) and opens a session whose meta is
      * the provider's profile.
      *
+     * <p>A callback of a link started with {@link #startOAuthLink} links the identity instead and opens no session.
+     *
      * @throws AccessPassException {@code oauth_failed} (nothing was created), {@code unknown_provider},
-     *                             {@code email_not_confirmed}, {@code store_unavailable}
+     *                             {@code email_not_confirmed}, {@code account_exists} (the verified email belongs to
+     *                             an account with a password: log in and link), {@code identity_taken} (a link of an
+     *                             identity another user has), {@code store_unavailable}
      */
-    public TokenResponse completeOAuth(OAuthCallback callback) {
+    public OAuthOutcome completeOAuth(OAuthCallback callback) {
         return oauth.complete(callback);
     }
 

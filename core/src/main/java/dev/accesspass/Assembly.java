@@ -86,6 +86,10 @@ final class Assembly implements AutoCloseable {
                 owned.add(stores);
             }
         }
+        // Every entry point reaches the stores through one health circuit, so an outage fails fast everywhere (SR-65).
+        StoreCircuit circuit = new StoreCircuit();
+        tokens = new CircuitTokenStore(tokens, circuit);
+        users = new CircuitUserStore(users, circuit);
         AuthHooks hooks = choices.hooks != null ? choices.hooks : loadHooks(config);
         MailTemplates templates = templates(hooks, choices.templates);
 

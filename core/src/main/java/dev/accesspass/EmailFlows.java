@@ -166,6 +166,9 @@ final class EmailFlows implements AutoCloseable {
 
     /** The SR-12 notice after a reset or change: no link, no token, no password; not capped. */
     void passwordChanged(UserRecord user, Instant at) {
+        if (user.email() == null) {
+            return; // a user from a provider that verified no address: nowhere to write
+        }
         queue.submit("password-changed notice", () -> {
             MailContent content = render("password_changed",
                     t -> t.passwordChanged(new MailContext(User.of(user), null, null, at)));
@@ -262,6 +265,9 @@ final class EmailFlows implements AutoCloseable {
     }
 
     private boolean allowRecipient(String kind, UserRecord user) {
+        if (user.email() == null) {
+            return false; // no address to mail (API.md §7: an unverified provider email is not kept)
+        }
         String key = "mail-recipient:" + kind + ":" + Identifiers.emailKey(user.email());
         boolean allowed = tokens.recordFailedAttempt(key, clock.instant(), CAP_WINDOW).failures() <= RECIPIENT_CAP;
         if (!allowed) {

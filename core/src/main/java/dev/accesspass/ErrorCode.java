@@ -18,6 +18,10 @@ public enum ErrorCode {
     INSUFFICIENT_ROLE("insufficient_role", 403),
     USERNAME_TAKEN("username_taken", 409),
     EMAIL_TAKEN("email_taken", 409),
+    /** An OAuth login whose verified email belongs to an account with a password: log in and link (API.md §7). */
+    ACCOUNT_EXISTS("account_exists", 409),
+    /** Linking a provider identity that belongs to another user. */
+    IDENTITY_TAKEN("identity_taken", 409),
     TOO_MANY_ATTEMPTS("too_many_attempts", 429),
     OAUTH_FAILED("oauth_failed", 400),
     UNKNOWN_PROVIDER("unknown_provider", 404),

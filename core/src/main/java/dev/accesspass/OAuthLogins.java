@@ -3,6 +3,7 @@ package dev.accesspass;
 import dev.accesspass.event.OAuthLoginEvent;
 import dev.accesspass.event.SecurityEvent;
 import dev.accesspass.oauth.OAuthCallback;
+import dev.accesspass.oauth.OAuthOutcome;
 import dev.accesspass.oauth.OAuthProfile;
 import dev.accesspass.oauth.OAuthResolution;
 import dev.accesspass.oauth.OAuthStart;
@@ -12,6 +13,7 @@ import dev.accesspass.store.DuplicateUserException;
 import dev.accesspass.store.Identity;
 import dev.accesspass.store.NewUser;
 import dev.accesspass.store.OneTimeToken;
+import dev.accesspass.store.SessionGrant;
 import dev.accesspass.store.TokenHash;
 import dev.accesspass.store.TokenPurpose;
 import dev.accesspass.store.TokenStore;
@@ -27,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +59,8 @@ final class OAuthLogins implements AutoCloseable {
     static final int STARTS_PER_ADDRESS = 30;
     private static final int MAX_CODE_LENGTH = 2048;
     private static final String FAILED = "The OAuth login failed. Please start it again.";
+    /** A page's flow value: goes into a space-separated record and a URL fragment, so a plain token alphabet. */
+    private static final Pattern FLOW = Pattern.compile("[A-Za-z0-9_-]{16,64}");
 
     private final Map<String, ProviderClient> clients;
     private final AccessPassConfig config;
@@ -111,8 +116,37 @@ final class OAuthLogins implements AutoCloseable {
         return base + config.prefix() + "/oauth/" + provider + "/callback";
     }
 
-    OAuthStart start(String provider, String clientAddress) {
+    /**
+     * Starts a login; {@code flow}, when given, comes back with the outcome (in the success URL's fragment) so the
+     * page that started the flow can tell its own answer from a crafted link. With a {@code clientAddress}, the
+     * start counts against that address's limit, since each start stores a state record.
+     */
+    OAuthStart start(String provider, String flow, String clientAddress) {
+        return begin(provider, flow, "login", "-", "-", clientAddress);
+    }
+
+    /**
+     * Starts linking a provider identity to the user of {@code accessToken} ({@code POST /identities/{p}/link}). The
+     * state is bound to the browser (the cookie, as for a login) and to this session: the callback links only while
+     * the access token that started it is still live, so a logout or revocation in between ends the attempt.
+     *
+     * @throws AccessPassException {@code invalid_token} when the token is not live
+     */
+    OAuthStart startLink(String provider, String accessToken, String flow, String clientAddress) {
+        client(provider);
+        Authentication auth = sessions.authenticate(accessToken).orElseThrow(() -> new AccessPassException(
+                ErrorCode.INVALID_TOKEN, "The access token is missing, invalid, expired or revoked."));
+        return begin(provider, flow, "link", auth.user().id().value(), TokenHash.of(accessToken).hex(),
+                clientAddress);
+    }
+
+    private OAuthStart begin(String provider, String flow, String mode, String userId, String accessHash,
+                             String clientAddress) {
         ProviderClient client = client(provider);
+        if (flow != null && !FLOW.matcher(flow).matches()) {
+            throw AccessPassException.validation(new FieldErrors().add("flow", "must be 16 to 64 characters of "
+                    + "letters, digits, '-' and '_'"));
+        }
         if (clientAddress != null) {
             // Counted before the record is stored; an unknown provider (404 above) stores nothing and counts nothing.
             LoginThrottle.reserve(tokens, LoginThrottle.oauthStartKey(clientAddress), clock.instant(), STATE_TTL,
@@ -124,14 +158,14 @@ final class OAuthLogins implements AutoCloseable {
         String nonce = client.openid() ? Secrets.newToken() : null;
         // The nonce is sent as OIDC asks; identity comes from userinfo and the ID token is never read (SR-48), so
         // the nonce is kept only for completeness of the record.
-        String payload = String.join(" ", "v1", provider, verifier, nonce == null ? "-" : nonce,
-                TokenHash.of(binding).hex());
+        String payload = String.join(" ", "v2", provider, verifier, nonce == null ? "-" : nonce,
+                TokenHash.of(binding).hex(), mode, flow == null ? "-" : flow, userId, accessHash);
         tokens.saveOneTimeToken(new OneTimeToken(TokenHash.of(state), TokenPurpose.OAUTH_STATE, null,
                 clock.instant().plus(STATE_TTL), payload));
         return new OAuthStart(URI.create(client.authorizationUrl(state, verifier, nonce)), binding, STATE_TTL);
     }
 
-    TokenResponse complete(OAuthCallback callback) {
+    OAuthOutcome complete(OAuthCallback callback) {
         String provider = callback.provider();
         ProviderClient client = client(provider);
         String state = callback.state();
@@ -145,7 +179,11 @@ final class OAuthLogins implements AutoCloseable {
             throw refused(provider, "state unknown, expired or used");
         }
         String[] fields = record.get().payload() == null ? new String[0] : record.get().payload().split(" ");
-        if (fields.length != 5 || !fields[0].equals("v1")) {
+        if (fields.length == 5 && fields[0].equals("v1")) {
+            // Started before the upgrade that added link and flow: a plain login.
+            fields = new String[] {"v2", fields[1], fields[2], fields[3], fields[4], "login", "-", "-", "-"};
+        }
+        if (fields.length != 9 || !fields[0].equals("v2")) {
             throw refused(provider, "state record unreadable");
         }
         if (!constantTimeEquals(fields[1], provider)) {
@@ -171,7 +209,43 @@ final class OAuthLogins implements AutoCloseable {
         } catch (ProviderClient.ProviderFailure e) {
             throw refused(provider, e.getMessage());
         }
-        return login(profile, callback.clientAddress());
+        String flow = fields[6].equals("-") ? null : fields[6];
+        if (fields[5].equals("link")) {
+            return new OAuthOutcome.Linked(linkFromSession(profile, new UserId(fields[7]),
+                    TokenHash.fromHex(fields[8]), callback.clientAddress()), provider, flow);
+        }
+        return new OAuthOutcome.LoggedIn(login(profile, callback.clientAddress()), flow);
+    }
+
+    /**
+     * The callback of {@code POST /identities/{p}/link}: the session that started it must still be live and the
+     * user's own; the identity must be unlinked or already this user's.
+     */
+    private User linkFromSession(OAuthProfile profile, UserId userId, TokenHash accessHash, String clientAddress) {
+        String provider = profile.provider();
+        Optional<SessionGrant> grant = tokens.findByAccessToken(accessHash, clock.instant());
+        if (grant.isEmpty() || !grant.get().user().equals(userId)) {
+            throw refused(provider, "the session that started the link has ended");
+        }
+        UserRecord user = users.findById(userId).orElseThrow(() -> refused(provider, "user vanished"));
+        Optional<UserRecord> owner = users.findByIdentity(provider, profile.subject());
+        if (owner.isPresent() && !owner.get().id().equals(userId)) {
+            throw identityTaken(provider);
+        }
+        Identity identity = new Identity(provider, profile.subject(), profile.attributes(), clock.instant());
+        if (!users.linkIdentity(user.id(), identity)) {
+            throw identityTaken(provider);
+        }
+        security.emit(SecurityEvent.Type.OAUTH_LINKED, user.id(), grant.get().id(), clientAddress,
+                Map.of("provider", provider, "subject", profile.subject(), "from", "session"));
+        return User.of(users.findById(user.id()).orElseThrow(() -> refused(provider, "user vanished")));
+    }
+
+    private static AccessPassException identityTaken(String provider) {
+        LOG.info("oauth link refused: provider={} reason=identity belongs to another user",
+                SecurityLog.escape(provider));
+        return new AccessPassException(ErrorCode.IDENTITY_TAKEN,
+                "This provider account is already linked to another user.");
     }
 
     /** Finds or makes the user of a provider profile and opens a session: the part after the provider calls. */
@@ -192,6 +266,14 @@ final class OAuthLogins implements AutoCloseable {
             OAuthResolution decision = resolver.resolve(profile, users);
             if (decision instanceof OAuthResolution.Link link) {
                 user = users.findById(link.user()).orElseThrow(() -> refused(provider, "resolver named no user"));
+                if (user.passwordHash() != null) {
+                    // Never linked into a password account on an email match alone: its owner logs in and links
+                    // from the session (API.md §7, SR-76).
+                    LOG.info("oauth login refused: provider={} reason=account with a password exists",
+                            SecurityLog.escape(provider));
+                    throw new AccessPassException(ErrorCode.ACCOUNT_EXISTS, "An account with this email address "
+                            + "exists. Log in to it and link this provider from your account.");
+                }
                 requireConfirmed(user.emailConfirmed());
                 link(user, identity, false);
                 linked = true;
@@ -202,10 +284,12 @@ final class OAuthLogins implements AutoCloseable {
                 linked = true;
             } else if (decision instanceof OAuthResolution.Create create) {
                 requireConfirmed(create.emailConfirmed());
-                FieldErrors errors = new FieldErrors();
-                rules.checkEmail(create.email(), errors);
-                if (!errors.asMap().isEmpty()) {
-                    throw refused(provider, "provider email unusable");
+                if (create.email() != null) {
+                    FieldErrors errors = new FieldErrors();
+                    rules.checkEmail(create.email(), errors);
+                    if (!errors.asMap().isEmpty()) {
+                        throw refused(provider, "provider email unusable");
+                    }
                 }
                 user = create(create, now);
                 created = true;

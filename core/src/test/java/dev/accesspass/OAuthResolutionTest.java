@@ -86,10 +86,15 @@ class OAuthResolutionTest {
     }
 
     @Test
-    void unverifiedGoogleEmailCreatesAnUnconfirmedUserWithAValidUsername() {
+    void sr76_unverifiedGoogleEmailCreatesAUserWithoutAnEmail() {
         TokenResponse tokens = login(google("g-1", "jose@gmail.test", false));
         assertThat(tokens.user().emailConfirmed()).isFalse();
+        assertThat(tokens.user().email()).isNull();
         assertThat(tokens.user().username()).isEqualTo("Jose-Muller");
+        // The address is not reserved: its real owner can still register it.
+        assertThat(accessPass.userStore().findByEmail("jose@gmail.test")).isEmpty();
+        assertThat(accessPass.register("jose", "jose@gmail.test", "Real-Owner-Pass-1", "Real-Owner-Pass-1",
+                "127.0.0.1", null).orElseThrow().user().email()).isEqualTo("jose@gmail.test");
     }
 
     @Test
@@ -109,14 +114,36 @@ class OAuthResolutionTest {
     }
 
     @Test
-    void verifiedEmailLinksToConfirmedLocalAccount_SR49() {
+    void sr76_verifiedEmailOfAConfirmedAccountWithAPasswordIsNotLinked() {
         UserRecord local = register("owner", "owner@x.test", true);
+        assertThatThrownBy(() -> login(google("g-owner", "Owner@x.test", true)))
+                .isInstanceOf(AccessPassException.class)
+                .satisfies(e -> assertThat(((AccessPassException) e).code()).isEqualTo(ErrorCode.ACCOUNT_EXISTS));
+        UserRecord after = accessPass.userStore().findById(local.id()).orElseThrow();
+        assertThat(after.identities()).isEmpty();
+        assertThat(accessPass.userStore().findByIdentity("google", "g-owner")).isEmpty();
+        assertThat(events).isEmpty();
+    }
+
+    @Test
+    void verifiedEmailLinksToAConfirmedAccountWithoutAPassword_SR49() {
+        UserRecord local = accessPass.userStore().create(new NewUser("owner", "owner@x.test", true, null, Set.of(),
+                accessPass.clock().instant()));
         TokenResponse tokens = login(google("g-owner", "Owner@x.test", true));
         assertThat(tokens.user().id()).isEqualTo(local.id());
-        UserRecord after = accessPass.userStore().findById(local.id()).orElseThrow();
-        assertThat(after.passwordHash()).isEqualTo(local.passwordHash());
-        assertThat(after.identities()).hasSize(1);
+        assertThat(accessPass.userStore().findById(local.id()).orElseThrow().identities()).hasSize(1);
         assertThat(events).singleElement().satisfies(e -> assertThat(e.linked()).isTrue());
+    }
+
+    @Test
+    void sr76_aResolverCannotLinkIntoAPasswordAccountEither() {
+        accessPass.close();
+        accessPass = build(AccessPassConfig.defaults(), (profile, users) -> OAuthResolution.link(
+                users.findByEmail("owner@x.test").orElseThrow().id()));
+        UserRecord local = register("owner", "owner@x.test", true);
+        assertThatThrownBy(() -> login(google("g-x", "other@x.test", true)))
+                .satisfies(e -> assertThat(((AccessPassException) e).code()).isEqualTo(ErrorCode.ACCOUNT_EXISTS));
+        assertThat(accessPass.userStore().findById(local.id()).orElseThrow().identities()).isEmpty();
     }
 
     @Test
@@ -135,13 +162,31 @@ class OAuthResolutionTest {
     }
 
     @Test
-    void unverifiedEmailOfAnExistingAccountIsRefusedAndChangesNothing_SR49b() {
+    void unverifiedEmailOfAnExistingAccountNeverLinks_SR49b() {
         UserRecord local = register("owner", "owner@x.test", true);
-        assertOAuthFailed(() -> login(google("g-evil", "owner@x.test", false)));
-        assertOAuthFailed(() -> login(github(4, "evil", "owner@x.test", false)));
+        TokenResponse viaGoogle = login(google("g-evil", "owner@x.test", false));
+        TokenResponse viaGithub = login(github(4, "evil", "owner@x.test", false));
+        assertThat(viaGoogle.user().id()).isNotEqualTo(local.id());
+        assertThat(viaGithub.user().id()).isNotEqualTo(local.id()).isNotEqualTo(viaGoogle.user().id());
+        assertThat(viaGoogle.user().email()).isNull();
+        assertThat(viaGithub.user().email()).isNull();
         assertThat(accessPass.userStore().findById(local.id()).orElseThrow().identities()).isEmpty();
-        assertThat(accessPass.userStore().findByIdentity("google", "g-evil")).isEmpty();
-        assertThat(events).isEmpty();
+        assertThat(accessPass.userStore().findByEmail("owner@x.test").orElseThrow().id()).isEqualTo(local.id());
+    }
+
+    @Test
+    void sr76_preAccountTakeoverThroughAnUnverifiedEmailFails() {
+        // The attacker logs in through a provider that did not verify victim@x.test.
+        TokenResponse attacker = login(google("g-attacker", "victim@x.test", false));
+        assertThat(attacker.user().email()).isNull();
+        // The victim registers the address, confirms it and resets the password: the attacker's identity is not
+        // on the victim's account, and the attacker's provider login still lands in the attacker's own account.
+        TokenResponse victim = accessPass.register("victim", "victim@x.test", "Victim-Pass-123", "Victim-Pass-123",
+                "127.0.0.1", null).orElseThrow();
+        UserRecord account = accessPass.userStore().findById(victim.user().id()).orElseThrow();
+        assertThat(account.identities()).isEmpty();
+        TokenResponse again = login(google("g-attacker", "victim@x.test", false));
+        assertThat(again.user().id()).isEqualTo(attacker.user().id()).isNotEqualTo(victim.user().id());
     }
 
     @Test
@@ -150,14 +195,20 @@ class OAuthResolutionTest {
         TokenResponse viaGoogle = login(google("g-dual", "dual@x.test", true));
         assertThat(viaGoogle.user().id()).isEqualTo(viaGithub.user().id());
         assertThat(accessPass.userStore().findById(viaGithub.user().id()).orElseThrow().identities()).hasSize(2);
-        assertOAuthFailed(() -> login(google("g-dual-unverified", "dual@x.test", false)));
+        TokenResponse unverified = login(google("g-dual-unverified", "dual@x.test", false));
+        assertThat(unverified.user().id()).isNotEqualTo(viaGithub.user().id());
+        assertThat(accessPass.userStore().findById(viaGithub.user().id()).orElseThrow().identities()).hasSize(2);
     }
 
     @Test
-    void profileWithoutEmailIsRefused() {
-        OAuthProfile profile = ProfileMapper.github("github", ProfileMapper.parse("{\"id\":9,\"login\":\"x\"}"), null);
-        assertOAuthFailed(() -> login(profile));
-        assertThat(accessPass.findUser("x")).isEmpty();
+    void profileWithoutEmailCreatesAUserWithoutOne() {
+        OAuthProfile profile = ProfileMapper.github("github", ProfileMapper.parse("{\"id\":9,\"login\":\"xavier\"}"),
+                null);
+        TokenResponse tokens = login(profile);
+        assertThat(tokens.user().username()).isEqualTo("xavier");
+        assertThat(tokens.user().email()).isNull();
+        // Mail flows have nowhere to write and say nothing either way.
+        accessPass.forgotPassword("xavier", "127.0.0.1", null);
     }
 
     @Test

@@ -5,8 +5,8 @@ import static dev.accesspass.testing.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.accesspass.AccessPass;
-import dev.accesspass.testing.Http;
 import dev.accesspass.testing.Http.Reply;
+import dev.accesspass.testing.Http;
 import dev.accesspass.testing.RawHttp;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -229,6 +229,35 @@ abstract class ContainerSuite {
     }
 
     @Test
+    void SR72_patchFollowsAProtectedDoPatch() {
+        // Servlet 6.1 (the API these containers run here) dispatches PATCH to doPatch.
+        Reply anonymous = send("PATCH", "/methods", null);
+        assertThat(anonymous.status()).as(anonymous.toString()).isEqualTo(401);
+        assertThat(anonymous.code()).isEqualTo("invalid_token");
+        assertThat(send("PUT", "/methods", null).status()).isEqualTo(401);
+        Reply user = send("PATCH", "/methods", newUser().field("access_token"));
+        assertThat(user.status()).as(user.toString()).isEqualTo(403);
+        assertThat(user.code()).isEqualTo("insufficient_role");
+        Reply admin = send("PATCH", "/methods", newAdmin());
+        assertThat(admin.status()).as(admin.toString()).isEqualTo(200);
+        assertThat(admin.text()).isEqualTo("{\"methods\":\"patch\"}");
+        assertThat(send("GET", "/methods", null).status()).isEqualTo(200);
+        // A method no handler answers needs what the strictest handler needs, whatever the container then says.
+        assertThat(send("PROPFIND", "/methods", null).status()).isEqualTo(401);
+    }
+
+    @Test
+    void SR72_headOnAnOverriddenDoHeadNeedsGetsRule() {
+        Reply anonymous = send("HEAD", "/head", null);
+        assertThat(anonymous.status()).as(anonymous.toString()).isEqualTo(401);
+        assertThat(anonymous.header("X-Ran")).isEmpty();
+        Reply user = send("HEAD", "/head", newUser().field("access_token"));
+        assertThat(user.status()).as(user.toString()).isEqualTo(200);
+        assertThat(user.header("X-Head")).hasValue("overridden");
+        assertThat(user.header("X-Ran")).hasValue("doGet");
+    }
+
+    @Test
     void SR52_traceOnAProtectedServletIs405AndEchoesNoToken() {
         String user = newUser().field("access_token");
         Reply trace = send("TRACE", "/api/hello", user);
@@ -311,6 +340,18 @@ abstract class ContainerSuite {
         assertThat(response.code()).isEqualTo("payload_too_large");
         // The container is still serving after the refused upload.
         assertThat(http.get("/public/hello", null).status()).isEqualTo(200);
+    }
+
+    @Test
+    void SR57_malformedQueryStringsOnGetRoutesAre4xx() {
+        RawHttp raw = new RawHttp(URI.create(deployment.baseUrl()).getPort());
+        for (String route : new String[] {"/auth/oauth/demo/callback", "/auth/oauth/demo", "/auth/check",
+            "/auth/me", "/auth/confirm"}) {
+            for (String query : new String[] {"code=%zz", "code=%ff", "code=%", "code=%C0%AF", "%zz", "token=%zz"}) {
+                Reply reply = raw.send(null, "GET", route + "?" + query, java.util.List.of(), null);
+                assertThat(reply.status()).as("GET %s?%s: %s", route, query, reply).isBetween(400, 499);
+            }
+        }
     }
 
     @Test

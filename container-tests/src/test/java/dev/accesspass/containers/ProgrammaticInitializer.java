@@ -42,6 +42,8 @@ final class ProgrammaticInitializer implements ServletContainerInitializer {
         addServlet(context, "include", TestServlets.Include.class, "/public/incl");
         addServlet(context, "probe", TestServlets.Probe.class, "/probe");
         addServlet(context, "mixed", TestServlets.Mixed.class, "/mixed");
+        addServlet(context, "methods", TestServlets.PatchAdmin.class, "/methods");
+        addServlet(context, "head", TestServlets.HeadOverride.class, "/head");
 
         context.addListener(new ServletContextListener() {
             @Override

@@ -10,7 +10,11 @@ import java.util.Objects;
  */
 public sealed interface OAuthResolution {
 
-    /** Link the identity to this existing user. Only safe when both sides verified the same email (SR-49). */
+    /**
+     * Link the identity to this existing user. Only safe when both sides verified the same email (SR-49). A user
+     * with a password is never linked this way, whatever the resolver says: the login answers 409
+     * {@code account_exists}, and the user logs in and links from the session ({@code POST /identities/{p}/link}).
+     */
     static OAuthResolution link(UserId user) {
         return new Link(user);
     }
@@ -28,6 +32,7 @@ public sealed interface OAuthResolution {
     /**
      * Create a user without a password. The username is a wish: AccessPass makes it valid and unique.
      *
+     * @param email          the provider-verified email, or {@code null}: an unverified address is never kept
      * @param emailConfirmed true only if the provider verified the email
      */
     static OAuthResolution create(String username, String email, boolean emailConfirmed) {
@@ -56,7 +61,9 @@ public sealed interface OAuthResolution {
     /** See {@link OAuthResolution#create}. */
     record Create(String username, String email, boolean emailConfirmed) implements OAuthResolution {
         public Create {
-            Objects.requireNonNull(email, "email");
+            if (email == null && emailConfirmed) {
+                throw new IllegalArgumentException("a user without an email cannot have it confirmed");
+            }
         }
     }
 

@@ -29,11 +29,13 @@ public interface OAuthUserResolver {
     /**
      * The default policy (SR-49), documented in {@code docs/OAUTH.md}:
      * <ol>
-     *   <li>a provider-verified email that belongs to a user whose email is confirmed: link to that user;</li>
+     *   <li>a provider-verified email that belongs to a user whose email is confirmed: link to that user (a user
+     *       with a password is not linked automatically: the login answers 409 {@code account_exists});</li>
      *   <li>a provider-verified email that belongs to an unconfirmed user: take that account over (its password is
      *       removed and its sessions revoked);</li>
-     *   <li>an unverified email that belongs to an existing user, or no email at all: refuse;</li>
-     *   <li>otherwise create a user, confirmed only if the provider verified the email.</li>
+     *   <li>a provider-verified email nobody has: create a confirmed user with it;</li>
+     *   <li>an unverified email, or none: create a user with {@code email: null}; the address is never
+     *       reserved and never linked on.</li>
      * </ol>
      */
     static OAuthUserResolver standard() {

@@ -19,6 +19,6 @@ public final class Identifiers {
 
     /** Lower-cased as a whole: mailbox providers treat the local part case-insensitively in practice. */
     public static String emailKey(String email) {
-        return email.toLowerCase(Locale.ROOT);
+        return email == null ? null : email.toLowerCase(Locale.ROOT);
     }
 }

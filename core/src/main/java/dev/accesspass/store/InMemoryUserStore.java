@@ -30,7 +30,8 @@ final class InMemoryUserStore implements UserStore {
         if (byUsername.putIfAbsent(usernameKey, id) != null) {
             throw DuplicateUserException.username();
         }
-        if (byEmail.putIfAbsent(emailKey, id) != null) {
+        // A user without an email reserves no address.
+        if (emailKey != null && byEmail.putIfAbsent(emailKey, id) != null) {
             byUsername.remove(usernameKey, id);
             throw DuplicateUserException.email();
         }
@@ -52,7 +53,7 @@ final class InMemoryUserStore implements UserStore {
 
     @Override
     public Optional<UserRecord> findByEmail(String email) {
-        return lookup(byEmail.get(Identifiers.emailKey(email)));
+        return email == null ? Optional.empty() : lookup(byEmail.get(Identifiers.emailKey(email)));
     }
 
     @Override
@@ -151,7 +152,9 @@ final class InMemoryUserStore implements UserStore {
             return false;
         }
         byUsername.remove(Identifiers.usernameKey(removed.username()), id);
-        byEmail.remove(Identifiers.emailKey(removed.email()), id);
+        if (removed.email() != null) {
+            byEmail.remove(Identifiers.emailKey(removed.email()), id);
+        }
         for (Identity identity : removed.identities()) {
             byIdentity.remove(identityKey(identity.provider(), identity.subject()), id);
         }

@@ -11,6 +11,8 @@ import java.util.Set;
  * A user as a store keeps it, including the password hash. Never leaves core: what hooks and clients see is
  * {@link dev.accesspass.User}, which has no hash.
  *
+ * @param email           the address, or {@code null} for a user created from a provider that did not verify one
+ *                        (an unverified address never reserves it)
  * @param passwordHash    a self-describing hash (PHC string or bcrypt), or {@code null} for a user without a password
  * @param credentialEpoch a counter the store advances with every password-hash change and every
  *                        {@link UserStore#advanceCredentialEpoch}; a session opened at an older epoch is dead (SR-71)
@@ -20,7 +22,6 @@ public record UserRecord(UserId id, String username, String email, boolean email
     public UserRecord {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(username, "username");
-        Objects.requireNonNull(email, "email");
         roles = Set.copyOf(roles);
         Objects.requireNonNull(createdAt, "createdAt");
         identities = List.copyOf(identities);

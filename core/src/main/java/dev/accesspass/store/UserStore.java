@@ -5,7 +5,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Keeps users, their roles and linked identities. Usernames and emails are unique regardless of case, by
+ * Keeps users, their roles and linked identities. Usernames and emails (where a user has one: the email may be
+ * {@code null}, and any number of users may have none) are unique regardless of case, by
  * {@link Identifiers#usernameKey} and {@link Identifiers#emailKey}; the store enforces this itself (a unique index,
  * an atomic put), so two racing registrations can never both succeed.
  *
@@ -32,7 +33,7 @@ public interface UserStore extends AutoCloseable {
     /** By username, regardless of case. */
     Optional<UserRecord> findByUsername(String username);
 
-    /** By email, regardless of case. */
+    /** By email, regardless of case; empty for {@code null} (a user without an email is never found by one). */
     Optional<UserRecord> findByEmail(String email);
 
     /** By linked identity. */

@@ -96,6 +96,22 @@ public abstract class UserStoreContract {
     }
 
     @Test
+    public void sr76_usersWithoutAnEmailReserveNoAddress() {
+        UserRecord first = store.create(new NewUser("noemail1", null, false, null, Set.of(), T0));
+        UserRecord second = store.create(new NewUser("noemail2", null, false, null, Set.of(), T0));
+
+        assertThat(first.email()).isNull();
+        assertThat(store.findById(second.id()).orElseThrow().email()).isNull();
+        assertThat(store.findByEmail(null)).isEmpty();
+        assertThat(store.findByUsername("noemail1").orElseThrow().id()).isEqualTo(first.id());
+        // Every address stays free for its owner.
+        UserRecord owner = store.create(new NewUser("owner", "owner@example.com", false, HASH, Set.of(), T0));
+        assertThat(store.findByEmail("owner@example.com").orElseThrow().id()).isEqualTo(owner.id());
+        assertThat(store.delete(first.id())).isTrue();
+        assertThat(store.findById(second.id())).isPresent();
+    }
+
+    @Test
     public void sr64_findsByUsernameRegardlessOfCaseAndWidth() {
         UserRecord alice = store.create(newUser("alice"));
 

@@ -275,6 +275,77 @@ class ExamplePageBrowserTest {
         screenshot("sr18-two-refreshes-at-once");
     }
 
+    /**
+     * SR-76, API.md §7: a user with a password links the demo identity from the session ("Link demo account": a
+     * full-page round trip through the provider, state bound to this session and this browser), and "Log in with
+     * demo" then lands in that account. The user is deleted afterwards, so the identity is free again for the other
+     * tests of this app.
+     */
+    @Test
+    void linkDemoAccountFromThePasswordSession() throws IOException {
+        dev.accesspass.AccessPass accessPass = (dev.accesspass.AccessPass)
+                ((org.eclipse.jetty.ee10.webapp.WebAppContext) app.getHandler()).getServletContext()
+                        .getAttribute(dev.accesspass.servlet.AccessPassFilter.CONTEXT_ATTRIBUTE);
+        // Another test may have logged in with demo already: that user holds the identity; free it.
+        accessPass.findUser("demo").ifPresent(user -> accessPass.deleteUser(user.id()));
+        String username = "linker" + USERS.incrementAndGet();
+        String email = username + "@example.com";
+        try {
+            browser.get(baseUrl + "/");
+            click("link-demo");
+            awaitStatus("Log in first, then link the demo account.");
+
+            type("reg-username", username);
+            type("reg-email", email);
+            type("reg-password", PASSWORD);
+            click("register");
+            awaitStatus("Hello, " + username);
+            click("link-demo");
+            awaitStatus("Linked the demo account. Log in again");
+            assertThat(statusIsError()).isFalse();
+            assertThat(browser.getCurrentUrl()).as("the fragment is wiped").isEqualTo(baseUrl + "/");
+            assertThat(accessPass.findUser(username).orElseThrow().identities()).singleElement()
+                    .satisfies(identity -> assertThat(identity.provider()).isEqualTo("demo"));
+            screenshot("link-01-linked");
+
+            click("oauth-demo");
+            awaitStatus("Logged in with demo as " + username + " (" + email + ", not confirmed yet).");
+            screenshot("link-02-demo-login-lands-in-the-linked-account");
+        } finally {
+            accessPass.findUser(username).ifPresent(user -> accessPass.deleteUser(user.id()));
+        }
+    }
+
+    /**
+     * A crafted link with someone else's token in the fragment (the attacker's own, here) does not sign the visitor
+     * in: the page only takes a fragment whose {@code flow} is the one this tab started, and wipes it either way.
+     */
+    @Test
+    void aCraftedTokenFragmentDoesNotSignTheVisitorIn() throws Exception {
+        String attacker = "attacker" + USERS.incrementAndGet();
+        java.net.http.HttpResponse<String> registered = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl + "/auth/register"))
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"username\":\"" + attacker
+                                + "\",\"email\":\"" + attacker + "@example.com\",\"password\":\"" + PASSWORD
+                                + "\",\"password_confirmation\":\"" + PASSWORD + "\"}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(registered.statusCode()).isEqualTo(201);
+        java.util.regex.Matcher token = java.util.regex.Pattern.compile("\"access_token\":\"([^\"]+)\"")
+                .matcher(registered.body());
+        assertThat(token.find()).isTrue();
+
+        browser.get(baseUrl + "/#access_token=" + token.group(1) + "&token_type=Bearer&expires_in=300");
+        awaitStatus("Ignored a sign-in link that this page did not start.");
+        assertThat(accessToken()).isNull();
+        assertThat(browser.getCurrentUrl()).as("the fragment is wiped").isEqualTo(baseUrl + "/");
+        // A guessed flow value does not help either.
+        browser.get(baseUrl + "/#access_token=" + token.group(1) + "&flow=guessed-flow-value-1234");
+        awaitStatus("Ignored a sign-in link that this page did not start.");
+        assertThat(accessToken()).isNull();
+        screenshot("crafted-fragment-ignored");
+    }
+
     private void type(String id, String text) {
         WebElement input = browser.findElement(By.id(id));
         input.clear();

@@ -3,6 +3,7 @@ package dev.accesspass.servlet;
 import dev.accesspass.AccessPass;
 import dev.accesspass.AccessPassException;
 import dev.accesspass.Authentication;
+import dev.accesspass.ErrorCode;
 import dev.accesspass.FieldErrors;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -12,6 +13,7 @@ import java.net.URISyntaxException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The email routes of API.md §1: {@code /confirm} (GET and POST), {@code /confirm/resend}, {@code /password/forgot},
@@ -26,6 +28,8 @@ final class EmailRoutes {
     /** The one body of every "we will mail you if the account exists" answer. */
     static final Map<String, String> ACCEPTED = Map.of("status", "accepted");
     static final Map<String, String> CONFIRMED = Map.of("status", "confirmed");
+    /** What our tokens look like: 32 random bytes in unpadded base64url. */
+    private static final Pattern TOKEN_SHAPE = Pattern.compile("[A-Za-z0-9_-]{43}");
 
     private final AccessPass accessPass;
     private final int maxBodyBytes;
@@ -47,18 +51,35 @@ final class EmailRoutes {
         routes.add("/username/forgot", "POST", false, email::forgotUsername);
     }
 
+    /**
+     * {@code GET /confirm?token=T} changes nothing: mail scanners and link previews fetch links (SR-76). It answers a
+     * small page whose button POSTs the token to {@code /confirm}, or, with {@code confirm-redirect-url} set, a 302
+     * there with the token as a query parameter for the front end to POST. Only a token of our shape is put anywhere
+     * (and escaped regardless); any other value is 401 {@code invalid_grant}, as the POST would say.
+     */
     private void confirmByLink(HttpServletRequest req, HttpServletResponse res, Authentication none)
             throws IOException {
         res.setHeader("Referrer-Policy", "no-referrer");
-        accessPass.confirmEmail(queryToken(req.getQueryString()));
+        String token = queryToken(req.getQueryString());
+        if (token == null || token.isEmpty()) {
+            throw AccessPassException.validation(new FieldErrors().add("token", "is required"));
+        }
+        if (!TOKEN_SHAPE.matcher(token).matches()) {
+            throw new AccessPassException(ErrorCode.INVALID_GRANT, "The confirmation link is invalid or has expired.");
+        }
         Optional<URI> target = accessPass.config().confirmRedirectUrl();
         if (target.isPresent()) {
-            // The configured page only, never a request parameter, and never with the token in it (SR-37, SR-45).
+            // The configured page only, never a request parameter (SR-45); the front end POSTs the token.
+            String page = target.get().toString();
             res.setStatus(HttpServletResponse.SC_FOUND);
-            res.setHeader("Location", target.get().toString());
+            res.setHeader("Location", page + (target.get().getRawQuery() == null ? "?" : "&") + "token=" + token);
             return;
         }
-        Responses.json(res, 200, CONFIRMED);
+        HtmlPages.write(res, 200, "Confirm your email address",
+                "<p>Press the button to confirm your email address.</p>"
+                        + "<form method=\"post\" action=\"confirm\">"
+                        + "<input type=\"hidden\" name=\"token\" value=\"" + HtmlPages.escape(token) + "\">"
+                        + "<button type=\"submit\">Confirm my email address</button></form>");
     }
 
     private void confirmByPost(HttpServletRequest req, HttpServletResponse res, Authentication none)
@@ -66,6 +87,11 @@ final class EmailRoutes {
         res.setHeader("Referrer-Policy", "no-referrer");
         Map<String, String> body = fields(req, "token");
         accessPass.confirmEmail(body.get("token"));
+        if (HtmlPages.wanted(req)) {
+            // The form of the GET page posts here; a browser should see a page, not JSON.
+            HtmlPages.write(res, 200, "Email address confirmed", "<p>Your email address is confirmed.</p>");
+            return;
+        }
         Responses.json(res, 200, CONFIRMED);
     }
 

@@ -13,8 +13,10 @@ import jakarta.servlet.http.HttpServletMapping;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.lang.reflect.Method;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -39,9 +41,11 @@ import org.slf4j.LoggerFactory;
  */
 final class Guard {
     private static final Logger LOG = LoggerFactory.getLogger(Guard.class);
-    private static final Map<String, String> HANDLERS = Map.of(
-            "GET", "doGet", "HEAD", "doHead", "POST", "doPost", "PUT", "doPut", "DELETE", "doDelete",
-            "OPTIONS", "doOptions", "TRACE", "doTrace");
+    /**
+     * HTTP method to handler name, read from the {@link HttpServlet} of the Servlet version at hand: Servlet 6.1
+     * (Tomcat 11) adds {@code doPatch}, and a later version's handlers are picked up the same way.
+     */
+    static final Map<String, String> HANDLERS = handlersOf(HttpServlet.class);
 
     /** What a TRACE to a protected servlet is told to use instead (SR-52). */
     private static final Set<String> NOT_TRACE = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS");
@@ -148,6 +152,23 @@ final class Guard {
         return byPath.and(rules.forMethod(request.getMethod()));
     }
 
+    /**
+     * Every {@code protected void doXxx(HttpServletRequest, HttpServletResponse)} that {@code servletClass} declares,
+     * by HTTP method ({@code doPatch} answers {@code PATCH}).
+     */
+    static Map<String, String> handlersOf(Class<?> servletClass) {
+        Map<String, String> handlers = new HashMap<>();
+        for (Method method : servletClass.getDeclaredMethods()) {
+            String name = method.getName();
+            if (name.length() > 2 && name.startsWith("do") && Character.isUpperCase(name.charAt(2))
+                    && Arrays.equals(method.getParameterTypes(),
+                    new Class<?>[] {HttpServletRequest.class, HttpServletResponse.class})) {
+                handlers.put(name.substring(2).toUpperCase(Locale.ROOT), name);
+            }
+        }
+        return Map.copyOf(handlers);
+    }
+
     static String join(String servletPath, String pathInfo) {
         String base = servletPath == null ? "" : servletPath;
         return pathInfo == null ? base : base + pathInfo;
@@ -190,30 +211,58 @@ final class Guard {
         }
     }
 
-    /** The requirements of one servlet class, per HTTP method. Immutable. */
-    record ServletRules(Requirement classLevel, Map<String, Requirement> perMethod) {
-        static final ServletRules NONE = new ServletRules(Requirement.NONE, Map.of());
-        static final ServletRules ALL_TOKEN = new ServletRules(Requirement.TOKEN, Map.of());
+    /**
+     * The requirements of one servlet class, per HTTP method. Immutable.
+     *
+     * <p>A method with a handler of the container's {@link HttpServlet} ({@link #HANDLERS}) gets the rule of the
+     * servlet's override, or the class-level rule when the servlet inherits the default. {@code HEAD} runs
+     * {@code doGet} through {@code HttpServlet.doHead}, so it needs {@code GET}'s rule, combined with the rule of an
+     * overriding {@code doHead} (which may call {@code super.doHead}). Any other method ({@code PATCH} on Servlet 6.0,
+     * {@code PROPFIND}, made-up ones) has no handler of its own: only an overridden {@code service} could run it, and
+     * that may call any handler, so it gets {@code strictest}, every rule of the servlet combined (fail closed).
+     */
+    record ServletRules(Requirement classLevel, Map<String, Requirement> perMethod, Requirement strictest) {
+        static final ServletRules NONE = new ServletRules(Requirement.NONE, Map.of(), Requirement.NONE);
+        static final ServletRules ALL_TOKEN = new ServletRules(Requirement.TOKEN, Map.of(), Requirement.TOKEN);
 
         Requirement forMethod(String httpMethod) {
-            return perMethod.getOrDefault(httpMethod, classLevel);
+            Requirement known = perMethod.get(httpMethod);
+            return known != null ? known : strictest;
         }
 
         static ServletRules of(Class<?> type) {
+            return of(type, HANDLERS);
+        }
+
+        /** The rules of {@code type} under a container whose {@code HttpServlet} has these {@code handlers}. */
+        static ServletRules of(Class<?> type, Map<String, String> handlers) {
             Protected onClass = findClassAnnotation(type);
             Requirement classLevel = onClass == null ? Requirement.NONE : Requirement.of(onClass);
             Map<String, Requirement> perMethod = new HashMap<>();
-            HANDLERS.forEach((httpMethod, javaMethod) -> {
+            handlers.forEach((httpMethod, javaMethod) -> {
                 Method handler = findHandler(type, javaMethod);
-                if (handler != null) {
-                    perMethod.put(httpMethod, methodRequirement(handler, classLevel));
-                }
+                perMethod.put(httpMethod, handler == null ? classLevel : methodRequirement(handler, classLevel));
             });
-            // HttpServlet.doHead runs doGet: HEAD follows GET unless the servlet has its own doHead (SR-52).
-            if (findHandler(type, "doHead") == null && perMethod.containsKey("GET")) {
-                perMethod.put("HEAD", perMethod.get("GET"));
+            if (handlers.containsKey("HEAD") && handlers.containsKey("GET")) {
+                // HttpServlet.doHead runs doGet; an override may call super.doHead, so both rules apply (SR-52).
+                Method doHead = findHandler(type, handlers.get("HEAD"));
+                Requirement head = perMethod.get("GET");
+                perMethod.put("HEAD", doHead == null ? head : head.and(perMethod.get("HEAD")));
             }
-            return new ServletRules(classLevel, Map.copyOf(perMethod));
+            Requirement strictest = classLevel;
+            for (Requirement requirement : perMethod.values()) {
+                strictest = strictest.and(requirement);
+            }
+            // Handlers the container's HttpServlet does not know (doPatch on Servlet 6.0) count too.
+            for (Class<?> c = type; c != null && c != HttpServlet.class && c != Object.class; c = c.getSuperclass()) {
+                for (String javaMethod : handlersOf(c).values()) {
+                    Method handler = findHandler(type, javaMethod);
+                    if (handler != null) {
+                        strictest = strictest.and(methodRequirement(handler, classLevel));
+                    }
+                }
+            }
+            return new ServletRules(classLevel, Map.copyOf(perMethod), strictest);
         }
 
         private static Requirement methodRequirement(Method handler, Requirement classLevel) {

@@ -8,7 +8,8 @@ import java.lang.annotation.Target;
 
 /**
  * Requires a valid bearer token for an {@code HttpServlet} subclass (every HTTP method it answers) or for one of its
- * {@code doGet}/{@code doPost}/… methods ({@code HEAD} follows {@code GET}). With {@link #roles()}, the user needs
+ * {@code doGet}/{@code doPost}/{@code doPatch}/… methods ({@code HEAD} follows {@code GET}, and an overridden
+ * {@code doHead} too; a method without a handler needs every rule of the servlet). With {@link #roles()}, the user needs
  * every listed role. Read once per servlet by {@link AccessPassFilter} and cached.
  */
 @Documented

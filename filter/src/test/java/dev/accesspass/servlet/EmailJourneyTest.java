@@ -74,7 +74,13 @@ class EmailJourneyTest {
             assertThat(link).startsWith("https://app.example/auth/confirm?token=");
             assertThat(html(mail)).contains("href=\"https://app.example/auth/confirm?token=");
 
-            Http.Reply confirmed = http.get(pathAndQuery(link), null);
+            // Opening the link shows a page and changes nothing (SR-76); its button POSTs the token.
+            Http.Reply page = http.get(pathAndQuery(link), null);
+            assertThat(page.status()).isEqualTo(200);
+            assertThat(page.text()).contains("name=\"token\"");
+            assertThat(events).isEmpty();
+            String token = link.substring(link.indexOf("token=") + "token=".length());
+            Http.Reply confirmed = http.post("/auth/confirm", "token", token);
             assertThat(confirmed.status()).isEqualTo(200);
             assertThat(confirmed.text()).isEqualTo("{\"status\":\"confirmed\"}");
             assertThat(confirmed.header("Referrer-Policy")).contains("no-referrer");
@@ -86,7 +92,7 @@ class EmailJourneyTest {
             assertThat(login.json().get("user").get("email_confirmed").asBoolean()).isTrue();
 
             // SR-37: the second use changes nothing and says invalid_grant.
-            Http.Reply again = http.get(pathAndQuery(link), null);
+            Http.Reply again = http.post("/auth/confirm", "token", token);
             assertThat(again.status()).isEqualTo(401);
             assertThat(again.code()).isEqualTo("invalid_grant");
             assertThat(events).hasSize(1);

@@ -507,7 +507,7 @@ class OAuthFlowTest {
     }
 
     @Test
-    void verifiedEmailLinksToConfirmedAccount_unverifiedDoesNot_SR49bc() throws Exception {
+    void unverifiedEmailNeverLinks_verifiedOneMeetsAPasswordAccountWith409_SR49bc_SR76() throws Exception {
         TestServer server = server(Map.of());
         Http http = server.http();
         Http.Reply owner = http.post("/auth/register", "username", "owner", "email", "owner@x.test",
@@ -517,25 +517,188 @@ class OAuthFlowTest {
                 .findById(u.id()).orElseThrow()).orElseThrow();
         server.accessPass().userStore().setEmailConfirmed(record.id(), true);
 
-        // (b) unverified: refused, identities unchanged, nothing created
-        int before = stores.writes();
+        // (b) unverified: a separate user without an email; the owner's identities are unchanged
         issueNext("sub-unverified", Map.of("email", "owner@x.test", "email_verified", false));
-        assertRefused(login(server));
-        assertThat(stores.writes()).isEqualTo(before);
+        HttpResponse<String> unverified = login(server);
+        assertThat(unverified.statusCode()).as(unverified.body()).isEqualTo(200);
+        JsonNode other = MAPPER.readTree(unverified.body());
+        assertThat(other.at("/user/id").asText()).isNotEqualTo(ownerId);
+        assertThat(other.at("/user/email").isNull()).isTrue();
         assertThat(server.accessPass().userStore().findById(record.id()).orElseThrow().identities()).isEmpty();
 
-        // verified, confirmed local account: linked, and the password keeps working
+        // verified, confirmed local account with a password: not linked automatically
+        int before = stores.writes();
         issueNext("sub-verified", Map.of("email", "owner@x.test", "email_verified", true));
-        JsonNode linked = MAPPER.readTree(login(server).body());
-        assertThat(linked.at("/user/id").asText()).isEqualTo(ownerId);
-        assertThat(linked.at("/user/identities/0/subject").asText()).isEqualTo("sub-verified");
+        HttpResponse<String> exists = login(server);
+        assertThat(exists.statusCode()).as(exists.body()).isEqualTo(409);
+        assertThat(MAPPER.readTree(exists.body()).get("code").asText()).isEqualTo("account_exists");
+        assertThat(server.accessPass().userStore().findById(record.id()).orElseThrow().identities()).isEmpty();
+        assertThat(stores.writes()).as("nothing written but the consumed state").isEqualTo(before);
         assertThat(http.login("owner", "Owner-Pass-12345").status()).isEqualTo(200);
 
         // (c) another identity with the same email follows the same rules
         issueNext("sub-second", Map.of("email", "OWNER@x.test", "email_verified", "true"));
-        JsonNode second = MAPPER.readTree(login(server).body());
-        assertThat(second.at("/user/id").asText()).isEqualTo(ownerId);
-        assertThat(second.at("/user/identities").size()).isEqualTo(2);
+        assertThat(login(server).statusCode()).isEqualTo(409);
+    }
+
+    // ---- SR-76: link from the session, and the two pre-account-takeover sequences ----
+
+    @Test
+    void sr76_passwordAccountLinksFromItsSessionAndThenLogsInThroughTheProvider() throws Exception {
+        TestServer server = server(Map.of());
+        Http http = server.http();
+        Http.Reply owner = http.post("/auth/register", "username", "linker", "email", "linker@x.test",
+                "password", "Linker-Pass-12345", "password_confirmation", "Linker-Pass-12345");
+        String ownerId = owner.json().at("/user/id").asText();
+        String access = owner.field("access_token");
+
+        issueNext("sub-linker", Map.of("email", "linker@x.test", "email_verified", true));
+        Linking linking = startLink(server, access);
+        HttpResponse<String> done = get(callbackUrl(server, "mock", linking.code(), linking.state()), linking.cookie());
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+        assertThat(header(done, "Cache-Control")).isEqualTo("no-store");
+        JsonNode linked = MAPPER.readTree(done.body());
+        assertThat(linked.get("status").asText()).isEqualTo("linked");
+        assertThat(linked.at("/user/id").asText()).isEqualTo(ownerId);
+        assertThat(linked.at("/user/identities/0/subject").asText()).isEqualTo("sub-linker");
+        assertThat(linked.has("access_token")).as("a link opens no session").isFalse();
+
+        // From now on the provider login lands in that account, and the password still works.
+        issueNext("sub-linker", Map.of("email", "linker@x.test", "email_verified", true));
+        HttpResponse<String> viaProvider = login(server);
+        assertThat(viaProvider.statusCode()).as(viaProvider.body()).isEqualTo(200);
+        assertThat(MAPPER.readTree(viaProvider.body()).at("/user/id").asText()).isEqualTo(ownerId);
+        assertThat(http.login("linker", "Linker-Pass-12345").status()).isEqualTo(200);
+    }
+
+    @Test
+    void sr76_linkIsBoundToTheBrowserAndTheSession() throws Exception {
+        TestServer server = server(Map.of());
+        Http http = server.http();
+        Http.Reply registered = http.post("/auth/register", "username", "bound", "email", "bound@x.test",
+                "password", "Bound-Pass-12345", "password_confirmation", "Bound-Pass-12345");
+        String access = registered.field("access_token");
+
+        // Without a token: 401.
+        assertThat(http.postWithToken("/auth/identities/mock/link", null).status()).isEqualTo(401);
+        assertThat(http.postWithToken("/auth/identities/nope/link", access).code()).isEqualTo("unknown_provider");
+
+        // Another browser (no binding cookie) cannot finish it. (No claims queued at the provider: refused callbacks
+        // never reach its token endpoint, which is where a queued answer would be used up.)
+        Linking first = startLink(server, access);
+        assertRefused(get(callbackUrl(server, "mock", first.code(), first.state()), null));
+
+        // A session that ended meanwhile cannot finish it either.
+        Linking second = startLink(server, access);
+        assertThat(http.postWithToken("/auth/logout", access).status()).isEqualTo(204);
+        assertRefused(get(callbackUrl(server, "mock", second.code(), second.state()), second.cookie()));
+        assertThat(server.accessPass().findUser("bound").orElseThrow().identities()).isEmpty();
+    }
+
+    @Test
+    void sr76_linkingAnIdentityAnotherUserHasIs409IdentityTaken() throws Exception {
+        TestServer server = server(Map.of());
+        Http http = server.http();
+        issueNext("sub-taken", Map.of("email", "first@x.test", "email_verified", true));
+        assertThat(login(server).statusCode()).isEqualTo(200);
+        String access = http.post("/auth/register", "username", "second", "email", "second@x.test",
+                "password", "Second-Pass-12345", "password_confirmation", "Second-Pass-12345").field("access_token");
+
+        issueNext("sub-taken", Map.of("email", "first@x.test", "email_verified", true));
+        Linking linking = startLink(server, access);
+        HttpResponse<String> taken = get(callbackUrl(server, "mock", linking.code(), linking.state()),
+                linking.cookie());
+        assertThat(taken.statusCode()).as(taken.body()).isEqualTo(409);
+        assertThat(MAPPER.readTree(taken.body()).get("code").asText()).isEqualTo("identity_taken");
+        assertThat(server.accessPass().findUser("second").orElseThrow().identities()).isEmpty();
+    }
+
+    @Test
+    void sr76_squatPlusMailScannerPlusVerifiedLoginLeavesTheSquatterNoAccess() throws Exception {
+        TestServer server = server(Map.of());
+        Http http = server.http();
+        // The attacker registers the victim's address with a password and never confirms it.
+        Http.Reply squat = http.post("/auth/register", "username", "squatter2", "email", "victim2@x.test",
+                "password", "Attacker-Pass-123", "password_confirmation", "Attacker-Pass-123");
+        assertThat(squat.status()).isEqualTo(201);
+        // The confirmation mail reaches the victim's inbox, whose scanner fetches every link.
+        String token = MailTesting.awaitToken(server.accessPass(), "victim2@x.test", "confirm_email", 1);
+        assertThat(http.get("/auth/confirm?token=" + token, null).status()).isEqualTo(200);
+        assertThat(server.accessPass().findUser("squatter2").orElseThrow().emailConfirmed()).isFalse();
+
+        // The victim signs in with a provider that verified the address: the unconfirmed account is taken over.
+        issueNext("sub-victim2", Map.of("email", "victim2@x.test", "email_verified", true));
+        HttpResponse<String> victim = login(server);
+        assertThat(victim.statusCode()).as(victim.body()).isEqualTo(200);
+        assertThat(http.login("squatter2", "Attacker-Pass-123").status()).isEqualTo(401);
+        assertThat(http.get("/auth/check", squat.field("access_token")).status()).isEqualTo(401);
+        assertThat(http.post("/auth/refresh", "refresh_token", squat.field("refresh_token")).status())
+                .isEqualTo(401);
+    }
+
+    @Test
+    void sr76_unverifiedProviderEmailReservesNothingAndNeverReachesTheOwnersAccount() throws Exception {
+        TestServer server = server(Map.of());
+        Http http = server.http();
+        // The attacker signs in through a provider that did not verify the victim's address.
+        issueNext("sub-attacker", Map.of("email", "victim3@x.test", "email_verified", false));
+        HttpResponse<String> attacker = login(server);
+        assertThat(attacker.statusCode()).as(attacker.body()).isEqualTo(200);
+        JsonNode attackerUser = MAPPER.readTree(attacker.body()).get("user");
+        assertThat(attackerUser.get("email").isNull()).isTrue();
+
+        // The real owner registers the address (it was not reserved), confirms it and resets the password.
+        Http.Reply owner = http.post("/auth/register", "username", "real-victim3", "email", "victim3@x.test",
+                "password", "Victim-Pass-12345", "password_confirmation", "Victim-Pass-12345");
+        assertThat(owner.status()).as(owner.toString()).isEqualTo(201);
+        String confirm = MailTesting.awaitToken(server.accessPass(), "victim3@x.test", "confirm_email", 1);
+        assertThat(http.post("/auth/confirm", "token", confirm).status()).isEqualTo(200);
+        assertThat(http.post("/auth/password/forgot", "username", "real-victim3").status()).isEqualTo(202);
+        String reset = MailTesting.awaitToken(server.accessPass(), "victim3@x.test", "reset_password", 1);
+        assertThat(http.post("/auth/password/reset", "token", reset, "password", "Victim-New-Pass-1",
+                "password_confirmation", "Victim-New-Pass-1").status()).isEqualTo(204);
+
+        // The attacker's identity is not on the owner's account; the attacker's login lands in its own account.
+        assertThat(server.accessPass().findUser("real-victim3").orElseThrow().identities()).isEmpty();
+        issueNext("sub-attacker", Map.of("email", "victim3@x.test", "email_verified", false));
+        JsonNode again = MAPPER.readTree(login(server).body());
+        assertThat(again.at("/user/id").asText()).isEqualTo(attackerUser.get("id").asText())
+                .isNotEqualTo(owner.json().at("/user/id").asText());
+    }
+
+    @Test
+    void flowGivenAtTheStartComesBackInTheFragment_SR46() throws Exception {
+        TestServer server = server(Map.of("oauth-success-url", "https://app.example/signed-in"));
+        issueNext("sub-flow", Map.of("email", "flow@x.test", "email_verified", true));
+        String flow = "page-flow-0123456789abcdef";
+        HttpResponse<String> start = get(server.baseUrl() + "/auth/oauth/mock?flow=" + flow, null);
+        assertThat(start.statusCode()).isEqualTo(302);
+        HttpResponse<String> fromProvider = get(header(start, "Location"), null);
+        Map<String, String> back = query(URI.create(header(fromProvider, "Location")));
+        HttpResponse<String> done = get(callbackUrl(server, "mock", back.get("code"), back.get("state")),
+                cookieValue(header(start, "Set-Cookie")));
+        Map<String, String> fragment = form(URI.create(header(done, "Location")).getRawFragment());
+        assertThat(fragment.get("flow")).isEqualTo(flow);
+        assertThat(fragment.get("access_token")).matches("[A-Za-z0-9_-]{43}");
+
+        for (String bad : List.of("short", "has%20space", "x".repeat(65), "a&flow=b")) {
+            HttpResponse<String> refused = get(server.baseUrl() + "/auth/oauth/mock?flow=" + bad, null);
+            assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+        }
+    }
+
+    /** A started link: the code the provider sent back, the state, and the binding cookie. */
+    private record Linking(String code, String state, String cookie) {
+    }
+
+    private Linking startLink(TestServer server, String access) throws Exception {
+        Http.Reply started = server.http().postWithToken("/auth/identities/mock/link", access);
+        assertThat(started.status()).as(started.toString()).isEqualTo(200);
+        String setCookie = started.header("Set-Cookie").orElseThrow();
+        assertThat(setCookie).startsWith(COOKIE + "=").contains("HttpOnly").contains("Secure");
+        HttpResponse<String> fromProvider = get(started.field("authorize_url"), null);
+        Map<String, String> back = query(URI.create(header(fromProvider, "Location")));
+        return new Linking(back.get("code"), back.get("state"), cookieValue(setCookie));
     }
 
     // ---- helpers ----

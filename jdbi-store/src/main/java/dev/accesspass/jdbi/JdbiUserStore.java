@@ -180,6 +180,9 @@ final class JdbiUserStore implements UserStore {
 
     @Override
     public Optional<UserRecord> findByEmail(String email) {
+        if (email == null) {
+            return Optional.empty();
+        }
         return findByKey("email_key", Identifiers.emailKey(email));
     }
 

@@ -75,6 +75,108 @@ class DatabaseOutageTest {
         }
     }
 
+    /** One answer seen by a load thread: when it started and ended (nanoTime), the route and its status. */
+    private record Sample(long startedAt, long endedAt, boolean publicRoute, int status) {
+        long millis() {
+            return (endedAt - startedAt) / 1_000_000;
+        }
+    }
+
+    /**
+     * SR-65 under load: a store health circuit shared by all requests. With PostgreSQL stopped, protected routes
+     * answer 503 and a token on a public route goes anonymous without each request waiting out the pool's 2 s
+     * connection timeout; once the database is back, service resumes. Bounds here are generous (well under 2 s);
+     * the measured figures are printed (and reported, not asserted tightly).
+     */
+    @Test
+    void sr65_outageUnderLoadFailsFastAndRecovers() throws Exception {
+        try (TestServer server = TestServer.builder().set("store", "jdbc").set("jdbc-url", POSTGRES.jdbcUrl())
+                .set("jdbc-user", "postgres").start()) {
+            Http http = server.http();
+            String access = http.register("underload", PASSWORD).field("access_token");
+            java.util.Queue<Sample> samples = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+            java.util.List<Thread> load = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                boolean publicRoute = i % 2 == 0;
+                String path = publicRoute ? "/public/hello" : "/api/hello";
+                Thread thread = new Thread(() -> {
+                    while (running.get()) {
+                        long started = System.nanoTime();
+                        int status = http.get(path, access).status();
+                        samples.add(new Sample(started, System.nanoTime(), publicRoute, status));
+                        // A steady load, not a busy loop: the machine's cores also have to restart PostgreSQL.
+                        java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+                    }
+                }, "outage-load-" + i);
+                thread.start();
+                load.add(thread);
+            }
+            Thread.sleep(1000);
+            long stoppedAt = System.nanoTime();
+            POSTGRES.stop();
+            Thread.sleep(5000);
+            long outageEnd = System.nanoTime();
+            POSTGRES.start();
+            // Embedded PostgreSQL takes seconds to start: recovery counts from when it accepts connections again.
+            long restartedAt = System.nanoTime();
+            long recoveredAt = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (recoveredAt == 0 && System.nanoTime() < deadline) {
+                for (Sample sample : samples) {
+                    if (!sample.publicRoute() && sample.startedAt() > restartedAt && sample.status() == 200) {
+                        recoveredAt = sample.endedAt();
+                        break;
+                    }
+                }
+                Thread.sleep(10);
+            }
+            running.set(false);
+            for (Thread thread : load) {
+                thread.join(10_000);
+            }
+
+            java.util.List<Sample> all = java.util.List.copyOf(samples);
+            assertThat(all).noneMatch(sample -> sample.status() == 500);
+            long noticedAt = all.stream().filter(sample -> sample.status() == 503).mapToLong(Sample::endedAt)
+                    .min().orElseThrow();
+            // Once the outage was noticed, protected requests get their 503 at once (one of them may be the probe).
+            Sample firstFast = all.stream().filter(sample -> !sample.publicRoute() && sample.startedAt() >= noticedAt)
+                    .min(java.util.Comparator.comparingLong(Sample::endedAt)).orElseThrow();
+            long firstFastMillis = (firstFast.endedAt() - noticedAt) / 1_000_000;
+            // Requests that started once the outage was noticed and before the restart.
+            java.util.List<Sample> during = all.stream()
+                    .filter(sample -> sample.startedAt() >= noticedAt && sample.endedAt() <= outageEnd).toList();
+            long publicP99 = p99(during.stream().filter(Sample::publicRoute).toList());
+            long protectedP99 = p99(during.stream().filter(sample -> !sample.publicRoute()).toList());
+            System.out.printf("outage under load: noticed %d ms after the stop; next 503 %d ms after that;"
+                            + " during the outage public p99 %d ms (%d requests), protected p99 %d ms (%d requests);"
+                            + " recovered %d ms after the database was back%n",
+                    (noticedAt - stoppedAt) / 1_000_000, firstFastMillis, publicP99,
+                    during.stream().filter(Sample::publicRoute).count(), protectedP99,
+                    during.stream().filter(sample -> !sample.publicRoute()).count(),
+                    recoveredAt == 0 ? -1 : (recoveredAt - restartedAt) / 1_000_000);
+            assertThat(noticedAt).isLessThan(outageEnd);
+
+            assertThat(firstFast.status()).isEqualTo(503);
+            assertThat(firstFastMillis).as("next 503 after the outage was noticed").isLessThan(1000);
+            assertThat(during.stream().filter(Sample::publicRoute)).isNotEmpty()
+                    .allMatch(sample -> sample.status() == 200);
+            assertThat(during.stream().filter(sample -> !sample.publicRoute()))
+                    .allMatch(sample -> sample.status() == 503);
+            assertThat(publicP99).as("public p99 during the outage, well under the 2 s pool timeout")
+                    .isLessThan(1000);
+            assertThat(protectedP99).as("protected p99 during the outage").isLessThan(1000);
+            assertThat(recoveredAt).as("service resumed after the restart").isPositive();
+            assertThat(http.get("/api/hello", access).status()).isEqualTo(200);
+        }
+    }
+
+    private static long p99(java.util.List<Sample> samples) {
+        long[] millis = samples.stream().mapToLong(Sample::millis).sorted().toArray();
+        return millis.length == 0 ? 0 : millis[Math.min(millis.length - 1, (int) Math.ceil(millis.length * 0.99) - 1)];
+    }
+
     /** Repeats the request until it answers {@code status} or the deadline passes; never a 500 on the way. */
     private static Http.Reply pollUntil(java.util.function.Supplier<Http.Reply> request, int status,
                                         Duration limit) {

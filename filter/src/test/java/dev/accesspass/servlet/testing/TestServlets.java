@@ -119,4 +119,50 @@ public final class TestServlets {
             write(response, "{\"mixed\":\"post\"}");
         }
     }
+
+    /**
+     * {@code /methods}: unprotected class; {@code doPut} needs a token and {@code doPatch} the role {@code admin}.
+     * {@code doPatch} is Servlet 6.1's handler (Tomcat 11), not an override under the 6.0 API this compiles against.
+     */
+    public static class PatchAdmin extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            write(response, "{\"methods\":\"get\"}");
+        }
+
+        @Override
+        @Protected
+        protected void doPut(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            write(response, "{\"methods\":\"put\"}");
+        }
+
+        @Protected(roles = "admin")
+        protected void doPatch(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            write(response, "{\"methods\":\"patch\"}");
+        }
+    }
+
+    /**
+     * {@code /head}: unprotected class, {@code doGet} needs a token; {@code doHead} is overridden and calls
+     * {@code super.doHead}, which runs {@code doGet}.
+     */
+    public static class HeadOverride extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        @Protected
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            response.setHeader("X-Ran", "doGet");
+            write(response, "{\"head\":\"get\"}");
+        }
+
+        @Override
+        protected void doHead(HttpServletRequest request, HttpServletResponse response)
+                throws IOException, ServletException {
+            response.setHeader("X-Head", "overridden");
+            super.doHead(request, response);
+        }
+    }
 }

@@ -1,0 +1,104 @@
+package dev.accesspass;
+
+import dev.accesspass.store.AttemptWindow;
+import dev.accesspass.store.NewSession;
+import dev.accesspass.store.OneTimeToken;
+import dev.accesspass.store.Rotation;
+import dev.accesspass.store.SessionGrant;
+import dev.accesspass.store.Successor;
+import dev.accesspass.store.TokenHash;
+import dev.accesspass.store.TokenPurpose;
+import dev.accesspass.store.TokenStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * A {@link TokenStore} behind the {@link StoreCircuit}: every method of the SPI goes through it (a new SPI method must
+ * be added here too). Thread-safe as the store it wraps.
+ */
+final class CircuitTokenStore implements TokenStore {
+    private final TokenStore store;
+    private final StoreCircuit circuit;
+
+    CircuitTokenStore(TokenStore store, StoreCircuit circuit) {
+        this.store = store;
+        this.circuit = circuit;
+    }
+
+
+    @Override
+    public SessionId createSession(NewSession session) {
+        return circuit.call("createSession", () -> store.createSession(session));
+    }
+
+    @Override
+    public Optional<SessionGrant> findByAccessToken(TokenHash accessHash, Instant now) {
+        return circuit.call("findByAccessToken", () -> store.findByAccessToken(accessHash, now));
+    }
+
+    @Override
+    public Rotation rotate(TokenHash presentedRefresh, Successor successor, Instant now) {
+        return circuit.call("rotate", () -> store.rotate(presentedRefresh, successor, now));
+    }
+
+    @Override
+    public boolean advanceSessionEpoch(SessionId session, long credentialEpoch) {
+        return circuit.call("advanceSessionEpoch", () -> store.advanceSessionEpoch(session, credentialEpoch));
+    }
+
+    @Override
+    public boolean revokeSession(SessionId session) {
+        return circuit.call("revokeSession", () -> store.revokeSession(session));
+    }
+
+    @Override
+    public int revokeUserSessions(UserId user, SessionId keep) {
+        return circuit.call("revokeUserSessions", () -> store.revokeUserSessions(user, keep));
+    }
+
+    @Override
+    public void saveOneTimeToken(OneTimeToken token) {
+        circuit.run("saveOneTimeToken", () -> store.saveOneTimeToken(token));
+    }
+
+    @Override
+    public Optional<OneTimeToken> consumeOneTimeToken(TokenHash hash, TokenPurpose purpose, Instant now) {
+        return circuit.call("consumeOneTimeToken", () -> store.consumeOneTimeToken(hash, purpose, now));
+    }
+
+    @Override
+    public int deleteOneTimeTokens(UserId user, TokenPurpose purpose) {
+        return circuit.call("deleteOneTimeTokens", () -> store.deleteOneTimeTokens(user, purpose));
+    }
+
+    @Override
+    public AttemptWindow recordFailedAttempt(String key, Instant now, Duration window) {
+        return circuit.call("recordFailedAttempt", () -> store.recordFailedAttempt(key, now, window));
+    }
+
+    @Override
+    public AttemptWindow failedAttempts(String key, Instant now) {
+        return circuit.call("failedAttempts", () -> store.failedAttempts(key, now));
+    }
+
+    @Override
+    public void clearFailedAttempts(String key) {
+        circuit.run("clearFailedAttempts", () -> store.clearFailedAttempts(key));
+    }
+
+    @Override
+    public int purgeExpired(Instant now) {
+        return circuit.call("purgeExpired", () -> store.purgeExpired(now));
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+
+    @Override
+    public String toString() {
+        return store.toString();
+    }
+}

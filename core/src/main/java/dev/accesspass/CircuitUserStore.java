@@ -1,0 +1,92 @@
+package dev.accesspass;
+
+import dev.accesspass.store.Identity;
+import dev.accesspass.store.NewUser;
+import dev.accesspass.store.UserRecord;
+import dev.accesspass.store.UserStore;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A {@link UserStore} behind the {@link StoreCircuit}: every method of the SPI goes through it (a new SPI method must
+ * be added here too). Thread-safe as the store it wraps.
+ */
+final class CircuitUserStore implements UserStore {
+    private final UserStore store;
+    private final StoreCircuit circuit;
+
+    CircuitUserStore(UserStore store, StoreCircuit circuit) {
+        this.store = store;
+        this.circuit = circuit;
+    }
+
+    @Override
+    public UserRecord create(NewUser user) {
+        return circuit.call("create", () -> store.create(user));
+    }
+
+    @Override
+    public Optional<UserRecord> findById(UserId id) {
+        return circuit.call("findById", () -> store.findById(id));
+    }
+
+    @Override
+    public Optional<UserRecord> findByUsername(String username) {
+        return circuit.call("findByUsername", () -> store.findByUsername(username));
+    }
+
+    @Override
+    public Optional<UserRecord> findByEmail(String email) {
+        return circuit.call("findByEmail", () -> store.findByEmail(email));
+    }
+
+    @Override
+    public Optional<UserRecord> findByIdentity(String provider, String subject) {
+        return circuit.call("findByIdentity", () -> store.findByIdentity(provider, subject));
+    }
+
+    @Override
+    public boolean updatePasswordHash(UserId id, String expectedHash, String newHash) {
+        return circuit.call("updatePasswordHash", () -> store.updatePasswordHash(id, expectedHash, newHash));
+    }
+
+    @Override
+    public boolean rehashPassword(UserId id, String expectedHash, String newHash) {
+        return circuit.call("rehashPassword", () -> store.rehashPassword(id, expectedHash, newHash));
+    }
+
+    @Override
+    public boolean advanceCredentialEpoch(UserId id) {
+        return circuit.call("advanceCredentialEpoch", () -> store.advanceCredentialEpoch(id));
+    }
+
+    @Override
+    public boolean setEmailConfirmed(UserId id, boolean confirmed) {
+        return circuit.call("setEmailConfirmed", () -> store.setEmailConfirmed(id, confirmed));
+    }
+
+    @Override
+    public Optional<UserRecord> updateRoles(UserId id, Set<String> add, Set<String> remove) {
+        return circuit.call("updateRoles", () -> store.updateRoles(id, add, remove));
+    }
+
+    @Override
+    public boolean linkIdentity(UserId id, Identity identity) {
+        return circuit.call("linkIdentity", () -> store.linkIdentity(id, identity));
+    }
+
+    @Override
+    public boolean delete(UserId id) {
+        return circuit.call("delete", () -> store.delete(id));
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+
+    @Override
+    public String toString() {
+        return store.toString();
+    }
+}

@@ -1,0 +1,223 @@
+"use strict";
+// Tokens live in memory only (no localStorage): a page reload logs out, which keeps the demo honest.
+let tokens = null;
+const $ = (id) => document.getElementById(id);
+
+function show(text, isError) {
+  const status = $("status");
+  status.textContent = text;
+  status.className = isError ? "error" : "";
+}
+
+function explain(problem) {
+  if (!problem || !problem.code) return "Something went wrong.";
+  if (problem.errors) {
+    return Object.entries(problem.errors).map(([field, messages]) => field + " " + messages.join(", ")).join("; ");
+  }
+  const words = {
+    invalid_credentials: "Wrong username or password.",
+    too_many_attempts: "Too many failed attempts; wait a while and try again.",
+    username_taken: "That username is taken.",
+    email_taken: "That email is already registered.",
+    invalid_token: "Your session has ended; please log in again.",
+    invalid_grant: "Your session has ended; please log in again.",
+    email_not_confirmed: "Please confirm your email address first.",
+    server_busy: "The server is busy; try again in a moment.",
+    store_unavailable: "The server cannot reach its store; try again shortly.",
+    oauth_failed: "The provider login failed; please try again.",
+    account_exists: "An account with this email already exists: log in with its password, then use \"Link demo account\".",
+    identity_taken: "That demo account is already linked to another user."
+  };
+  return words[problem.code] || problem.detail || problem.title;
+}
+
+async function call(method, path, body, auth) {
+  const headers = {};
+  if (body) headers["Content-Type"] = "application/json";
+  if (auth && tokens) headers["Authorization"] = "Bearer " + tokens.access_token;
+  const response = await fetch(path, { method, headers, body: body ? JSON.stringify(body) : undefined });
+  const text = await response.text();
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch (notJson) { /* e.g. a container's HTML error page */ }
+  if (!response.ok) throw Object.assign({ status: response.status }, data);
+  return data;
+}
+
+// "(bob@example.com, not confirmed yet)": whether the logged-in user's email is confirmed.
+function emailState(user) {
+  if (!user) return "";
+  if (!user.email) return " (no email address)";
+  return " (" + user.email + (user.email_confirmed ? ", confirmed)" : ", not confirmed yet)");
+}
+
+function loggedIn(data) {
+  tokens = data;
+  show((data.greeting || "Logged in as " + data.user.username) + emailState(data.user) + ".");
+}
+
+// An OAuth flow this page starts carries a fresh random "flow" value, kept in sessionStorage (this tab only); the
+// server hands it back in the fragment. A fragment without this tab's value is not ours: a crafted link such as
+// /#access_token=<someone else's token> would otherwise sign the visitor into another person's account.
+function startFlow() {
+  const bytes = crypto.getRandomValues(new Uint8Array(24));
+  const flow = btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  sessionStorage.setItem("oauth-flow", flow);
+  return flow;
+}
+
+function takeFragment() {
+  if (!location.hash.includes("access_token=") && !location.hash.includes("status=")) return null;
+  const fields = new URLSearchParams(location.hash.substring(1));
+  // Wipe it from the address bar and history whatever it says.
+  history.replaceState(null, "", location.pathname + location.search);
+  const expected = sessionStorage.getItem("oauth-flow");
+  sessionStorage.removeItem("oauth-flow");
+  if (!expected || fields.get("flow") !== expected) {
+    show("Ignored a sign-in link that this page did not start.", true);
+    return null;
+  }
+  return fields;
+}
+
+// Back from /auth/oauth/demo: oauth-success-url is this page, with the token response in the fragment
+// (form-encoded, never in the query).
+const fragment = takeFragment();
+if (fragment && fragment.get("access_token")) {
+  tokens = { access_token: fragment.get("access_token"), refresh_token: fragment.get("refresh_token") };
+  call("GET", "/auth/me", null, true)
+    .then((user) => { tokens.user = user; show("Logged in with demo as " + user.username + emailState(user) + "."); })
+    .catch((problem) => { tokens = null; show(explain(problem), true); });
+} else if (fragment && fragment.get("status") === "linked") {
+  // Tokens live in memory, so the navigation ended the page's session; the account now has the identity.
+  show("Linked the " + fragment.get("provider") + " account. Log in again (with the password or with demo).");
+} else if (!fragment && location.hash.includes("error=")) {
+  // A failed OAuth login or link lands here too, with error and error_description in the fragment. It signs no
+  // one in, so it needs no flow value: it is only shown, in words.
+  const fields = new URLSearchParams(location.hash.substring(1));
+  history.replaceState(null, "", location.pathname + location.search);
+  show(explain({ code: fields.get("error"), detail: fields.get("error_description") }), true);
+}
+
+$("oauth-demo").onclick = () => location.assign("/auth/oauth/demo?flow=" + startFlow());
+
+// Linking starts from the session: the server answers the provider's URL (its state bound to this session and to a
+// cookie of this browser), and the page navigates there. Back here the fragment says status=linked.
+$("link-demo").onclick = async () => {
+  if (!tokens) return show("Log in first, then link the demo account.", true);
+  try {
+    const flow = startFlow();
+    location.assign((await call("POST", "/auth/identities/demo/link?flow=" + flow, null, true)).authorize_url);
+  } catch (problem) { show(explain(problem), true); }
+};
+
+$("register").onclick = async () => {
+  try {
+    const password = $("reg-password").value;
+    const data = await call("POST", "/auth/register", {
+      username: $("reg-username").value, email: $("reg-email").value,
+      password, password_confirmation: password });
+    if (data.status === "confirmation_required") show("Registered. Confirm your email, then log in.");
+    else loggedIn(data);
+    loadOutbox($("reg-email").value);
+  } catch (problem) { show(explain(problem), true); }
+};
+
+$("login").onclick = async () => {
+  try {
+    loggedIn(await call("POST", "/auth/login", {
+      username: $("login-username").value, password: $("login-password").value }));
+  } catch (problem) { show(explain(problem), true); }
+};
+
+$("hello").onclick = async () => {
+  try { show("The server says: " + JSON.stringify(await call("GET", "/api/hello", null, true))); }
+  catch (problem) { show(explain(problem), true); }
+};
+
+$("refresh").onclick = async () => {
+  if (!tokens) return show("Log in first.", true);
+  try { loggedIn(await call("POST", "/auth/refresh", { refresh_token: tokens.refresh_token })); }
+  catch (problem) { tokens = null; show(explain(problem), true); }
+};
+
+// The outbox. Mail is sent on the server's mail threads, so right after registering the message may take a
+// moment: waitFor (an address) polls a few times until a message to it is there.
+async function loadOutbox(waitFor) {
+  const note = $("outbox-note"), list = $("outbox-list");
+  let messages;
+  try {
+    for (let attempt = 0; ; attempt++) {
+      messages = await call("GET", "/dev/outbox");
+      if (!waitFor || attempt >= 20 || messages.some((m) => m.to.toLowerCase() === waitFor.toLowerCase())) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } catch (problem) {
+    list.replaceChildren();
+    note.textContent = problem.status === 404 ? "No outbox: this server sends real email."
+                                              : "Could not load the outbox: " + explain(problem);
+    return;
+  }
+  note.textContent = messages.length ? messages.length + " message(s), newest last." : "No mail sent yet.";
+  list.replaceChildren(...messages.map(outboxItem));
+}
+
+function outboxItem(message) {
+  const item = document.createElement("li");
+  const subject = document.createElement("strong");
+  subject.textContent = message.subject;
+  const meta = document.createElement("div");
+  meta.className = "meta";
+  meta.textContent = "To " + message.to + ", sent " + message.sent_at.replace("T", " ").replace(/\.\d+/, "").replace("Z", " UTC");
+  item.append(subject, meta);
+  const token = confirmToken(message.text);
+  if (token) {
+    const button = document.createElement("button");
+    button.className = "confirm";
+    button.type = "button";
+    button.textContent = "Confirm";
+    button.onclick = async () => {
+      if (await confirmEmail(token)) { button.disabled = true; button.textContent = "Confirmed"; }
+    };
+    item.append(button);
+  }
+  return item;
+}
+
+// The token of the first ".../confirm?token=..." link in a message's text, or null.
+function confirmToken(text) {
+  for (const word of text.split(/\s+/)) {
+    try {
+      const link = new URL(word);
+      if (link.pathname.endsWith("/confirm") && link.searchParams.get("token")) return link.searchParams.get("token");
+    } catch (notALink) { /* next word */ }
+  }
+  return null;
+}
+
+// POST /auth/confirm; when logged in, GET /auth/me then shows the fresh confirmed state. True when confirmed.
+async function confirmEmail(token) {
+  try {
+    await call("POST", "/auth/confirm", { token });
+  } catch (problem) {
+    show(problem.code === "invalid_grant" ? "That confirmation link is invalid, used or expired."
+                                          : explain(problem), true);
+    return false;
+  }
+  show("Email confirmed.");
+  if (tokens) {
+    try {
+      tokens.user = await call("GET", "/auth/me", null, true);
+      show("Email confirmed. Logged in as " + tokens.user.username + emailState(tokens.user) + ".");
+    } catch (ignored) { /* the confirmation itself worked */ }
+  }
+  return true;
+}
+
+$("outbox-load").onclick = () => loadOutbox();
+
+$("logout").onclick = async () => {
+  if (!tokens) return show("Not logged in.");
+  try { await call("POST", "/auth/logout", null, true); } catch (ignored) { /* already over */ }
+  tokens = null;
+  show("Logged out.");
+};
