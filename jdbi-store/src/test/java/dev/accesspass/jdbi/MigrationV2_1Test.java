@@ -21,17 +21,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * {@code V2_1__users_without_email} on a database made by V1 with a user and a live session: both keep working, and a
- * user without an email can be created afterwards (API.md §7, SR-76).
+ * {@code V2_1__users_without_email} on a database made by the migrations before it (V1 and V2) with a user and a live
+ * session: both keep working, and a user without an email can be created afterwards (SR-76).
  */
 class MigrationV2_1Test {
     @RegisterExtension
     static final EmbeddedDatabase POSTGRES = new EmbeddedDatabase();
 
     @Test
-    void v1DatabaseWithALiveSessionMigratesAndKeepsWorking() throws Exception {
+    void v2DatabaseWithALiveSessionMigratesAndKeepsWorking() throws Exception {
         Flyway.configure().dataSource(POSTGRES.jdbcUrl(), "postgres", "").locations(Database.MIGRATIONS)
-                .table(Database.HISTORY_TABLE).baselineOnMigrate(true).baselineVersion("0").target("1").load()
+                .table(Database.HISTORY_TABLE).baselineOnMigrate(true).baselineVersion("0").target("2").load()
                 .migrate();
         UUID userId = UUID.randomUUID();
         UUID sessionId = UUID.randomUUID();
