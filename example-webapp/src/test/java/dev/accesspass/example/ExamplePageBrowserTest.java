@@ -382,7 +382,10 @@ class ExamplePageBrowserTest {
 
     private void awaitStatus(String expectedStart) {
         try {
-            new WebDriverWait(browser, Duration.ofSeconds(10)).until(driver -> status().startsWith(expectedStart));
+            // A full-page round trip (OAuth, linking) replaces the element while we look: look again.
+            new WebDriverWait(browser, Duration.ofSeconds(10))
+                    .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                    .until(driver -> status().startsWith(expectedStart));
         } catch (org.openqa.selenium.TimeoutException e) {
             throw new AssertionError("status never started with \"" + expectedStart + "\"; it says \"" + status()
                     + "\"", e);
