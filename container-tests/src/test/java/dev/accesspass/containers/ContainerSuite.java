@@ -230,7 +230,7 @@ abstract class ContainerSuite {
 
     @Test
     void SR72_patchFollowsAProtectedDoPatch() {
-        // Servlet 6.1 (the API these containers run here) dispatches PATCH to doPatch.
+        // Servlet 6.1 dispatches PATCH to doPatch; on 6.0 a PATCH has no handler and needs the strictest rule.
         Reply anonymous = send("PATCH", "/methods", null);
         assertThat(anonymous.status()).as(anonymous.toString()).isEqualTo(401);
         assertThat(anonymous.code()).isEqualTo("invalid_token");
@@ -239,11 +239,23 @@ abstract class ContainerSuite {
         assertThat(user.status()).as(user.toString()).isEqualTo(403);
         assertThat(user.code()).isEqualTo("insufficient_role");
         Reply admin = send("PATCH", "/methods", newAdmin());
-        assertThat(admin.status()).as(admin.toString()).isEqualTo(200);
-        assertThat(admin.text()).isEqualTo("{\"methods\":\"patch\"}");
+        if (servletApiHasDoPatch()) {
+            assertThat(admin.status()).as(admin.toString()).isEqualTo(200);
+            assertThat(admin.text()).isEqualTo("{\"methods\":\"patch\"}");
+        } else {
+            // Servlet 6.0 (Tomcat 10.1) has no doPatch: the guard let the admin through on the strictest rule,
+            // and the container itself answers that nothing implements PATCH.
+            assertThat(admin.status()).as(admin.toString()).isEqualTo(501);
+        }
         assertThat(send("GET", "/methods", null).status()).isEqualTo(200);
         // A method no handler answers needs what the strictest handler needs, whatever the container then says.
         assertThat(send("PROPFIND", "/methods", null).status()).isEqualTo(401);
+    }
+
+    /** Whether the container's servlet API is 6.1 or later, where {@code HttpServlet} has {@code doPatch}. */
+    private static boolean servletApiHasDoPatch() {
+        return java.util.Arrays.stream(jakarta.servlet.http.HttpServlet.class.getDeclaredMethods())
+                .anyMatch(method -> method.getName().equals("doPatch"));
     }
 
     @Test
