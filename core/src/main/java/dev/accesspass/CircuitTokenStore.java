@@ -34,6 +34,15 @@ final class CircuitTokenStore implements TokenStore {
 
     @Override
     public Optional<SessionGrant> findByAccessToken(TokenHash accessHash, Instant now) {
+        if (circuit.closed()) {
+            // The per-request check: straight to the store while the circuit is closed (see StoreCircuit.closed).
+            try {
+                return store.findByAccessToken(accessHash, now);
+            } catch (StoreUnavailableException e) {
+                circuit.failed("findByAccessToken");
+                throw e;
+            }
+        }
         return circuit.call("findByAccessToken", () -> store.findByAccessToken(accessHash, now));
     }
 

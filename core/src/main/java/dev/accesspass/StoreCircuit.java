@@ -64,6 +64,21 @@ final class StoreCircuit {
         }
     }
 
+    /**
+     * For the per-request token check: whether a store call may go straight to the store. When true the caller calls
+     * the store directly and reports a {@link StoreUnavailableException} with {@link #failed}; when false it goes
+     * through {@link #call}. Same behaviour as {@link #call}, without a capturing lambda behind a call site that
+     * every store method shares (which the JIT cannot inline, so each check paid an allocation and a virtual call).
+     */
+    boolean closed() {
+        return !open;
+    }
+
+    /** A direct store call (see {@link #closed}) failed: the circuit opens. */
+    void failed(String operation) {
+        trip(operation);
+    }
+
     void run(String operation, Runnable storeCall) {
         call(operation, () -> {
             storeCall.run();
