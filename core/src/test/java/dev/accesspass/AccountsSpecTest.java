@@ -10,7 +10,7 @@ import dev.accesspass.event.AccountDeletedEvent;
 import dev.accesspass.event.LoginEvent;
 import dev.accesspass.event.RegisterEvent;
 import dev.accesspass.event.SecurityEvent;
-import dev.accesspass.password.CheapHasher;
+import dev.accesspass.password.CountingHasher;
 import dev.accesspass.store.NewUser;
 import dev.accesspass.store.TokenPurpose;
 import dev.accesspass.store.UserRecord;
@@ -314,7 +314,7 @@ class AccountsSpecTest {
         rig.login("alice");
         assertThat(rig.user("alice").passwordHash()).as("same parameters: kept").isEqualTo(weak);
 
-        try (SpecRig stronger = rig.sibling(CheapHasher.withMemory(2048))) {
+        try (SpecRig stronger = rig.sibling(CountingHasher.withMemory(2048))) {
             stronger.login("alice");
             String upgraded = rig.user("alice").passwordHash();
             assertThat(upgraded).isNotEqualTo(weak).contains("m=2048");
@@ -329,7 +329,7 @@ class AccountsSpecTest {
         rig.register("alice");
         String weak = rig.user("alice").passwordHash();
 
-        try (SpecRig stronger = rig.sibling(CheapHasher.withMemory(2048))) {
+        try (SpecRig stronger = rig.sibling(CountingHasher.withMemory(2048))) {
             failure(() -> stronger.accessPass.login("alice", "wrong password!", CLIENT));
             assertThat(rig.user("alice").passwordHash()).isEqualTo(weak);
             assertThat(stronger.hasher.hashes()).isZero();

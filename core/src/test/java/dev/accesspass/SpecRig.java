@@ -3,7 +3,7 @@ package dev.accesspass;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.accesspass.password.CheapHasher;
+import dev.accesspass.password.CountingHasher;
 import dev.accesspass.store.OneTimeToken;
 import dev.accesspass.store.TokenHash;
 import dev.accesspass.store.TokenPurpose;
@@ -24,13 +24,13 @@ final class SpecRig implements AutoCloseable {
     static final String CLIENT = "192.0.2.10";
 
     final MutableClock clock = MutableClock.startingNow();
-    final CheapHasher hasher;
+    final CountingHasher hasher;
     final RecordingHooks hooks = new RecordingHooks();
     final TokenStore tokenStore;
     final UserStore userStore;
     final AccessPass accessPass;
 
-    private SpecRig(AccessPassConfig config, CheapHasher hasher, TokenStore tokenStore, UserStore userStore) {
+    private SpecRig(AccessPassConfig config, CountingHasher hasher, TokenStore tokenStore, UserStore userStore) {
         this.hasher = hasher;
         this.tokenStore = tokenStore;
         this.userStore = userStore;
@@ -44,17 +44,17 @@ final class SpecRig implements AutoCloseable {
     }
 
     static SpecRig start(UnaryOperator<AccessPassConfig.Builder> settings) {
-        return new SpecRig(settings.apply(AccessPassConfig.builder()).build(), CheapHasher.weak(),
+        return new SpecRig(settings.apply(AccessPassConfig.builder()).build(), CountingHasher.weak(),
                 TokenStore.inMemory(), UserStore.inMemory());
     }
 
     static SpecRig start(UnaryOperator<AccessPassConfig.Builder> settings, TokenStore tokenStore) {
-        return new SpecRig(settings.apply(AccessPassConfig.builder()).build(), CheapHasher.weak(), tokenStore,
+        return new SpecRig(settings.apply(AccessPassConfig.builder()).build(), CountingHasher.weak(), tokenStore,
                 UserStore.inMemory());
     }
 
     /** A second instance over the same stores (another node, or a restart with other settings). */
-    SpecRig sibling(CheapHasher otherHasher) {
+    SpecRig sibling(CountingHasher otherHasher) {
         return new SpecRig(accessPass.config(), otherHasher, tokenStore, userStore);
     }
 

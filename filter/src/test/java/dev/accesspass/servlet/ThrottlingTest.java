@@ -3,8 +3,8 @@ package dev.accesspass.servlet;
 import static dev.accesspass.testing.ProblemAssert.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.accesspass.password.CountingHasher;
 import dev.accesspass.password.HashingPool;
-import dev.accesspass.servlet.testing.CountingHasher;
 import dev.accesspass.servlet.testing.TestServer;
 import dev.accesspass.testing.Http;
 import dev.accesspass.testing.Race;

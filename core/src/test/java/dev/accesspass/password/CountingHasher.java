@@ -3,27 +3,34 @@ package dev.accesspass.password;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * For specification tests of core's services: real Argon2id below the OWASP floor (so a hash costs about a
- * millisecond), counting each kind of call so SR-33's "one verify per attempt" can be asserted. Thread-safe.
+ * A {@link PasswordHasher} that counts each kind of call, so a test can assert work instead of time (SR-33's "one
+ * verify per attempt"), around real Argon2id: below the OWASP floor for core's specification tests ({@link #weak},
+ * about a millisecond a hash), or at the OWASP parameters for HTTP tests that want the real cost ({@link #owasp}).
+ * In core's test-jar, for every module's tests. Thread-safe.
  */
-public final class CheapHasher implements PasswordHasher {
+public final class CountingHasher implements PasswordHasher {
     private final PasswordHasher delegate;
     private final AtomicInteger hashes = new AtomicInteger();
     private final AtomicInteger verifies = new AtomicInteger();
     private final AtomicInteger dummyVerifies = new AtomicInteger();
 
-    private CheapHasher(PasswordHasher delegate) {
+    public CountingHasher(PasswordHasher delegate) {
         this.delegate = delegate;
     }
 
     /** Argon2id at m=1024 KiB, t=1, p=1. */
-    public static CheapHasher weak() {
+    public static CountingHasher weak() {
         return withMemory(1024);
     }
 
     /** Argon2id at {@code memoryKiB}, t=1, p=1: a hasher with more memory wants older, smaller hashes rehashed. */
-    public static CheapHasher withMemory(int memoryKiB) {
-        return new CheapHasher(Argon2idHasher.withoutFloorForTests(memoryKiB, 1, 1));
+    public static CountingHasher withMemory(int memoryKiB) {
+        return new CountingHasher(Argon2idHasher.withoutFloorForTests(memoryKiB, 1, 1));
+    }
+
+    /** Around Argon2id at the OWASP parameters. */
+    public static CountingHasher owasp() {
+        return new CountingHasher(PasswordHasher.argon2id(Argon2Parameters.owaspDefault()));
     }
 
     public int hashes() {
