@@ -90,8 +90,19 @@ public final class AccessPass implements AutoCloseable {
      */
     public Optional<TokenResponse> register(String username, String email, String password,
                                             String passwordConfirmation, String clientAddress, String requestOrigin) {
+        return register(username, email, password, passwordConfirmation, ClientContext.of(clientAddress),
+                requestOrigin);
+    }
+
+    /**
+     * Registers a user as {@link #register(String, String, String, String, String, String)} does, for a client known
+     * by more than its address (the filter's path: the first session keeps the client's details).
+     */
+    public Optional<TokenResponse> register(String username, String email, String password,
+                                            String passwordConfirmation, ClientContext client, String requestOrigin) {
+        String clientAddress = client.address();
         Accounts.Registered registered =
-                accounts.register(username, email, password, passwordConfirmation, clientAddress);
+                accounts.register(username, email, password, passwordConfirmation, client);
         if (registered.emailOwner().isPresent()) {
             emailFlows.registrationAttempted(registered.emailOwner().get(), clientAddress);
         } else {
@@ -107,7 +118,12 @@ public final class AccessPass implements AutoCloseable {
      *                             {@code email_not_confirmed}, {@code server_busy}, {@code store_unavailable}
      */
     public TokenResponse login(String usernameOrEmail, String password, String clientAddress) {
-        return accounts.login(usernameOrEmail, password, clientAddress);
+        return login(usernameOrEmail, password, ClientContext.of(clientAddress));
+    }
+
+    /** Logs in as {@link #login(String, String, String)} does, for a client known by more than its address. */
+    public TokenResponse login(String usernameOrEmail, String password, ClientContext client) {
+        return accounts.login(usernameOrEmail, password, client);
     }
 
     /** Rotates a refresh token ({@code POST /refresh}); throws {@code invalid_grant} for any bad token. */
@@ -308,7 +324,7 @@ public final class AccessPass implements AutoCloseable {
     public TokenResponse openSession(UserId id, Map<String, String> meta) {
         UserRecord user = context.users().findById(id)
                 .orElseThrow(() -> new IllegalArgumentException("no user with id " + id));
-        return accounts.openSession(user, meta, "api", null);
+        return accounts.openSession(user, meta, "api", ClientContext.none());
     }
 
     /** Revokes one session. */

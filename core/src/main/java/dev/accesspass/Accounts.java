@@ -59,7 +59,8 @@ final class Accounts {
     }
 
     Registered register(String username, String email, String password, String passwordConfirmation,
-                        String clientAddress) {
+                        ClientContext client) {
+        String clientAddress = client.address();
         FieldErrors errors = new FieldErrors();
         rules.checkUsername(username, errors);
         rules.checkEmail(email, errors);
@@ -129,7 +130,8 @@ final class Accounts {
         return Registered.emailTaken(owner);
     }
 
-    TokenResponse login(String identifier, String password, String clientAddress) {
+    TokenResponse login(String identifier, String password, ClientContext client) {
+        String clientAddress = client.address();
         FieldErrors errors = new FieldErrors();
         if (identifier == null || identifier.isEmpty()) {
             errors.add("username", "is required");
@@ -163,10 +165,11 @@ final class Accounts {
             // Only after a correct password, so the 403 reveals nothing to someone guessing (SR-32).
             throw new AccessPassException(ErrorCode.EMAIL_NOT_CONFIRMED, "Confirm your email address first.");
         }
-        return openSession(user, Map.of(), "password", clientAddress);
+        return openSession(user, Map.of(), "password", client);
     }
 
-    TokenResponse openSession(UserRecord user, Map<String, String> meta, String method, String clientAddress) {
+    TokenResponse openSession(UserRecord user, Map<String, String> meta, String method, ClientContext client) {
+        String clientAddress = client.address();
         Sessions.Issued issued = sessions.open(user, meta);
         User view = User.of(user);
         security.emit(SecurityEvent.Type.LOGIN_SUCCEEDED, user.id(), issued.sessionId(), clientAddress,

@@ -214,7 +214,7 @@ final class OAuthLogins implements AutoCloseable {
             return new OAuthOutcome.Linked(linkFromSession(profile, new UserId(fields[7]),
                     TokenHash.fromHex(fields[8]), callback.clientAddress()), provider, flow);
         }
-        return new OAuthOutcome.LoggedIn(login(profile, callback.clientAddress()), flow);
+        return new OAuthOutcome.LoggedIn(login(profile, callback.client()), flow);
     }
 
     /**
@@ -250,6 +250,11 @@ final class OAuthLogins implements AutoCloseable {
 
     /** Finds or makes the user of a provider profile and opens a session: the part after the provider calls. */
     TokenResponse login(OAuthProfile profile, String clientAddress) {
+        return login(profile, ClientContext.of(clientAddress));
+    }
+
+    TokenResponse login(OAuthProfile profile, ClientContext client) {
+        String clientAddress = client.address();
         String provider = profile.provider();
         Instant now = clock.instant();
         Identity identity = new Identity(provider, profile.subject(), profile.attributes(), now);
@@ -308,7 +313,7 @@ final class OAuthLogins implements AutoCloseable {
         }
         TokenResponse response;
         try {
-            response = accounts.openSession(user, profile.attributes(), "oauth", clientAddress);
+            response = accounts.openSession(user, profile.attributes(), "oauth", client);
         } catch (RuntimeException e) {
             if (created) {
                 // No half-created account: without its first session the user goes again (SR-68).

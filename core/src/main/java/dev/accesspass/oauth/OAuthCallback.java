@@ -1,5 +1,7 @@
 package dev.accesspass.oauth;
 
+import dev.accesspass.ClientContext;
+
 import java.util.Objects;
 
 /**
@@ -10,11 +12,18 @@ import java.util.Objects;
  * @param state   the {@code state} query parameter
  * @param error   the provider's {@code error} query parameter
  * @param binding the browser-binding cookie's value
+ * @param client  who sent the callback; never {@code null} ({@link ClientContext#none()} when unknown)
  */
 public record OAuthCallback(String provider, String code, String state, String error, String binding,
-                            String clientAddress) {
+                            ClientContext client) {
     public OAuthCallback {
         Objects.requireNonNull(provider, "provider");
+        Objects.requireNonNull(client, "client");
+    }
+
+    /** The client address, or {@code null}. */
+    public String clientAddress() {
+        return client.address();
     }
 
     @Override

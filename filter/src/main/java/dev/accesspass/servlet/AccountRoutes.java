@@ -40,7 +40,7 @@ final class AccountRoutes {
     private void register(HttpServletRequest req, HttpServletResponse res, Authentication none) throws IOException {
         Map<String, String> body = fields(req, "username", "email", "password", "password_confirmation");
         Optional<TokenResponse> tokens = accessPass.register(body.get("username"), body.get("email"),
-                body.get("password"), body.get("password_confirmation"), req.getRemoteAddr(), EmailRoutes.origin(req));
+                body.get("password"), body.get("password_confirmation"), Clients.of(req), EmailRoutes.origin(req));
         if (tokens.isPresent()) {
             Responses.json(res, 201, Responses.tokens(tokens.get()));
         } else {
@@ -50,7 +50,7 @@ final class AccountRoutes {
 
     private void login(HttpServletRequest req, HttpServletResponse res, Authentication none) throws IOException {
         Map<String, String> body = fields(req, "username", "password");
-        TokenResponse tokens = accessPass.login(body.get("username"), body.get("password"), req.getRemoteAddr());
+        TokenResponse tokens = accessPass.login(body.get("username"), body.get("password"), Clients.of(req));
         Responses.json(res, 200, Responses.tokens(tokens));
     }
 

@@ -100,7 +100,7 @@ final class OAuthRoutes {
             Map<String, List<String>> query = query(request, ErrorCode.OAUTH_FAILED);
             OAuthCallback callback = new OAuthCallback(provider, QueryString.single(query, "code"),
                     QueryString.single(query, "state"), query.containsKey("error") ? "error" : null,
-                    bindingValue(request).orElse(null), request.getRemoteAddr());
+                    bindingValue(request).orElse(null), Clients.of(request));
             outcome = accessPass.completeOAuth(callback);
         } catch (AccessPassException e) {
             // A browser is on this URL: it gets the front end, or a page, not raw problem JSON.
