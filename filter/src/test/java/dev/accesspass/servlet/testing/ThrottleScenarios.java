@@ -87,14 +87,14 @@ public final class ThrottleScenarios {
     public void theAddressLimitEngagesAtItsOwnMaximum(int limit) {
         a.http().register("quinn", PASSWORD);
         for (int i = 0; i < limit; i++) {
-            assertProblem(at(i).raw().login("127.0.0.30", "sprayed" + i, "guess"), 401, "invalid_credentials");
+            assertProblem(at(i).raw().login("127.0.0.230", "sprayed" + i, "guess"), 401, "invalid_credentials");
         }
-        assertThrottled(a.raw().login("127.0.0.30", "sprayed-next", "guess"));
-        assertThrottled(b.raw().login("127.0.0.30", "quinn", PASSWORD));
-        assertThat(a.raw().login("127.0.0.31", "quinn", PASSWORD).status()).isEqualTo(200);
+        assertThrottled(a.raw().login("127.0.0.230", "sprayed-next", "guess"));
+        assertThrottled(b.raw().login("127.0.0.230", "quinn", PASSWORD));
+        assertThat(a.raw().login("127.0.0.231", "quinn", PASSWORD).status()).isEqualTo(200);
 
         a.clock().advance(Duration.ofSeconds(900));
-        assertThat(b.raw().login("127.0.0.30", "quinn", PASSWORD).status()).isEqualTo(200);
+        assertThat(b.raw().login("127.0.0.230", "quinn", PASSWORD).status()).isEqualTo(200);
     }
 
     /**

@@ -1,0 +1,73 @@
+package dev.accesspass.jdbi;
+
+import dev.accesspass.password.CountingHasher;
+import dev.accesspass.servlet.testing.TestServer;
+import dev.accesspass.servlet.testing.ThrottleScenarios;
+import dev.accesspass.testing.MutableClock;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The throttling and known-device scenarios of the filter's {@code ThrottleAbuseTest} on two AccessPass instances
+ * (two Jetty servers) over one PostgreSQL database, requests alternating between them: every counter and every
+ * known device is shared, so neither instance lets through what the other has counted (SR-28, SR-74, SR-75).
+ */
+class JdbiThrottleTest {
+    @RegisterExtension
+    static final EmbeddedDatabase POSTGRES = new EmbeddedDatabase();
+    private static final MutableClock CLOCK = MutableClock.startingNow();
+    private static final CountingHasher HASHER_A = CountingHasher.weak();
+    private static final CountingHasher HASHER_B = CountingHasher.weak();
+    private static TestServer a;
+    private static TestServer b;
+    private static ThrottleScenarios scenarios;
+
+    private static TestServer start(CountingHasher hasher, String addressLimit) {
+        return TestServer.builder().clock(CLOCK).hasher(hasher).set("store", "jdbc")
+                .set("jdbc-url", POSTGRES.jdbcUrl()).set("jdbc-user", "postgres")
+                .set("register-max-per-address", "0").set("login-address-max-attempts", addressLimit).start();
+    }
+
+    @BeforeAll
+    static void startBoth() {
+        a = start(HASHER_A, "100");
+        b = start(HASHER_B, "100");
+        scenarios = new ThrottleScenarios(a, b);
+    }
+
+    @AfterAll
+    static void stopBoth() {
+        a.close();
+        b.close();
+    }
+
+    @Test
+    void sr74_hundredParallelWrongPasswordsOverTwoInstancesVerifyAtMostTheLimit() throws Exception {
+        scenarios.parallelWrongPasswordsVerifyAtMostTheLimit(ThrottleScenarios.verifiesOf(HASHER_A, HASHER_B));
+    }
+
+    @Test
+    void sr75_sixFailuresForOneAccountLockItButNotTheAddressOnBothInstances() {
+        scenarios.anAccountLockDoesNotLockItsAddress();
+    }
+
+    @Test
+    void sr75_theAddressLimitIsSharedByBothInstances() {
+        try (TestServer limitedA = start(CountingHasher.weak(), "8");
+             TestServer limitedB = start(CountingHasher.weak(), "8")) {
+            new ThrottleScenarios(limitedA, limitedB).theAddressLimitEngagesAtItsOwnMaximum(8);
+        }
+    }
+
+    @Test
+    void sr75_aDeviceKnownOnOneInstanceIsKnownOnTheOther() {
+        scenarios.aKnownDeviceIsNotLockedOutByFailuresFromElsewhere();
+    }
+
+    @Test
+    void sr75_oneBrowserMayBeKnownToAFewUsersOnBothInstances() {
+        scenarios.oneBrowserMayBeKnownToAFewUsers();
+    }
+}
