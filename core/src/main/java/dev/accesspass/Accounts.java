@@ -152,11 +152,21 @@ final class Accounts {
             errors.add("password", "is required");
         }
         errors.throwIfAny();
+        LoginThrottle.Key address;
+        try {
+            // The address first: a throttled address costs no look-up at all.
+            address = throttle.reserveAddress(client);
+        } catch (AccessPassException throttled) {
+            security.emit(SecurityEvent.Type.LOGIN_THROTTLED, null, null, clientAddress,
+                    SecurityLog.identifier(identifier));
+            throw throttled;
+        }
         Optional<UserRecord> found = find(identifier);
         UserId userId = found.map(UserRecord::id).orElse(null);
         LoginThrottle.Attempt attempt;
         try {
-            attempt = throttle.reserveLogin(identifier, userId, devices.deviceOf(userId, client).orElse(null), client);
+            attempt = throttle.reserveLoginAccount(identifier, userId, devices.deviceOf(userId, client).orElse(null),
+                    address);
         } catch (AccessPassException throttled) {
             security.emit(SecurityEvent.Type.LOGIN_THROTTLED, userId, null, clientAddress,
                     SecurityLog.identifier(identifier));

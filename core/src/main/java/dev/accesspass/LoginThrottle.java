@@ -44,8 +44,9 @@ import java.util.List;
  * for an introspection client). The refusal is {@link AccessPassException} 429 {@code too_many_attempts} with
  * {@code Retry-After} in whole seconds; the filter writes it like every other error.
  *
- * <p><b>Logins</b> go through {@link #reserveLogin}: with a valid device cookie for the account, only that
- * device's own failures count against it (failures from elsewhere cannot lock a known device out); without one,
+ * <p><b>Logins</b> go through {@link #reserveAddress} (before any look-up), then {@link #reserveLoginAccount}: with
+ * a valid device cookie for the account, only that device's own failures count against it (failures from elsewhere
+ * cannot lock a known device out); without one,
  * the identifier's own counter is the visible one (429), and the account's shared counter refuses silently, as a
  * wrong password would, so that a username and an email cannot be paired by watching which one gets 429.
  */
@@ -150,8 +151,20 @@ final class LoginThrottle {
      * the user's counter shared with every other name and route (used up: {@link Attempt#mayVerify()} is false).
      */
     Attempt reserveLogin(String identifier, UserId user, TokenHash device, ClientContext client) {
+        return reserveLoginAccount(identifier, user, device, reserveAddress(client));
+    }
+
+    /**
+     * The first half of a login's reservation, before anything is looked up: the client address's attempt
+     * (429 when it has used up its failures). Returns its key, or null without an address.
+     */
+    Key reserveAddress(ClientContext client) {
+        return reserveAddress(client, clock.instant());
+    }
+
+    /** The second half, once the user and the device are known; {@code address} is what {@link #reserveAddress} gave. */
+    Attempt reserveLoginAccount(String identifier, UserId user, TokenHash device, Key address) {
         Instant now = clock.instant();
-        Key address = reserveAddress(client, now);
         if (device != null) {
             Key key = Key.device(device);
             reserve(store, key.value(), now, window, accountMax, TOO_MANY);

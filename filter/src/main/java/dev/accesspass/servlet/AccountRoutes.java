@@ -3,6 +3,7 @@ package dev.accesspass.servlet;
 import dev.accesspass.AccessPass;
 import dev.accesspass.Authentication;
 import dev.accesspass.ClientContext;
+import dev.accesspass.StoreUnavailableException;
 import dev.accesspass.TokenResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -54,7 +55,11 @@ final class AccountRoutes {
         ClientContext client = Clients.of(req);
         TokenResponse tokens = accessPass.login(body.get("username"), body.get("password"), client);
         // The browser is known to this user from now on: failures from elsewhere cannot lock it out.
-        res.addHeader("Set-Cookie", Clients.deviceCookieHeader(accessPass.rememberDevice(tokens.user().id(), client)));
+        try {
+            res.addHeader("Set-Cookie", Clients.deviceCookieHeader(accessPass.rememberDevice(tokens.user().id(), client)));
+        } catch (StoreUnavailableException lost) {
+            // The login itself succeeded: without the cookie this browser is merely not (yet) a known device.
+        }
         Responses.json(res, 200, Responses.tokens(tokens));
     }
 

@@ -1,6 +1,15 @@
 package dev.accesspass.jdbi;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.accesspass.password.CountingHasher;
+import dev.accesspass.store.TokenHash;
+import dev.accesspass.testing.RawTokens;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
 import dev.accesspass.servlet.testing.TestServer;
 import dev.accesspass.servlet.testing.ThrottleScenarios;
 import dev.accesspass.testing.MutableClock;
@@ -64,6 +73,24 @@ class JdbiThrottleTest {
     @Test
     void sr75_aDeviceKnownOnOneInstanceIsKnownOnTheOther() {
         scenarios.aKnownDeviceIsNotLockedOutByFailuresFromElsewhere();
+    }
+
+    @Test
+    void sr02_aDeviceCookieIsStoredOnlyAsItsDigest() throws Exception {
+        a.http().register("digested", ThrottleScenarios.PASSWORD);
+        String cookie = ThrottleScenarios.deviceCookie(a.raw().login("127.0.0.150", "digested",
+                ThrottleScenarios.PASSWORD)).orElseThrow();
+        List<byte[]> stored = new ArrayList<>();
+        try (Connection connection = POSTGRES.connect();
+             ResultSet rows = connection.createStatement().executeQuery(
+                     "SELECT digest, user_id FROM accesspass_known_devices")) {
+            while (rows.next()) {
+                stored.add(rows.getBytes(1));
+                stored.add(rows.getString(2).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        assertThat(stored).anySatisfy(digest -> assertThat(digest).isEqualTo(TokenHash.of(cookie).bytes()));
+        RawTokens.assertNoneStored(stored, List.of(cookie), "device cookie");
     }
 
     @Test
