@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.accesspass.password.CountingHasher;
 import dev.accesspass.store.TokenHash;
+import dev.accesspass.testing.Http;
+import dev.accesspass.testing.ProblemAssert;
 import dev.accesspass.testing.RawTokens;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -73,6 +75,16 @@ class JdbiThrottleTest {
     @Test
     void sr75_aDeviceKnownOnOneInstanceIsKnownOnTheOther() {
         scenarios.aKnownDeviceIsNotLockedOutByFailuresFromElsewhere();
+    }
+
+    @Test
+    void sr30_aFourThousandCharacterUsernameIs400NotAnIndexOverflow() {
+        for (String name : List.of("n".repeat(4000), "\uFDFA".repeat(4000))) {
+            Http.Reply reply = a.raw().login("127.0.0.151", name, "whatever password");
+            ProblemAssert.assertProblem(reply, 400, "validation_failed");
+        }
+        ProblemAssert.assertProblem(b.raw().login("127.0.0.151", "n".repeat(254), "whatever password"), 401,
+                "invalid_credentials");
     }
 
     @Test
