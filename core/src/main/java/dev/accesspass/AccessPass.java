@@ -126,6 +126,26 @@ public final class AccessPass implements AutoCloseable {
         return accounts.login(usernameOrEmail, password, client);
     }
 
+    /**
+     * After a successful login from a browser: the value for the device cookie ({@value KnownDevices#COOKIE},
+     * HttpOnly, Secure, SameSite=Strict, Path=/, one year) that names this browser as known to {@code user}, so that
+     * failures from elsewhere do not lock it out (API.md §12). Keeps the tokens the browser holds for up to four
+     * other users; only digests are stored, in the token store.
+     */
+    public String rememberDevice(UserId user, ClientContext client) {
+        return accounts.devices().remember(Objects.requireNonNull(user, "user"), client);
+    }
+
+    /** The name of the device cookie. */
+    public static String deviceCookieName() {
+        return KnownDevices.COOKIE;
+    }
+
+    /** How long a device cookie lives. */
+    public static Duration deviceCookieLifetime() {
+        return KnownDevices.LIFETIME;
+    }
+
     /** Rotates a refresh token ({@code POST /refresh}); throws {@code invalid_grant} for any bad token. */
     public TokenResponse refresh(String refreshToken) {
         if (refreshToken == null || refreshToken.isEmpty()) {

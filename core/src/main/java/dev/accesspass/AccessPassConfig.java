@@ -65,6 +65,10 @@ public final class AccessPassConfig {
     private final int maxBodyBytes;
     private final int loginMaxAttempts;
     private final Duration loginWindow;
+    private final int loginAddressMaxAttempts;
+    private final int loginIpv6Prefix;
+    private final boolean breachedPasswordCheck;
+    private final URI breachedPasswordApiUrl;
     private final int registerMaxPerAddress;
     private final String realm;
     private final Map<String, OAuthProviderConfig> oauthProviders;
@@ -102,6 +106,10 @@ public final class AccessPassConfig {
         this.maxBodyBytes = b.maxBodyBytes;
         this.loginMaxAttempts = b.loginMaxAttempts;
         this.loginWindow = b.loginWindow;
+        this.loginAddressMaxAttempts = b.loginAddressMaxAttempts;
+        this.loginIpv6Prefix = b.loginIpv6Prefix;
+        this.breachedPasswordCheck = b.breachedPasswordCheck;
+        this.breachedPasswordApiUrl = b.breachedPasswordApiUrl;
         this.registerMaxPerAddress = b.registerMaxPerAddress;
         this.realm = b.realm;
         Map<String, OAuthProviderConfig> providers = new TreeMap<>();
@@ -222,6 +230,14 @@ public final class AccessPassConfig {
     public int maxBodyBytes() { return maxBodyBytes; }
     public int loginMaxAttempts() { return loginMaxAttempts; }
     public Duration loginWindow() { return loginWindow; }
+    /** Failed logins one client address may make per window, apart from the per-account limit. */
+    public int loginAddressMaxAttempts() { return loginAddressMaxAttempts; }
+    /** IPv6 clients are counted per network of this prefix length (one host usually holds a whole /64). */
+    public int loginIpv6Prefix() { return loginIpv6Prefix; }
+    /** Whether new passwords are looked up in the breached-password range API. */
+    public boolean breachedPasswordCheck() { return breachedPasswordCheck; }
+    /** The range API's base URL; {@code <url>/<5 hex>} answers {@code SUFFIX:COUNT} lines. */
+    public URI breachedPasswordApiUrl() { return breachedPasswordApiUrl; }
     /** Registrations one client address may attempt per hour; 0 = no limit. */
     public int registerMaxPerAddress() { return registerMaxPerAddress; }
     /** The realm of {@code WWW-Authenticate} challenges. */
@@ -304,6 +320,12 @@ public final class AccessPassConfig {
             SETTERS.put("max-body-bytes", (b, v) -> b.maxBodyBytes = range("max-body-bytes", integer("max-body-bytes", v), 256, 1 << 20));
             SETTERS.put("login-max-attempts", (b, v) -> b.loginMaxAttempts = range("login-max-attempts", integer("login-max-attempts", v), 1, 100));
             SETTERS.put("login-window", (b, v) -> b.loginWindow = seconds("login-window", v, false));
+            SETTERS.put("login-address-max-attempts", (b, v) -> b.loginAddressMaxAttempts =
+                    range("login-address-max-attempts", integer("login-address-max-attempts", v), 1, 100_000));
+            SETTERS.put("login-address-ipv6-prefix", (b, v) -> b.loginIpv6Prefix =
+                    range("login-address-ipv6-prefix", integer("login-address-ipv6-prefix", v), 32, 128));
+            SETTERS.put("breached-password-check", (b, v) -> b.breachedPasswordCheck = onOff("breached-password-check", v));
+            SETTERS.put("breached-password-api-url", (b, v) -> b.breachedPasswordApiUrl = url("breached-password-api-url", v, false));
             SETTERS.put("register-max-per-address", (b, v) -> b.registerMaxPerAddress =
                     range("register-max-per-address", integer("register-max-per-address", v), 0, 100_000));
             SETTERS.put("realm", (b, v) -> b.realm = realm(v));
@@ -341,6 +363,10 @@ public final class AccessPassConfig {
         private int maxBodyBytes = 16_384;
         private int loginMaxAttempts = 5;
         private Duration loginWindow = Duration.ofSeconds(900);
+        private int loginAddressMaxAttempts = 100;
+        private int loginIpv6Prefix = 64;
+        private boolean breachedPasswordCheck;
+        private URI breachedPasswordApiUrl = URI.create("https://api.pwnedpasswords.com/range");
         private int registerMaxPerAddress = 20;
         private String realm = "accesspass";
         private final Map<String, Map<String, String>> oauth = new TreeMap<>();
@@ -400,6 +426,9 @@ public final class AccessPassConfig {
         public Builder maxBodyBytes(int bytes) { return set("max-body-bytes", Integer.toString(bytes)); }
         public Builder loginMaxAttempts(int attempts) { return set("login-max-attempts", Integer.toString(attempts)); }
         public Builder loginWindow(Duration window) { return set("login-window", Long.toString(window.toSeconds())); }
+        public Builder loginAddressMaxAttempts(int attempts) { return set("login-address-max-attempts", Integer.toString(attempts)); }
+        public Builder breachedPasswordCheck(boolean on) { return set("breached-password-check", on ? "on" : "off"); }
+        public Builder breachedPasswordApiUrl(String url) { return set("breached-password-api-url", url); }
         public Builder registerMaxPerAddress(int registrations) { return set("register-max-per-address", Integer.toString(registrations)); }
         public Builder tokenCacheTtl(Duration ttl) { return set("token-cache-ttl", Long.toString(ttl.toSeconds())); }
 
@@ -507,6 +536,15 @@ public final class AccessPassConfig {
                 case "true" -> true;
                 case "false" -> false;
                 default -> throw new IllegalArgumentException(key + ": \"" + value + "\" is not true or false");
+            };
+        }
+
+        /** {@code on}/{@code off} as the contract spells it; {@code true}/{@code false} are accepted too. */
+        private static boolean onOff(String key, String value) {
+            return switch (value.toLowerCase(Locale.ROOT)) {
+                case "on", "true" -> true;
+                case "off", "false" -> false;
+                default -> throw new IllegalArgumentException(key + ": \"" + value + "\" is not on or off");
             };
         }
 

@@ -28,13 +28,16 @@ final class Accounts {
     private final Sessions sessions;
     private final Passwords passwords;
     private final LoginThrottle throttle;
+    private final KnownDevices devices;
     private final Rules rules;
     private final AccessPassConfig config;
     private final Clock clock;
     private final HookRunner hooks;
     private final SecurityLog security;
 
-    Accounts(ServiceContext context, Sessions sessions, Passwords passwords, LoginThrottle throttle) {
+    Accounts(ServiceContext context, Sessions sessions, Passwords passwords, LoginThrottle throttle,
+             KnownDevices devices) {
+        this.devices = devices;
         this.users = context.users();
         this.tokens = context.tokens();
         this.sessions = sessions;
@@ -71,6 +74,8 @@ final class Accounts {
         errors.throwIfAny();
         // Counted before any look-up or hashing: it bounds both name probing and the work one address causes.
         throttle.reserveRegistration(clientAddress);
+        // After the address limit: each check is a request to a third party.
+        rules.checkBreached(password, clientAddress);
         // A taken username is 409 (API.md §1) and costs no Argon2 work; the store still enforces uniqueness.
         if (users.findByUsername(username).isPresent()) {
             throw DuplicateUserException.username();
@@ -130,36 +135,53 @@ final class Accounts {
         return Registered.emailTaken(owner);
     }
 
+    /** The longest username or email there can be (RFC 5321's path limit); a longer login name is refused unread. */
+    static final int IDENTIFIER_MAX = 254;
+
     TokenResponse login(String identifier, String password, ClientContext client) {
         String clientAddress = client.address();
         FieldErrors errors = new FieldErrors();
         if (identifier == null || identifier.isEmpty()) {
             errors.add("username", "is required");
+        } else if (identifier.length() > IDENTIFIER_MAX
+                || LoginThrottle.normalised(identifier).length() > IDENTIFIER_MAX) {
+            // Before any look-up or counter: no name can be this long, and NFKC may grow a string eighteenfold.
+            errors.add("username", "must be at most " + IDENTIFIER_MAX + " characters");
         }
         if (password == null || password.isEmpty()) {
             errors.add("password", "is required");
         }
         errors.throwIfAny();
-        Optional<UserRecord> found = find(identifier);
-        // One counter per account, whether it is named by username or email; unknown names count the same way.
-        String accountKey = found.map(u -> LoginThrottle.userKey(u.id()))
-                .orElseGet(() -> LoginThrottle.unknownNameKey(identifier));
+        LoginThrottle.Key address;
         try {
-            throttle.check(accountKey, clientAddress);
+            // The address first: a throttled address costs no look-up at all.
+            address = throttle.reserveAddress(client);
         } catch (AccessPassException throttled) {
-            security.emit(SecurityEvent.Type.LOGIN_THROTTLED, found.map(UserRecord::id).orElse(null), null,
-                    clientAddress, SecurityLog.identifier(identifier));
+            security.emit(SecurityEvent.Type.LOGIN_THROTTLED, null, null, clientAddress,
+                    SecurityLog.identifier(identifier));
             throw throttled;
         }
-        boolean valid = passwords.verify(found, password, clientAddress);
+        Optional<UserRecord> found = find(identifier);
+        UserId userId = found.map(UserRecord::id).orElse(null);
+        LoginThrottle.Attempt attempt;
+        try {
+            attempt = throttle.reserveLoginAccount(identifier, userId, devices.deviceOf(userId, client).orElse(null),
+                    address);
+        } catch (AccessPassException throttled) {
+            security.emit(SecurityEvent.Type.LOGIN_THROTTLED, userId, null, clientAddress,
+                    SecurityLog.identifier(identifier));
+            throw throttled;
+        }
+        // A used-up shared counter costs the same dummy verify as an unknown name, and answers the same.
+        boolean valid = attempt.mayVerify() ? passwords.verify(found, password, clientAddress)
+                : passwords.verify(Optional.empty(), password, clientAddress);
         if (!valid) {
-            throttle.recordFailure(accountKey, clientAddress);
-            security.emit(SecurityEvent.Type.LOGIN_FAILED, found.map(UserRecord::id).orElse(null), null,
-                    clientAddress, SecurityLog.identifier(identifier));
+            security.emit(SecurityEvent.Type.LOGIN_FAILED, userId, null, clientAddress,
+                    SecurityLog.identifier(identifier));
             throw invalidCredentials();
         }
         UserRecord user = found.get();
-        throttle.clearAccount(accountKey);
+        attempt.succeeded();
         passwords.rehashIfWeak(users, user, password, clientAddress);
         if (config.requireConfirmedEmail() && !user.emailConfirmed()) {
             // Only after a correct password, so the 403 reveals nothing to someone guessing (SR-32).
@@ -176,6 +198,11 @@ final class Accounts {
                 Map.of("method", method));
         hooks.run("afterLogin", h -> h.afterLogin(new LoginEvent(view, issued.sessionId(), method, clientAddress)));
         return sessions.tokenResponse(view, issued);
+    }
+
+    /** The device cookies of this instance (API.md §12). */
+    KnownDevices devices() {
+        return devices;
     }
 
     /** Adds and removes roles; they apply to the user's next request. Empty when there is no such user. */
@@ -195,13 +222,13 @@ final class Accounts {
             if (password == null || password.isEmpty()) {
                 throw AccessPassException.validation(new FieldErrors().add("password", "is required"));
             }
-            String accountKey = LoginThrottle.userKey(user.id());
-            throttle.check(accountKey, clientAddress);
+            // A stolen access token must not become a password-guessing oracle.
+            LoginThrottle.Attempt attempt = throttle.reserve(LoginThrottle.Key.user(user.id()),
+                    ClientContext.of(clientAddress));
             if (!passwords.verify(Optional.of(user), password, clientAddress)) {
-                // A stolen access token must not become a password-guessing oracle.
-                throttle.recordFailure(accountKey, clientAddress);
                 throw invalidCredentials();
             }
+            attempt.succeeded();
         }
         deleteUser(user);
     }

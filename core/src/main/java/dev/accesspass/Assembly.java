@@ -94,8 +94,11 @@ final class Assembly implements AutoCloseable {
         MailTemplates templates = templates(hooks, choices.templates);
 
         HookRunner hookRunner = new HookRunner(hooks);
-        ServiceContext context = new ServiceContext(config, choices.clock, tokens, users, hookRunner,
-                new SecurityLog(choices.clock, hookRunner), new Rules(config.passwordMinLength()));
+        SecurityLog securityLog = new SecurityLog(choices.clock, hookRunner);
+        BreachedPasswords breached = config.breachedPasswordCheck()
+                ? new BreachedPasswords(config.breachedPasswordApiUrl(), securityLog) : null;
+        ServiceContext context = new ServiceContext(config, choices.clock, tokens, users, hookRunner, securityLog,
+                new Rules(config.passwordMinLength(), Rules.siteNames(config), breached));
         HashingPool pool = choices.pool;
         if (pool == null) {
             pool = new HashingPool(Runtime.getRuntime().availableProcessors(), HASHING_QUEUE, HASHING_WAIT);
@@ -104,11 +107,11 @@ final class Assembly implements AutoCloseable {
         PasswordHasher hasher = choices.hasher != null ? choices.hasher
                 : PasswordHasher.argon2id(Argon2Parameters.owaspDefault());
         Passwords passwordHashing = new Passwords(hasher, pool);
-        LoginThrottle throttle = new LoginThrottle(tokens, choices.clock, config.loginMaxAttempts(),
-                config.loginWindow(), config.registerMaxPerAddress());
+        LoginThrottle throttle = new LoginThrottle(tokens, choices.clock, config);
+        KnownDevices devices = new KnownDevices(tokens, choices.clock);
 
         Sessions sessions = new Sessions(context);
-        Accounts accounts = new Accounts(context, sessions, passwordHashing, throttle);
+        Accounts accounts = new Accounts(context, sessions, passwordHashing, throttle, devices);
         OAuthLogins oauth = new OAuthLogins(context, oauthClients, accounts, sessions, choices.oauthUserResolver);
         owned.add(oauth);
         Mailer mailer = choices.mailer;

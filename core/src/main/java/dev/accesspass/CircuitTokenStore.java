@@ -97,6 +97,21 @@ final class CircuitTokenStore implements TokenStore {
     }
 
     @Override
+    public AttemptWindow releaseAttempt(String key, Instant now) {
+        return circuit.call("releaseAttempt", () -> store.releaseAttempt(key, now));
+    }
+
+    @Override
+    public void saveKnownDevice(TokenHash digest, UserId user, Instant expiresAt) {
+        circuit.run("saveKnownDevice", () -> store.saveKnownDevice(digest, user, expiresAt));
+    }
+
+    @Override
+    public Optional<UserId> findKnownDevice(TokenHash digest, Instant now) {
+        return circuit.call("findKnownDevice", () -> store.findKnownDevice(digest, now));
+    }
+
+    @Override
     public int purgeExpired(Instant now) {
         return circuit.call("purgeExpired", () -> store.purgeExpired(now));
     }

@@ -74,6 +74,7 @@ final class PasswordFlows {
             rules.checkNewPassword(password, confirmation, contextErrors, user.username(), user.email(),
                     Passwords.localPart(user.email()));
             contextErrors.throwIfAny();
+            rules.checkBreached(password, clientAddress);
             newHash = passwords.hash(password, clientAddress);
         } catch (RuntimeException refused) {
             // Nothing was changed, so the token must still work (SR-38): put back exactly what was consumed.
@@ -88,7 +89,7 @@ final class PasswordFlows {
         int revoked = sessions.revokeAll(user.id(), null);
         tokens.deleteOneTimeTokens(user.id(), TokenPurpose.RESET_PASSWORD);
         // Whoever reset the password owns the mailbox: earlier failed guesses must not keep them locked out.
-        throttle.clearAccount(LoginThrottle.userKey(user.id()));
+        throttle.clearAccount(user.id(), user.username(), user.email());
         security.emit(SecurityEvent.Type.PASSWORD_RESET, user.id(), null, clientAddress,
                 Map.of("sessions_revoked", Integer.toString(revoked)));
         email.passwordChanged(user, now);
@@ -107,21 +108,21 @@ final class PasswordFlows {
         rules.checkNewPassword(password, confirmation, errors, user.username(), user.email(),
                 Passwords.localPart(user.email()));
         errors.throwIfAny();
-        String key = LoginThrottle.userKey(user.id());
+        LoginThrottle.Attempt attempt;
         try {
-            throttle.check(key, clientAddress);
+            attempt = throttle.reserve(LoginThrottle.Key.user(user.id()), ClientContext.of(clientAddress));
         } catch (AccessPassException throttled) {
             security.emit(SecurityEvent.Type.LOGIN_THROTTLED, user.id(), auth.sessionId(), clientAddress,
                     Map.of("flow", "password_change"));
             throw throttled;
         }
         if (!passwords.verify(Optional.of(user), currentPassword, clientAddress)) {
-            throttle.recordFailure(key, clientAddress);
             security.emit(SecurityEvent.Type.LOGIN_FAILED, user.id(), auth.sessionId(), clientAddress,
                     Map.of("flow", "password_change"));
             throw Accounts.invalidCredentials();
         }
-        throttle.clearAccount(key);
+        attempt.succeeded();
+        rules.checkBreached(password, clientAddress);
         String newHash = passwords.hash(password, clientAddress);
         // The caller's session keeps working across the epoch this change advances (SR-71); if the change then loses
         // its compare-and-set, that session is one epoch ahead, which no later change can exploit: every change

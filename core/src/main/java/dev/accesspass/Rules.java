@@ -1,11 +1,5 @@
 package dev.accesspass;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -23,12 +17,45 @@ final class Rules {
     /** One bare address: no display name, comment, list, quote or whitespace (SR-40). */
     private static final Pattern EMAIL =
             Pattern.compile("[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*");
-    private static final Set<String> BLOCKLIST = loadBlocklist();
+    private static final Blocklist BLOCKLIST = Blocklist.bundled();
 
     private final int passwordMinLength;
+    /** Lower-cased names of this site a password must not be: the product name, the base-url host and its labels. */
+    private final Set<String> siteWords;
+    /** The breached-password check, or null when it is off. */
+    private final BreachedPasswords breached;
 
     Rules(int passwordMinLength) {
+        this(passwordMinLength, Set.of(), null);
+    }
+
+    Rules(int passwordMinLength, Set<String> siteNames, BreachedPasswords breached) {
         this.passwordMinLength = passwordMinLength;
+        Set<String> words = new HashSet<>();
+        words.add("accesspass");
+        for (String name : siteNames) {
+            addWithLabels(words, name);
+        }
+        this.siteWords = Set.copyOf(words);
+        this.breached = breached;
+    }
+
+    /** The site words of a configuration: the base-url host (and, once configured, the issuer name). */
+    static Set<String> siteNames(AccessPassConfig config) {
+        return config.baseUrl().map(url -> Set.of(url.getHost())).orElse(Set.of());
+    }
+
+    private static void addWithLabels(Set<String> words, String name) {
+        if (name == null || name.isEmpty()) {
+            return;
+        }
+        String lower = name.toLowerCase(Locale.ROOT);
+        words.add(lower);
+        for (String label : lower.split("[.]")) {
+            if (!label.isEmpty()) {
+                words.add(label);
+            }
+        }
     }
 
     void checkUsername(String username, FieldErrors errors) {
@@ -48,7 +75,8 @@ final class Rules {
     }
 
     /**
-     * Checks a new password. {@code context} holds words it must not equal (username, email, its local part).
+     * Checks a new password. {@code context} holds the user's words it must not equal: username and email (the
+     * email's local part and domain labels are added here).
      */
     void checkNewPassword(String password, String confirmation, FieldErrors errors, String... context) {
         if (password == null || password.isEmpty()) {
@@ -62,13 +90,11 @@ final class Rules {
             errors.add("password", "must be at most " + PASSWORD_MAX + " characters");
         } else {
             String folded = password.toLowerCase(Locale.ROOT);
-            for (String word : context) {
-                if (word != null && !word.isEmpty() && folded.equals(word.toLowerCase(Locale.ROOT))) {
-                    errors.add("password", "must not be your username or email address");
-                    break;
-                }
-            }
-            if (!errors.has("password") && (BLOCKLIST.contains(folded) || folded.equals("accesspass"))) {
+            if (userWords(context).contains(folded)) {
+                errors.add("password", "must not be your username or email address");
+            } else if (siteWords.contains(folded)) {
+                errors.add("password", "must not be the name of this site");
+            } else if (BLOCKLIST.contains(folded)) {
                 errors.add("password", "is too common; choose a less guessable password");
             }
         }
@@ -79,26 +105,40 @@ final class Rules {
         }
     }
 
+    /**
+     * After every other rule passed: refuses a password the breached-password range API lists (when
+     * {@code breached-password-check} is on). Fails open: when the API cannot be asked, the password passes.
+     */
+    void checkBreached(String password, String clientAddress) {
+        if (breached != null && breached.isBreached(password, clientAddress)) {
+            throw AccessPassException.validation(new FieldErrors().add("password",
+                    "has appeared in a data breach; choose another password"));
+        }
+    }
+
+    private static Set<String> userWords(String... context) {
+        Set<String> words = new HashSet<>();
+        for (String word : context) {
+            if (word == null || word.isEmpty()) {
+                continue;
+            }
+            String lower = word.toLowerCase(Locale.ROOT);
+            words.add(lower);
+            int at = lower.indexOf('@');
+            if (at > 0) {
+                words.add(lower.substring(0, at));
+                addWithLabels(words, lower.substring(at + 1));
+            }
+        }
+        return words;
+    }
+
     static boolean isBlocklisted(String password) {
         return BLOCKLIST.contains(password.toLowerCase(Locale.ROOT));
     }
 
-    private static Set<String> loadBlocklist() {
-        Set<String> words = new HashSet<>();
-        try (InputStream in = Rules.class.getResourceAsStream("common-passwords.txt")) {
-            if (in == null) {
-                throw new IllegalStateException("common-passwords.txt is missing from the jar");
-            }
-            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                String word = line.strip();
-                if (!word.isEmpty() && !word.startsWith("#")) {
-                    words.add(word.toLowerCase(Locale.ROOT));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return Set.copyOf(words);
+    /** For tests and measurements: how many entries the bundled list has. */
+    static int blocklistSize() {
+        return BLOCKLIST.size();
     }
 }

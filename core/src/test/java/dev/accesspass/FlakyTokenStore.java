@@ -82,6 +82,21 @@ final class FlakyTokenStore implements TokenStore {
     }
 
     @Override
+    public AttemptWindow releaseAttempt(String key, Instant now) {
+        return delegate.releaseAttempt(key, now);
+    }
+
+    @Override
+    public void saveKnownDevice(TokenHash digest, UserId user, Instant expiresAt) {
+        delegate.saveKnownDevice(digest, user, expiresAt);
+    }
+
+    @Override
+    public Optional<UserId> findKnownDevice(TokenHash digest, Instant now) {
+        return delegate.findKnownDevice(digest, now);
+    }
+
+    @Override
     public int purgeExpired(Instant now) {
         return delegate.purgeExpired(now);
     }

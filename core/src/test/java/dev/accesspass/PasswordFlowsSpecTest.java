@@ -251,7 +251,8 @@ class PasswordFlowsSpecTest {
         assertThat(rig.hooks.events).filteredOn(e -> e.type() == SecurityEvent.Type.LOGIN_THROTTLED)
                 .singleElement().satisfies(e -> assertThat(e.session()).isEqualTo(auth.sessionId()));
         assertThat(code(() -> rig.accessPass.login("alice", PASSWORD, "198.51.100.7")))
-                .as("the change counts against the account's login throttle").isEqualTo(ErrorCode.TOO_MANY_ATTEMPTS);
+                .as("the change counts against the account's shared counter: the login is refused unverified")
+                .isEqualTo(ErrorCode.INVALID_CREDENTIALS);
     }
 
     @Test

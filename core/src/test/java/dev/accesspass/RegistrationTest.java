@@ -108,7 +108,9 @@ class RegistrationTest {
     void sr22_oneAddressFloodingTheHashingPoolDoesNotStarveAnotherAddress() throws Exception {
         // Two workers, the default queue of 64 and the default share (16 per client); each hash takes 20 ms.
         hasher.pauseMillis = 20;
-        AccessPass accessPass = build(AccessPassConfig.builder(), new HashingPool(2, 64, Duration.ofSeconds(2)));
+        // Throttle limits out of the way: this is about the pool (attempts are reserved before they are verified).
+        AccessPass accessPass = build(AccessPassConfig.builder().loginMaxAttempts(100).loginAddressMaxAttempts(1000),
+                new HashingPool(2, 64, Duration.ofSeconds(2)));
         accessPass.register("flooder", "flooder@example.com", PASSWORD, PASSWORD, "198.51.100.1");
         accessPass.register("victim", "victim@example.com", PASSWORD, PASSWORD, "203.0.113.5");
 

@@ -35,7 +35,9 @@ public record SecurityEvent(Type type, Instant at, UserId user, SessionId sessio
         EMAIL_CONFIRMED("email_confirmed"),
         OAUTH_LINKED("oauth_linked"),
         ROLE_CHANGED("role_changed"),
-        ACCOUNT_DELETED("account_deleted");
+        ACCOUNT_DELETED("account_deleted"),
+        /** The breached-password range API could not be asked; the password was accepted (fail open). */
+        BREACHED_PASSWORD_CHECK_UNAVAILABLE("breached_password_check_unavailable");
 
         private final String wireName;
 

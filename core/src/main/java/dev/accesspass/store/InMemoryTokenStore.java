@@ -4,6 +4,7 @@ import dev.accesspass.SessionId;
 import dev.accesspass.UserId;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -50,6 +51,9 @@ final class InMemoryTokenStore implements TokenStore {
      */
     private final ConcurrentHashMap<UserId, Set<TokenHash>> oneTimeByUser = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AttemptWindow> attempts = new ConcurrentHashMap<>();
+    /** Known device digests, and per user the digests in save order (at most the per-user bound). */
+    private final ConcurrentHashMap<TokenHash, KnownDevice> devices = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<UserId, ArrayDeque<TokenHash>> devicesByUser = new ConcurrentHashMap<>();
     /**
      * Numbers sessions. An int keeps {@link Family} at 64 bytes (with its credential epoch); it would repeat only after 2^32 sessions created by
      * one process, and an id only has to be unique among one user's live sessions.
@@ -319,6 +323,38 @@ final class InMemoryTokenStore implements TokenStore {
         attempts.remove(key);
     }
 
+    @Override
+    public AttemptWindow releaseAttempt(String key, Instant now) {
+        AttemptWindow after = attempts.computeIfPresent(key, (k, current) ->
+                !now.isBefore(current.windowEndsAt()) || current.failures() <= 1 ? null
+                        : new AttemptWindow(current.failures() - 1, current.windowEndsAt()));
+        return after == null ? AttemptWindow.none(now) : after;
+    }
+
+    private record KnownDevice(UserId user, Instant expiresAt) {
+    }
+
+    @Override
+    public void saveKnownDevice(TokenHash digest, UserId user, Instant expiresAt) {
+        devicesByUser.compute(user, (u, list) -> {
+            ArrayDeque<TokenHash> digests = list == null ? new ArrayDeque<>() : list;
+            digests.remove(digest);
+            // Every device of a user has the same lifetime, so the oldest saved is the first to expire.
+            while (digests.size() >= KNOWN_DEVICES_PER_USER) {
+                devices.remove(digests.removeFirst());
+            }
+            digests.addLast(digest);
+            devices.put(digest, new KnownDevice(user, expiresAt));
+            return digests;
+        });
+    }
+
+    @Override
+    public Optional<UserId> findKnownDevice(TokenHash digest, Instant now) {
+        KnownDevice device = devices.get(digest);
+        return device == null || !now.isBefore(device.expiresAt()) ? Optional.empty() : Optional.of(device.user());
+    }
+
     private void shedAttempts(Instant now) {
         attempts.values().removeIf(window -> !now.isBefore(window.windowEndsAt()));
         // Still full: a spray of distinct keys. Dropping some counters weakens throttling for those keys but keeps
@@ -350,6 +386,19 @@ final class InMemoryTokenStore implements TokenStore {
         }
         for (Map.Entry<String, AttemptWindow> entry : attempts.entrySet()) {
             if (!now.isBefore(entry.getValue().windowEndsAt()) && attempts.remove(entry.getKey(), entry.getValue())) {
+                purged++;
+            }
+        }
+        for (Map.Entry<TokenHash, KnownDevice> entry : devices.entrySet()) {
+            KnownDevice device = entry.getValue();
+            if (!now.isBefore(device.expiresAt())) {
+                TokenHash digest = entry.getKey();
+                devicesByUser.computeIfPresent(device.user(), (u, digests) -> {
+                    if (devices.remove(digest, device)) {
+                        digests.remove(digest);
+                    }
+                    return digests.isEmpty() ? null : digests;
+                });
                 purged++;
             }
         }

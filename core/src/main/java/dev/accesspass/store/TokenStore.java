@@ -91,8 +91,26 @@ public interface TokenStore extends AutoCloseable {
     void clearFailedAttempts(String key);
 
     /**
+     * Takes back one attempt counted by {@link #recordFailedAttempt} that turned out to succeed, in the same window
+     * and never below zero (a window that has ended stays ended). Returns the count after the release.
+     */
+    AttemptWindow releaseAttempt(String key, Instant now);
+
+    /** The most known devices a store keeps per user; saving one more forgets that user's oldest. */
+    int KNOWN_DEVICES_PER_USER = 20;
+
+    /**
+     * Remembers a device cookie (its digest) as known to {@code user} until {@code expiresAt}. Keeps at most
+     * {@link #KNOWN_DEVICES_PER_USER} per user, dropping the ones that expire first.
+     */
+    void saveKnownDevice(TokenHash digest, UserId user, Instant expiresAt);
+
+    /** The user a device cookie digest is known to, if it has not expired at {@code now}. */
+    Optional<UserId> findKnownDevice(TokenHash digest, Instant now);
+
+    /**
      * Deletes what has expired at {@code now}: tokens, ended sessions with their used refresh tokens, one-time
-     * tokens and finished attempt windows. Bounded work per call is allowed; returns how many entries went.
+     * tokens, finished attempt windows and expired known devices. Bounded work per call is allowed; returns how many entries went.
      */
     int purgeExpired(Instant now);
 

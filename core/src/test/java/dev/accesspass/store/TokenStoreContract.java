@@ -761,6 +761,64 @@ public abstract class TokenStoreContract {
     }
 
     @Test
+    public void sr74_releaseTakesBackOneAttemptInTheSameWindowAndNeverGoesBelowZero() {
+        Duration window = Duration.ofMinutes(15);
+        store.recordFailedAttempt("address:x", T0, window);
+        store.recordFailedAttempt("address:x", T0, window);
+
+        assertThat(store.releaseAttempt("address:x", T0.plusSeconds(1)).failures()).isEqualTo(1);
+        assertThat(store.failedAttempts("address:x", T0.plusSeconds(2))).isEqualTo(new AttemptWindow(1, T0.plus(window)));
+        assertThat(store.releaseAttempt("address:x", T0.plusSeconds(3)).failures()).isZero();
+        assertThat(store.releaseAttempt("address:x", T0.plusSeconds(4)).failures()).isZero();
+        assertThat(store.releaseAttempt("address:none", T0).failures()).isZero();
+        assertThat(store.recordFailedAttempt("address:x", T0.plusSeconds(5), window).failures()).isEqualTo(1);
+
+        store.recordFailedAttempt("address:y", T0, window);
+        assertThat(store.releaseAttempt("address:y", T0.plus(window)).failures()).as("an ended window").isZero();
+        assertThat(store.recordFailedAttempt("address:y", T0.plus(window), window))
+                .isEqualTo(new AttemptWindow(1, T0.plus(window).plus(window)));
+    }
+
+    // ------------------------------------------------------------------------------------------- known devices
+
+    @Test
+    public void sr75_aKnownDeviceNamesItsUserUntilItExpires() {
+        TokenHash device = TokenHash.of(newToken());
+        UserId alice = new UserId("00000000-0000-4000-8000-00000000a11c");
+        store.saveKnownDevice(device, alice, T0.plus(Duration.ofDays(365)));
+
+        assertThat(store.findKnownDevice(device, T0)).contains(alice);
+        assertThat(store.findKnownDevice(device, T0.plus(Duration.ofDays(365)).minus(MS))).contains(alice);
+        assertThat(store.findKnownDevice(device, T0.plus(Duration.ofDays(365)))).isEmpty();
+        assertThat(store.findKnownDevice(TokenHash.of(newToken()), T0)).isEmpty();
+
+        store.saveKnownDevice(device, alice, T0.plus(Duration.ofDays(400)));
+        assertThat(store.findKnownDevice(device, T0.plus(Duration.ofDays(399)))).as("renewed").contains(alice);
+        assertThat(store.purgeExpired(T0.plus(Duration.ofDays(400)))).isGreaterThanOrEqualTo(1);
+        assertThat(store.findKnownDevice(device, T0)).as("purged").isEmpty();
+    }
+
+    @Test
+    public void sr75_aUserKeepsAtMostTheBoundOfKnownDevicesTheOldestGoFirst() {
+        UserId alice = new UserId("00000000-0000-4000-8000-00000000a11c");
+        UserId bob = new UserId("00000000-0000-4000-8000-000000000b0b");
+        List<TokenHash> devices = new ArrayList<>();
+        for (int i = 0; i <= TokenStore.KNOWN_DEVICES_PER_USER; i++) {
+            TokenHash device = TokenHash.of(newToken());
+            devices.add(device);
+            store.saveKnownDevice(device, alice, T0.plus(Duration.ofDays(365)).plusSeconds(i));
+        }
+        TokenHash bobs = TokenHash.of(newToken());
+        store.saveKnownDevice(bobs, bob, T0.plus(Duration.ofDays(365)));
+
+        assertThat(store.findKnownDevice(devices.get(0), T0)).as("the oldest is forgotten").isEmpty();
+        for (TokenHash kept : devices.subList(1, devices.size())) {
+            assertThat(store.findKnownDevice(kept, T0)).contains(alice);
+        }
+        assertThat(store.findKnownDevice(bobs, T0)).as("another user's are untouched").contains(bob);
+    }
+
+    @Test
     public void sr28_concurrentFailuresAreAllCounted() throws Exception {
         Duration window = Duration.ofMinutes(15);
         try (Race race = new Race(RACERS)) {

@@ -2,6 +2,8 @@ package dev.accesspass.servlet;
 
 import dev.accesspass.AccessPass;
 import dev.accesspass.Authentication;
+import dev.accesspass.ClientContext;
+import dev.accesspass.StoreUnavailableException;
 import dev.accesspass.TokenResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -50,7 +52,14 @@ final class AccountRoutes {
 
     private void login(HttpServletRequest req, HttpServletResponse res, Authentication none) throws IOException {
         Map<String, String> body = fields(req, "username", "password");
-        TokenResponse tokens = accessPass.login(body.get("username"), body.get("password"), Clients.of(req));
+        ClientContext client = Clients.of(req);
+        TokenResponse tokens = accessPass.login(body.get("username"), body.get("password"), client);
+        // The browser is known to this user from now on: failures from elsewhere cannot lock it out.
+        try {
+            res.addHeader("Set-Cookie", Clients.deviceCookieHeader(accessPass.rememberDevice(tokens.user().id(), client)));
+        } catch (StoreUnavailableException lost) {
+            // The login itself succeeded: without the cookie this browser is merely not (yet) a known device.
+        }
         Responses.json(res, 200, Responses.tokens(tokens));
     }
 

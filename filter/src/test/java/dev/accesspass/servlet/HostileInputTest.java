@@ -303,7 +303,7 @@ class HostileInputTest {
                         400, "malformed_request"),
                 new Expected("4000-character username",
                         postJson("/auth/login", "{\"username\":\"" + "a".repeat(4000) + "\",\"password\":\"x\"}"),
-                        401, "invalid_credentials"),
+                        400, "validation_failed"),
                 new Expected("operator object as username",
                         postJson("/auth/register", "{\"username\":{\"$gt\":\"\"}}"), 400, "validation_failed"),
                 new Expected("4096-character password",

@@ -401,6 +401,52 @@ final class JdbiTokenStore implements TokenStore {
     }
 
     @Override
+    public AttemptWindow releaseAttempt(String key, Instant now) {
+        return database.withHandle("release a login attempt", handle -> handle.createQuery("""
+                        UPDATE accesspass_login_attempts SET failures = failures - 1
+                        WHERE attempt_key = :key AND window_ends_at > :now AND failures > 0
+                        RETURNING failures, window_ends_at""")
+                .bind("key", key)
+                .bind("now", now)
+                .map((rs, ctx) -> new AttemptWindow(rs.getInt("failures"), instant(rs, "window_ends_at")))
+                .findOne()
+                .orElse(AttemptWindow.none(now)));
+    }
+
+    @Override
+    public void saveKnownDevice(TokenHash digest, UserId user, Instant expiresAt) {
+        // One transaction: the insert and the per-user bound, so two parallel logins cannot leave more than it.
+        database.inTransaction("remember a known device", handle -> {
+            handle.createUpdate("""
+                            INSERT INTO accesspass_known_devices (digest, user_id, created_at, expires_at)
+                            VALUES (:digest, :user, now(), :expiresAt)
+                            ON CONFLICT (digest) DO UPDATE SET expires_at = EXCLUDED.expires_at""")
+                    .bind("digest", digest)
+                    .bind("user", user.value())
+                    .bindByType("expiresAt", expiresAt, Instant.class)
+                    .execute();
+            return handle.createUpdate("""
+                            DELETE FROM accesspass_known_devices WHERE digest IN (
+                                SELECT digest FROM accesspass_known_devices WHERE user_id = :user
+                                ORDER BY expires_at DESC OFFSET :keep)""")
+                    .bind("user", user.value())
+                    .bind("keep", KNOWN_DEVICES_PER_USER)
+                    .execute();
+        });
+    }
+
+    @Override
+    public Optional<UserId> findKnownDevice(TokenHash digest, Instant now) {
+        return database.withHandle("check a known device", handle -> handle.createQuery("""
+                        SELECT user_id FROM accesspass_known_devices WHERE digest = :digest AND expires_at > :now""")
+                .bind("digest", digest)
+                .bind("now", now)
+                .mapTo(String.class)
+                .findOne()
+                .map(UserId::new));
+    }
+
+    @Override
     public int purgeExpired(Instant now) {
         // Bounded batches found through the expiry indexes; SKIP LOCKED leaves rows that a request is using.
         int purged = 0;
@@ -416,6 +462,10 @@ final class JdbiTokenStore implements TokenStore {
                 DELETE FROM accesspass_login_attempts WHERE attempt_key IN (
                     SELECT attempt_key FROM accesspass_login_attempts WHERE window_ends_at <= :now
                     ORDER BY window_ends_at LIMIT :batch FOR UPDATE SKIP LOCKED)""", now);
+        purged += purge("""
+                DELETE FROM accesspass_known_devices WHERE digest IN (
+                    SELECT digest FROM accesspass_known_devices WHERE expires_at <= :now
+                    ORDER BY expires_at LIMIT :batch FOR UPDATE SKIP LOCKED)""", now);
         return purged;
     }
 

@@ -98,6 +98,21 @@ public final class InstrumentedTokenStore implements TokenStore {
     }
 
     @Override
+    public AttemptWindow releaseAttempt(String key, Instant now) {
+        return faults.call("releaseAttempt", () -> delegate.releaseAttempt(key, now));
+    }
+
+    @Override
+    public void saveKnownDevice(TokenHash digest, UserId user, Instant expiresAt) {
+        faults.run("saveKnownDevice", () -> delegate.saveKnownDevice(digest, user, expiresAt));
+    }
+
+    @Override
+    public Optional<UserId> findKnownDevice(TokenHash digest, Instant now) {
+        return faults.call("findKnownDevice", () -> delegate.findKnownDevice(digest, now));
+    }
+
+    @Override
     public int purgeExpired(Instant now) {
         return faults.call("purgeExpired", () -> delegate.purgeExpired(now));
     }
