@@ -71,6 +71,37 @@ final class LoginThrottle {
                 "Too many registrations from this address. Try again later.");
     }
 
+    /**
+     * The counter of failed {@code /introspect} client authentications of a client address: its own prefix, so a
+     * gateway with a wrong secret does not lock its address out of logins, and the other way round.
+     */
+    static String introspectionClientKey(String clientAddress) {
+        return "introspection-client-address:" + clientAddress;
+    }
+
+    /**
+     * Throws 429 {@code too_many_attempts} when {@code clientAddress} has failed client authentication at
+     * {@code /introspect} as often in the current window as an address may fail logins.
+     */
+    void checkIntrospectionClient(String clientAddress) {
+        if (clientAddress == null) {
+            return;
+        }
+        Instant now = clock.instant();
+        AttemptWindow address = store.failedAttempts(introspectionClientKey(clientAddress), now);
+        if (address.failures() >= maxAttempts) {
+            throw AccessPassException.retryLater(ErrorCode.TOO_MANY_ATTEMPTS,
+                    "Too many failed client authentications. Try again later.",
+                    retryAfter(now, address.windowEndsAt()));
+        }
+    }
+
+    void recordIntrospectionClientFailure(String clientAddress) {
+        if (clientAddress != null) {
+            store.recordFailedAttempt(introspectionClientKey(clientAddress), clock.instant(), window);
+        }
+    }
+
     /** The OAuth-start counter of a client address (SR-73): each start stores a state record. */
     static String oauthStartKey(String clientAddress) {
         return "oauth-start-address:" + clientAddress;
