@@ -48,7 +48,9 @@ final class GatewayRoutes {
             routes.add("/introspect", "POST", false, gateway::introspect);
         }
         routes.add("/revoke", "POST", false, gateway::revoke);
-        routes.addAnyMethod("/verify", true, true, gateway::verify);
+        routes.addAnyMethod("/verify", true, gateway::verify);
+        // Below /verify the path and query are the original request's (Envoy's path_prefix), never ours to read.
+        routes.addAnyMethodBelow("/verify", true, (req, res, auth) -> gateway.identify(res, auth));
     }
 
     private void introspect(HttpServletRequest req, HttpServletResponse res, Authentication none) throws IOException {
@@ -79,6 +81,10 @@ final class GatewayRoutes {
             throw new AccessPassException(ErrorCode.INSUFFICIENT_ROLE,
                     "Your account lacks a role this resource needs.");
         }
+        identify(res, auth);
+    }
+
+    private void identify(HttpServletResponse res, Authentication auth) {
         TokenIntrospection view = accessPass.introspection(auth);
         res.setHeader(USER_ID, view.sub().value());
         res.setHeader(USERNAME, view.username());

@@ -63,16 +63,17 @@ final class Routes {
         GatewayRoutes.register(this, accessPass);
     }
 
+    /** Adds a route that answers every method at {@code path}. */
+    void addAnyMethod(String path, boolean needsToken, Handler handler) {
+        routes.put(path, new Route(Map.of(), needsToken, handler));
+    }
+
     /**
-     * Adds a route that answers every method at {@code path} and, with {@code subtree}, at every path below it (a
-     * forward-auth proxy such as Envoy appends the original path to the one it is given).
+     * Adds a route that answers every method at every path below {@code path} (a forward-auth proxy such as Envoy
+     * appends the original request's path and query to the path it is given). Exact routes win.
      */
-    void addAnyMethod(String path, boolean needsToken, boolean subtree, Handler handler) {
-        Route route = new Route(Map.of(), needsToken, handler);
-        routes.put(path, route);
-        if (subtree) {
-            subtrees.put(path + "/", route);
-        }
+    void addAnyMethodBelow(String path, boolean needsToken, Handler handler) {
+        subtrees.put(path + "/", new Route(Map.of(), needsToken, handler));
     }
 
     /** Adds a route: each group of routes ({@link AccountRoutes}, {@link EmailRoutes}, …) registers this way. */
