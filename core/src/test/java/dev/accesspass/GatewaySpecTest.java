@@ -199,6 +199,36 @@ class GatewaySpecTest {
     }
 
     @Test
+    void sr17_revocationRacingARefreshOfTheSameTokenNeverLeavesARevokedSessionAlive() throws Exception {
+        try (SpecRig rig = rig(); dev.accesspass.testing.Race race = new dev.accesspass.testing.Race(2)) {
+            for (int round = 0; round < 200; round++) {
+                TokenResponse tokens = rig.login(round == 0 ? rig.register("alice").user().username() : "alice");
+                List<Object> outcomes = race.run(i -> i == 0
+                        ? () -> rig.accessPass.revokeToken(tokens.refreshToken(), "refresh_token")
+                        : () -> {
+                            try {
+                                return rig.accessPass.refresh(tokens.refreshToken());
+                            } catch (AccessPassException e) {
+                                return e.code();
+                            }
+                        });
+                boolean revoked = (Boolean) outcomes.get(0);
+                if (outcomes.get(1) instanceof TokenResponse successor) {
+                    // Either the revocation found the token live and ended the session (the successor dies with
+                    // it), or it came after the rotation and found a used token, which changes nothing.
+                    assertThat(rig.accessPass.authenticate(successor.accessToken()).isPresent())
+                            .as("round %d: successor alive although revoked=%s", round, revoked).isEqualTo(!revoked);
+                } else {
+                    assertThat(revoked).as("round %d: the refresh lost, so the revocation won", round).isTrue();
+                    assertThat(outcomes.get(1)).isEqualTo(ErrorCode.INVALID_GRANT);
+                }
+                assertThat(rig.accessPass.authenticate(tokens.accessToken()).isPresent()).as("round %d", round)
+                        .isEqualTo(!revoked);
+            }
+        }
+    }
+
+    @Test
     void sr05_aStringNotOfOurShapeNeverReachesTheStore() {
         java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
         TokenStore counting = new FlakyTokenStore() {
