@@ -4,6 +4,10 @@
 # drift (a noisy neighbour, JIT, GC) cancels out. Prints both rates and the ratio protected/unprotected
 # (target >= 90 %), and fails if any response was not 2xx (a flood of 401s would look fast).
 #
+# MODE=verify compares the forward-auth check /auth/verify (B, 204 with the X-Auth-* headers) with /api/hello (A),
+# both with the same bearer token, and prints the ratio verify/protected (target >= 95 %): the gateway check must
+# cost what a protected route's token check costs.
+#
 # Builds nothing: run `mvn -B -q package -DskipTests` first. Needs java, curl and wrk (`apt-get install -y wrk`).
 # Knobs (environment): DURATION (15s), WARMUP (5s), THREADS (2), CONNECTIONS (32), JAVA_OPTS (-Xmx512m).
 set -euo pipefail
@@ -15,6 +19,8 @@ WARMUP="${WARMUP:-5s}"
 THREADS="${THREADS:-2}"
 CONNECTIONS="${CONNECTIONS:-32}"
 JAVA_OPTS="${JAVA_OPTS:--Xmx512m}"
+MODE="${MODE:-public}"
+[[ "$MODE" == public || "$MODE" == verify ]] || { echo "hello.sh: MODE is public or verify" >&2; exit 2; }
 
 for tool in java curl wrk; do
   command -v "$tool" >/dev/null || { echo "hello.sh: $tool is not installed" >&2; exit 2; }
@@ -88,6 +94,26 @@ AUTH=(-H "Authorization: Bearer $TOKEN")
 
 echo "wrk -t$THREADS -c$CONNECTIONS, warm-up $WARMUP each, then $DURATION each in the order A B B A"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+if [[ "$MODE" == verify ]]; then
+  status="$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$BASE/auth/verify")"
+  [[ "$status" == 204 ]] || { echo "hello.sh: /auth/verify answered $status with the fresh token" >&2; exit 1; }
+  run warmup-protected /api/hello "$WARMUP" "${AUTH[@]}" >/dev/null
+  run warmup-verify /auth/verify "$WARMUP" "${AUTH[@]}" >/dev/null
+  a1="$(run protected-1 /api/hello "$DURATION" "${AUTH[@]}")"; echo "A  /api/hello     (protected)   $a1 req/s"
+  b1="$(run verify-1 /auth/verify "$DURATION" "${AUTH[@]}")"; echo "B  /auth/verify   (forward-auth) $b1 req/s"
+  b2="$(run verify-2 /auth/verify "$DURATION" "${AUTH[@]}")"; echo "B  /auth/verify   (forward-auth) $b2 req/s"
+  a2="$(run protected-2 /api/hello "$DURATION" "${AUTH[@]}")"; echo "A  /api/hello     (protected)   $a2 req/s"
+  awk -v a1="$a1" -v a2="$a2" -v b1="$b1" -v b2="$b2" 'BEGIN {
+    a = (a1 + a2) / 2; b = (b1 + b2) / 2; ratio = 100 * b / a
+    printf "protected    %.0f req/s (mean of 2)\nforward-auth %.0f req/s (mean of 2)\n", a, b
+    printf "ratio verify/protected: %.1f %% (target >= 95 %%): %s\n", ratio, (ratio >= 95 ? "met" : "NOT met")
+  }'
+  if [[ -e "$WORK/failed" ]]; then
+    echo "hello.sh: some requests failed (non-2xx or socket errors); the rates above are not valid" >&2
+    exit 1
+  fi
+  exit 0
+fi
 run warmup-protected /api/hello "$WARMUP" "${AUTH[@]}" >/dev/null
 run warmup-public /public/hello "$WARMUP" >/dev/null
 a1="$(run protected-1 /api/hello "$DURATION" "${AUTH[@]}")"; echo "A  /api/hello     (protected)   $a1 req/s"

@@ -43,6 +43,7 @@ public final class AccessPass implements AutoCloseable {
     private final OAuthLogins oauth;
     private final EmailFlows emailFlows;
     private final PasswordFlows passwordFlows;
+    private final Introspection introspection;
 
     private AccessPass(Assembly parts) {
         this.parts = parts;
@@ -52,6 +53,7 @@ public final class AccessPass implements AutoCloseable {
         this.oauth = parts.oauth;
         this.emailFlows = parts.email;
         this.passwordFlows = parts.passwords;
+        this.introspection = parts.introspection;
     }
 
     /** Starts building an instance with this configuration. */
@@ -170,6 +172,48 @@ public final class AccessPass implements AutoCloseable {
     /** Revokes every session of the authenticated user ({@code POST /logout-all}). */
     public void logoutAll(Authentication auth) {
         sessions.logoutAll(auth);
+    }
+
+    // ---- gateways and other services (API.md §11) ----
+
+    /**
+     * Checks the credentials of an {@code /introspect} client against {@code introspection-clients}, in constant
+     * time. Failures are counted per client address like failed logins.
+     *
+     * @param clientId     the client id, already decoded (RFC 6749 §2.3.1); {@code null} when none was sent
+     * @param clientSecret the client secret, likewise
+     * @return the client's id
+     * @throws AccessPassException {@code not_found} when {@code introspection-clients} is unset,
+     *                             {@code invalid_client}, {@code too_many_attempts}, {@code store_unavailable}
+     */
+    public String authenticateIntrospectionClient(String clientId, String clientSecret, String clientAddress) {
+        return introspection.authenticateClient(clientId, clientSecret, clientAddress);
+    }
+
+    /**
+     * Introspects a token (RFC 7662) for a caller that is already trusted, e.g. after
+     * {@link #authenticateIntrospectionClient}: the view of a live access token, empty for anything else (refresh
+     * tokens, unknown, expired or revoked ones, strings not of our shape). Reads only: never extends or touches it.
+     */
+    public Optional<TokenIntrospection> introspect(String token) {
+        return introspection.introspect(token);
+    }
+
+    /** What gateways see of a token already checked, e.g. by {@link #authenticate} ({@code /verify}'s headers). */
+    public TokenIntrospection introspection(Authentication auth) {
+        return introspection.view(auth);
+    }
+
+    /**
+     * Revokes a token (RFC 7009 {@code POST /revoke}): a live access or refresh token ends its session, so both of
+     * its tokens stop working on every instance, as with a logout; anything else changes nothing.
+     *
+     * @param tokenTypeHint {@code access_token} or {@code refresh_token} to look that kind up first; anything else,
+     *                      or {@code null}, is ignored
+     * @return whether a session ended (the HTTP answer is the same either way)
+     */
+    public boolean revokeToken(String token, String tokenTypeHint) {
+        return sessions.revokeByToken(token, tokenTypeHint);
     }
 
     /** Deletes the authenticated user's account ({@code DELETE /account}); needs the password if it has one. */

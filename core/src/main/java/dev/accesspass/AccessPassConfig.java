@@ -71,6 +71,7 @@ public final class AccessPassConfig {
     private final URI breachedPasswordApiUrl;
     private final int registerMaxPerAddress;
     private final String realm;
+    private final IntrospectionClients introspectionClients;
     private final Map<String, OAuthProviderConfig> oauthProviders;
 
     private AccessPassConfig(Builder b) {
@@ -112,6 +113,7 @@ public final class AccessPassConfig {
         this.breachedPasswordApiUrl = b.breachedPasswordApiUrl;
         this.registerMaxPerAddress = b.registerMaxPerAddress;
         this.realm = b.realm;
+        this.introspectionClients = b.introspectionClients;
         Map<String, OAuthProviderConfig> providers = new TreeMap<>();
         b.oauth.forEach((name, values) -> {
             if (values.containsKey("client-id")) {
@@ -242,6 +244,10 @@ public final class AccessPassConfig {
     public int registerMaxPerAddress() { return registerMaxPerAddress; }
     /** The realm of {@code WWW-Authenticate} challenges. */
     public String realm() { return realm; }
+    /** Whether {@code introspection-clients} names at least one client, so that {@code /introspect} is served. */
+    public boolean introspectionEnabled() { return !introspectionClients.isEmpty(); }
+    /** The clients allowed to call {@code /introspect}; their secrets only as digests. */
+    IntrospectionClients introspectionClients() { return introspectionClients; }
     /** Enabled providers (those with a client id), by name. */
     public Map<String, OAuthProviderConfig> oauthProviders() { return oauthProviders; }
 
@@ -261,7 +267,8 @@ public final class AccessPassConfig {
     }
 
     static boolean isSecret(String key) {
-        return SECRET_SUFFIXES.stream().anyMatch(key::endsWith);
+        // introspection-clients holds id:secret pairs: the whole value is masked.
+        return key.equals("introspection-clients") || SECRET_SUFFIXES.stream().anyMatch(key::endsWith);
     }
 
     /** One OAuth provider's settings. Missing URLs mean "use the built-in provider of that name". */
@@ -329,6 +336,7 @@ public final class AccessPassConfig {
             SETTERS.put("register-max-per-address", (b, v) -> b.registerMaxPerAddress =
                     range("register-max-per-address", integer("register-max-per-address", v), 0, 100_000));
             SETTERS.put("realm", (b, v) -> b.realm = realm(v));
+            SETTERS.put("introspection-clients", (b, v) -> b.introspectionClients = IntrospectionClients.parse(v));
         }
 
         private final Map<String, String> raw = new TreeMap<>();
@@ -369,6 +377,7 @@ public final class AccessPassConfig {
         private URI breachedPasswordApiUrl = URI.create("https://api.pwnedpasswords.com/range");
         private int registerMaxPerAddress = 20;
         private String realm = "accesspass";
+        private IntrospectionClients introspectionClients = IntrospectionClients.NONE;
         private final Map<String, Map<String, String>> oauth = new TreeMap<>();
 
         private Builder() {
@@ -431,6 +440,8 @@ public final class AccessPassConfig {
         public Builder breachedPasswordApiUrl(String url) { return set("breached-password-api-url", url); }
         public Builder registerMaxPerAddress(int registrations) { return set("register-max-per-address", Integer.toString(registrations)); }
         public Builder tokenCacheTtl(Duration ttl) { return set("token-cache-ttl", Long.toString(ttl.toSeconds())); }
+        /** {@code id:secret} pairs, comma-separated, allowed to call {@code /introspect}. */
+        public Builder introspectionClients(String pairs) { return set("introspection-clients", pairs); }
 
         public Builder passwordMinLength(int length) {
             // NIST SP 800-63B: never below 8; the 256 maximum leaves room for passphrases.

@@ -36,11 +36,13 @@ final class Assembly implements AutoCloseable {
     final OAuthLogins oauth;
     final EmailFlows email;
     final PasswordFlows passwords;
+    final Introspection introspection;
     /** Closed in this order: the purge thread, the mail queue (drained while the stores and mailer are open), … */
     private final List<AutoCloseable> owned;
 
     private Assembly(ServiceContext context, AuthHooks hooks, Sessions sessions, Accounts accounts, OAuthLogins oauth,
-                     EmailFlows email, PasswordFlows passwords, List<AutoCloseable> owned) {
+                     EmailFlows email, PasswordFlows passwords, Introspection introspection,
+                     List<AutoCloseable> owned) {
         this.context = context;
         this.hooks = hooks;
         this.sessions = sessions;
@@ -48,6 +50,7 @@ final class Assembly implements AutoCloseable {
         this.oauth = oauth;
         this.email = email;
         this.passwords = passwords;
+        this.introspection = introspection;
         this.owned = owned;
     }
 
@@ -131,7 +134,8 @@ final class Assembly implements AutoCloseable {
         PasswordFlows passwords = new PasswordFlows(context, sessions, passwordHashing, throttle, email);
         // First to stop at close: no sweep runs against stores being closed.
         owned.add(0, PurgeSchedule.start(tokens, choices.clock));
-        return new Assembly(context, hooks, sessions, accounts, oauth, email, passwords, owned);
+        Introspection introspection = new Introspection(context, sessions, throttle);
+        return new Assembly(context, hooks, sessions, accounts, oauth, email, passwords, introspection, owned);
     }
 
     private static MailTemplates templates(AuthHooks hooks, MailTemplates given) {

@@ -57,6 +57,11 @@ final class CircuitTokenStore implements TokenStore {
     }
 
     @Override
+    public Optional<SessionId> findSessionByRefreshToken(TokenHash refreshHash, Instant now) {
+        return circuit.call("findSessionByRefreshToken", () -> store.findSessionByRefreshToken(refreshHash, now));
+    }
+
+    @Override
     public boolean revokeSession(SessionId session) {
         return circuit.call("revokeSession", () -> store.revokeSession(session));
     }

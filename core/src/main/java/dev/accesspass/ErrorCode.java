@@ -14,6 +14,8 @@ public enum ErrorCode {
     INVALID_CREDENTIALS("invalid_credentials", 401),
     INVALID_TOKEN("invalid_token", 401),
     INVALID_GRANT("invalid_grant", 401),
+    /** {@code /introspect} without valid client credentials; challenged with {@code Basic}, not {@code Bearer}. */
+    INVALID_CLIENT("invalid_client", 401),
     EMAIL_NOT_CONFIRMED("email_not_confirmed", 403),
     INSUFFICIENT_ROLE("insufficient_role", 403),
     USERNAME_TAKEN("username_taken", 409),

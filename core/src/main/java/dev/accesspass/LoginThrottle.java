@@ -40,8 +40,8 @@ import java.util.List;
  * attempt.succeeded();      // clears the account counter, gives the address its attempt back
  * }</pre>
  * The key names what is being guessed at: {@link Key#user} for a signed-in user's password or code (so a stolen
- * access token is no guessing oracle), {@link Key#of} for anything else (e.g. {@code Key.of("client", clientId)}
- * for an introspection client). The refusal is {@link AccessPassException} 429 {@code too_many_attempts} with
+ * access token is no guessing oracle), {@link Key#of} for anything else. Introspection clients are counted per
+ * address only ({@link #reserveIntrospectionClient}), so nobody can lock a gateway out by guessing at its id. The refusal is {@link AccessPassException} 429 {@code too_many_attempts} with
  * {@code Retry-After} in whole seconds; the filter writes it like every other error.
  *
  * <p><b>Logins</b> go through {@link #reserveAddress} (before any look-up), then {@link #reserveLoginAccount}: with
@@ -252,6 +252,22 @@ final class LoginThrottle {
         }
         reserve(store, Key.of("register-address", network(clientAddress, ipv6Prefix)).value(), clock.instant(),
                 REGISTRATION_WINDOW, registrationsPerAddress, "Too many registrations from this address. Try again later.");
+    }
+
+    /**
+     * Reserves one client authentication at {@code /introspect} from {@code client}'s address, before the secret is
+     * compared: refused with 429 beyond {@code login-address-max-attempts} failures in the window. Counted under its
+     * own prefix, so a gateway with a wrong secret does not lock its address out of logins, nor the other way round;
+     * and per address only, never per client id, so nobody can lock a gateway out by guessing at its id.
+     */
+    Attempt reserveIntrospectionClient(ClientContext client) {
+        if (client == null || client.address() == null) {
+            return new Attempt(List.of(), null, false);
+        }
+        Key address = Key.of("introspection-client-address", network(client.address(), ipv6Prefix));
+        reserve(store, address.value(), clock.instant(), window, addressMax,
+                "Too many failed client authentications. Try again later.");
+        return new Attempt(List.of(), address, false);
     }
 
     /** The OAuth-start counter of a client address (SR-73): each start stores a state record. */

@@ -184,6 +184,33 @@ final class Sessions {
         return tokens.revokeSession(session);
     }
 
+    /**
+     * RFC 7009 revocation: a live access or refresh token ends its session (both tokens die, on every instance, as
+     * with a logout); anything else, a used or dead token included, changes nothing. {@code hint} only picks which
+     * kind is looked up first (RFC 7009 §2.1: the search extends to the other kind).
+     *
+     * @return whether a session ended
+     */
+    boolean revokeByToken(String token, String hint) {
+        if (!Secrets.isToken(token)) {
+            return false; // not one of ours by shape: no store access at all
+        }
+        TokenHash hash = TokenHash.of(token);
+        Instant now = clock.instant();
+        Optional<SessionGrant> access = "refresh_token".equals(hint) ? Optional.empty()
+                : tokens.findByAccessToken(hash, now);
+        Optional<SessionId> session = access.map(SessionGrant::id)
+                .or(() -> tokens.findSessionByRefreshToken(hash, now))
+                .or(() -> "refresh_token".equals(hint)
+                        ? tokens.findByAccessToken(hash, now).map(SessionGrant::id) : Optional.empty());
+        if (session.isEmpty() || !tokens.revokeSession(session.get())) {
+            return false;
+        }
+        UserId user = access.map(SessionGrant::user).orElse(null);
+        security.emit(SecurityEvent.Type.SESSION_REVOKED, user, session.get(), null, Map.of("via", "revocation"));
+        return true;
+    }
+
     /** {@code /logout}: ends the caller's session, then tells the security log and the hooks. */
     void logout(Authentication auth) {
         if (revoke(auth.sessionId())) {

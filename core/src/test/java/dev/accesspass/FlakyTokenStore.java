@@ -13,8 +13,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
-/** The in-memory store whose {@code createSession} can be made to fail, as a backend outage would. Thread-safe. */
-final class FlakyTokenStore implements TokenStore {
+/** The in-memory store whose {@code createSession} can be made to fail, as a backend outage would; tests may override a method to count calls. Thread-safe. */
+class FlakyTokenStore implements TokenStore {
     private final TokenStore delegate = TokenStore.inMemory();
     volatile boolean failCreateSession;
 
@@ -39,6 +39,11 @@ final class FlakyTokenStore implements TokenStore {
     @Override
     public boolean advanceSessionEpoch(SessionId session, long credentialEpoch) {
         return delegate.advanceSessionEpoch(session, credentialEpoch);
+    }
+
+    @Override
+    public Optional<SessionId> findSessionByRefreshToken(TokenHash refreshHash, Instant now) {
+        return delegate.findSessionByRefreshToken(refreshHash, now);
     }
 
     @Override

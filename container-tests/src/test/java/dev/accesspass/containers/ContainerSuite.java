@@ -121,6 +121,30 @@ abstract class ContainerSuite {
     }
 
     @Test
+    void forwardAuthVerifyAnswersEveryMethodWithoutReadingTheBody() {
+        Reply user = newUser();
+        String access = user.field("access_token");
+        Map<String, String> bearer = Map.of("Authorization", "Bearer " + access);
+        for (String method : List.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH")) {
+            Reply reply = http.send(method, "/auth/verify", "application/x-unknown",
+                    "x".repeat(40_000).getBytes(StandardCharsets.US_ASCII), bearer);
+            assertThat(reply.status()).as("%s: %s", method, reply).isEqualTo(204);
+            assertThat(reply.header("X-Auth-User-Id")).as(method)
+                    .hasValue(user.json().get("user").get("id").asText());
+            assertThat(reply.header("X-Auth-Username")).as(method)
+                    .hasValue(user.json().get("user").get("username").asText());
+            assertThat(reply.header("X-Auth-Session-Id")).as(method).isPresent();
+        }
+        Reply lacking = http.get("/auth/verify?role=admin", access);
+        assertThat(lacking.status()).isEqualTo(403);
+        assertThat(lacking.code()).isEqualTo("insufficient_role");
+        assertThat(http.get("/auth/verify?role=admin", newAdmin()).status()).isEqualTo(204);
+        Reply none = http.send("POST", "/auth/verify", "text/plain", "body".getBytes(), Map.of());
+        assertThat(none.status()).isEqualTo(401);
+        assertThat(none.header("WWW-Authenticate")).hasValue("Bearer realm=\"accesspass\"");
+    }
+
+    @Test
     void SR18_repeatedRefreshWithinGraceGetsTheSamePair() {
         String refreshToken = newUser().field("refresh_token");
         Reply first = http.post("/auth/refresh", "refresh_token", refreshToken);

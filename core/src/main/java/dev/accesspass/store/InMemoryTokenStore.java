@@ -103,6 +103,19 @@ final class InMemoryTokenStore implements TokenStore {
     }
 
     @Override
+    public Optional<SessionId> findSessionByRefreshToken(TokenHash refreshHash, Instant now) {
+        // A rotated token maps to a Used or Stale marker, never to a Generation: only an unused one is found here.
+        if (!(refresh.get(refreshHash) instanceof Generation generation) || !generation.isCurrent()) {
+            return Optional.empty();
+        }
+        long nowMillis = now.toEpochMilli();
+        if (nowMillis >= generation.refreshExpiresAt || nowMillis >= generation.family.endsAt) {
+            return Optional.empty();
+        }
+        return Optional.of(generation.family.id());
+    }
+
+    @Override
     public Rotation rotate(TokenHash presentedRefresh, Successor successor, Instant now) {
         Object entry = refresh.get(presentedRefresh);
         if (entry instanceof Rotated rotated) {

@@ -54,6 +54,13 @@ public interface TokenStore extends AutoCloseable {
      */
     boolean advanceSessionEpoch(SessionId session, long credentialEpoch);
 
+    /**
+     * The session a refresh token belongs to, if the token is live at {@code now}: known, not yet rotated, not
+     * expired, its session not revoked and not past its cap. A read only; used by token revocation (RFC 7009), which
+     * then revokes the session.
+     */
+    Optional<SessionId> findSessionByRefreshToken(TokenHash refreshHash, Instant now);
+
     /** Revokes one session: its live tokens stop working at once. Returns whether it was live. */
     boolean revokeSession(SessionId session);
 

@@ -486,6 +486,45 @@ public abstract class TokenStoreContract {
     // -------------------------------------------------------------------------------------------- revocation
 
     @Test
+    public void sr09_aLiveRefreshTokenLeadsToItsSessionAndOnlyWhileItIsLive() {
+        Opened session = open(new UserId("alice"));
+        Opened other = open(new UserId("alice"));
+
+        assertThat(store.findSessionByRefreshToken(TokenHash.of(session.refresh()), T0)).contains(session.id());
+        assertThat(store.findSessionByRefreshToken(TokenHash.of(other.refresh()), T0)).contains(other.id());
+        // Access and refresh tokens are kept apart (SR-04): an access token is no refresh token.
+        assertThat(store.findSessionByRefreshToken(TokenHash.of(session.access()), T0)).isEmpty();
+        assertThat(store.findSessionByRefreshToken(TokenHash.of(newToken()), T0)).isEmpty();
+        assertThat(store.findSessionByRefreshToken(TokenHash.of(session.refresh()), T0.plus(REFRESH_TTL)))
+                .as("expired").isEmpty();
+        assertThat(store.findSessionByRefreshToken(TokenHash.of(session.refresh()), T0.plus(REFRESH_TTL).minus(MS)))
+                .as("one millisecond before expiry").contains(session.id());
+
+        Minted next = mint(T0.plusSeconds(10));
+        rotated(store.rotate(TokenHash.of(session.refresh()), next.successor(), T0.plusSeconds(10)));
+        assertThat(store.findSessionByRefreshToken(TokenHash.of(session.refresh()), T0.plusSeconds(10)))
+                .as("rotated out").isEmpty();
+        assertThat(store.findSessionByRefreshToken(TokenHash.of(next.refresh()), T0.plusSeconds(10)))
+                .contains(session.id());
+
+        assertThat(store.revokeSession(session.id())).isTrue();
+        assertThat(store.findSessionByRefreshToken(TokenHash.of(next.refresh()), T0.plusSeconds(10)))
+                .as("revoked").isEmpty();
+        assertThat(store.findSessionByRefreshToken(TokenHash.of(other.refresh()), T0.plusSeconds(10)))
+                .contains(other.id());
+    }
+
+    @Test
+    public void sr08_aRefreshTokenOfASessionPastItsCapLeadsNowhere() {
+        Instant cap = T0.plusSeconds(3600);
+        Opened capped = open(new UserId("alice"), T0, cap, Map.of(), T0.plus(ACCESS_TTL), cap);
+
+        assertThat(store.findSessionByRefreshToken(TokenHash.of(capped.refresh()), cap.minus(MS)))
+                .contains(capped.id());
+        assertThat(store.findSessionByRefreshToken(TokenHash.of(capped.refresh()), cap)).isEmpty();
+    }
+
+    @Test
     public void sr09_revokeSessionIsIdempotent() {
         Opened session = open(new UserId("alice"));
         Opened other = open(new UserId("alice"));

@@ -127,7 +127,7 @@ public class AccessPassFilter extends HttpFilter {
             if (found.isEmpty()) {
                 throw new AccessPassException(ErrorCode.NOT_FOUND, "No such AccessPass route.");
             }
-            Routes.Handler handler = found.get().byMethod().get(request.getMethod());
+            Routes.Handler handler = found.get().handler(request.getMethod());
             if (handler == null) {
                 Problems.writeMethodNotAllowed(response, Routes.allowed(found.get()));
                 return;

@@ -27,7 +27,8 @@ import java.util.TreeSet;
  *
  * <p>Every problem also carries {@code Cache-Control: no-store}, {@code Pragma: no-cache} and
  * {@code X-Content-Type-Options: nosniff} (SR-59); {@code Retry-After} on 429 and 503 when the error has a delay
- * (SR-58, SR-65); a {@code Bearer} challenge on every 401 (SR-56) and {@code error="insufficient_scope"} on 403
+ * (SR-58, SR-65); a {@code Bearer} challenge on every 401 (SR-56) but {@code invalid_client}, which challenges
+ * {@code Basic},  and {@code error="insufficient_scope"} on 403
  * {@code insufficient_role} (SR-54); {@code Connection: close} on 413, whose body was left unread.
  *
  * <p>Thread-safety: stateless; safe from any thread, though a response must of course be written by one thread.
@@ -162,7 +163,10 @@ final class Problems {
             // (RFC 9110 §15.5.14 allows closing). HTTP/2 has no such header; the container must not send it there.
             response.setHeader("Connection", "close");
         }
-        if (status == 401) {
+        if (code == ErrorCode.INVALID_CLIENT) {
+            // Introspection clients authenticate with HTTP Basic (RFC 6749 §2.3.1, RFC 7662 §2.1): challenge that.
+            response.setHeader("WWW-Authenticate", "Basic realm=\"" + realm + "\", charset=\"UTF-8\"");
+        } else if (status == 401) {
             // Every 401 carries a challenge (RFC 9110 §15.5.2), but error="invalid_token" only when a presented
             // token was refused: a wrong current_password must not make clients throw their good token away.
             String challenge = "Bearer realm=\"" + realm + "\"";

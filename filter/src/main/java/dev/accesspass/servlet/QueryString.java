@@ -54,7 +54,11 @@ final class QueryString {
         return values != null && values.size() == 1 ? values.get(0) : null;
     }
 
-    private static Optional<String> decode(String encoded) {
+    /**
+     * One {@code application/x-www-form-urlencoded} value, strictly (see the class comment); empty when it is not
+     * valid. Also the decoding of Basic client credentials (RFC 6749 §2.3.1).
+     */
+    static Optional<String> decode(String encoded) {
         byte[] bytes = new byte[encoded.length()];
         int length = 0;
         for (int i = 0; i < encoded.length(); i++) {

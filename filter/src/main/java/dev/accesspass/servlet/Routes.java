@@ -14,8 +14,9 @@ import java.util.TreeSet;
 
 /**
  * The dispatcher of the routes under the prefix (API.md §1): finds the handler of a path and method. The handlers
- * live in their groups ({@link AccountRoutes}, {@link EmailRoutes}, {@link OAuthRoutes}); each reads its documented
- * fields, calls one {@link AccessPass} method and renders the result, while the logic lives in core. Thread-safe.
+ * live in their groups ({@link AccountRoutes}, {@link EmailRoutes}, {@link OAuthRoutes}, {@link GatewayRoutes});
+ * each reads its documented fields, calls one {@link AccessPass} method and renders the result, while the logic
+ * lives in core. Thread-safe.
  */
 final class Routes {
     /** A route handler; {@code auth} is present only for routes that need a bearer token. */
@@ -31,8 +32,20 @@ final class Routes {
                     Map<String, String> params) throws IOException;
     }
 
-    /** One route: its methods, whether it needs a token, and the handler. */
-    record Route(Map<String, Handler> byMethod, boolean needsToken) {
+    /**
+     * One route: its methods, whether it needs a token, and the handler; {@code anyMethod}, when not null, answers
+     * every method {@code byMethod} does not name.
+     */
+    record Route(Map<String, Handler> byMethod, boolean needsToken, Handler anyMethod) {
+        Route(Map<String, Handler> byMethod, boolean needsToken) {
+            this(byMethod, needsToken, null);
+        }
+
+        /** The handler of {@code method}, or null (405). */
+        Handler handler(String method) {
+            Handler handler = byMethod.get(method);
+            return handler != null ? handler : anyMethod;
+        }
     }
 
     /** A path with {@code {name}} segments, each matching exactly one non-empty path segment. */
@@ -41,11 +54,27 @@ final class Routes {
 
     private final Map<String, Route> routes = new LinkedHashMap<>();
     private final Map<String, Template> templates = new LinkedHashMap<>();
+    /** Routes that also answer every path below them, e.g. {@code /verify/…}. */
+    private final Map<String, Route> subtrees = new LinkedHashMap<>();
 
     Routes(AccessPass accessPass) {
         AccountRoutes.register(this, accessPass);
         OAuthRoutes.register(this, accessPass);
         EmailRoutes.register(this, accessPass);
+        GatewayRoutes.register(this, accessPass);
+    }
+
+    /** Adds a route that answers every method at {@code path}. */
+    void addAnyMethod(String path, boolean needsToken, Handler handler) {
+        routes.put(path, new Route(Map.of(), needsToken, handler));
+    }
+
+    /**
+     * Adds a route that answers every method at every path below {@code path} (a forward-auth proxy such as Envoy
+     * appends the original request's path and query to the path it is given). Exact routes win.
+     */
+    void addAnyMethodBelow(String path, boolean needsToken, Handler handler) {
+        subtrees.put(path + "/", new Route(Map.of(), needsToken, handler));
     }
 
     /** Adds a route: each group of routes ({@link AccountRoutes}, {@link EmailRoutes}, …) registers this way. */
@@ -73,6 +102,11 @@ final class Routes {
         Route exact = routes.get(path);
         if (exact != null || !path.startsWith("/")) {
             return Optional.ofNullable(exact);
+        }
+        for (Map.Entry<String, Route> subtree : subtrees.entrySet()) {
+            if (path.startsWith(subtree.getKey())) {
+                return Optional.of(subtree.getValue());
+            }
         }
         String[] parts = path.substring(1).split("/", -1);
         for (Template template : templates.values()) {

@@ -119,6 +119,24 @@ final class JdbiTokenStore implements TokenStore {
     }
 
     @Override
+    public Optional<SessionId> findSessionByRefreshToken(TokenHash refreshHash, Instant now) {
+        // Never from the validation cache: it holds access tokens only, and revocation must see the database.
+        return database.withHandle("find the session of a refresh token", handle ->
+                handle.createQuery("""
+                                SELECT s.id
+                                FROM accesspass_refresh_tokens r
+                                JOIN accesspass_sessions s ON s.id = r.session_id
+                                WHERE r.token_hash = :hash AND r.used_at IS NULL
+                                  AND (r.expires_at IS NULL OR r.expires_at > :now)
+                                  AND (s.ends_at IS NULL OR s.ends_at > :now)""")
+                        .bind("hash", refreshHash)
+                        .bind("now", now)
+                        .mapTo(String.class)
+                        .findOne()
+                        .map(SessionId::new));
+    }
+
+    @Override
     public Rotation rotate(TokenHash presentedRefresh, Successor successor, Instant now) {
         Rotation outcome = database.inTransaction("rotate a refresh token", handle -> {
             // Lock the session first: revocation takes the same lock, so the two cannot interleave (SR-17).

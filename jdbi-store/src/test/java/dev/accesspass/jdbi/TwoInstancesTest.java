@@ -136,6 +136,52 @@ class TwoInstancesTest {
         }
     }
 
+    @Test
+    void sr82_aTokenRevokedOnAIsInactiveOnBWithinTheBoundAlthoughBHadItCached() {
+        MutableClock clock = MutableClock.startingNow();
+        String clients = "gateway:a-long-enough-gateway-secret";
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(
+                "gateway:a-long-enough-gateway-secret".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try (TestServer a = startWith(clock, "introspection-clients", clients);
+             TestServer b = startWith(clock, "introspection-clients", clients)) {
+            Http.Reply first = a.http().register("introspected", PASSWORD);
+            String access = first.field("access_token");
+            Http.Reply second = a.http().login("introspected", PASSWORD);
+            // B checks both tokens once: its validation cache now holds them.
+            assertThat(introspect(b, basic, access).field("active")).isEqualTo("true");
+            assertThat(introspect(b, basic, second.field("access_token")).field("active")).isEqualTo("true");
+            assertThat(b.http().get("/auth/verify", access).status()).isEqualTo(204);
+
+            // By the access token on A, with RFC 7009 revocation.
+            assertThat(revoke(a, access).status()).isEqualTo(200);
+            assertThat(introspect(a, basic, access).text()).as("on the revoking instance").isEqualTo("{\"active\":false}");
+            Await.until(PROPAGATION_BOUND, "B introspects the revoked token as inactive",
+                    () -> introspect(b, basic, access).text(), body -> body.equals("{\"active\":false}"));
+            assertThat(b.http().get("/auth/verify", access).status()).isEqualTo(401);
+
+            // By the refresh token on A: its access token, cached on B, dies there too.
+            assertThat(revoke(a, second.field("refresh_token")).status()).isEqualTo(200);
+            Await.until(PROPAGATION_BOUND, "B introspects the other session's access token as inactive",
+                    () -> introspect(b, basic, second.field("access_token")).text(),
+                    body -> body.equals("{\"active\":false}"));
+        }
+    }
+
+    private TestServer startWith(MutableClock clock, String key, String value) {
+        return TestServer.builder().clock(clock).set("store", "jdbc").set("jdbc-url", POSTGRES.jdbcUrl())
+                .set("jdbc-user", "postgres").set("token-cache-ttl", "60").set(key, value).start();
+    }
+
+    private static Http.Reply introspect(TestServer server, String basic, String token) {
+        return server.http().send("POST", "/auth/introspect", "application/x-www-form-urlencoded",
+                ("token=" + token).getBytes(java.nio.charset.StandardCharsets.US_ASCII), java.util.Map.of("Authorization", basic));
+    }
+
+    private static Http.Reply revoke(TestServer server, String token) {
+        return server.http().send("POST", "/auth/revoke", "application/x-www-form-urlencoded",
+                ("token=" + token).getBytes(java.nio.charset.StandardCharsets.US_ASCII), java.util.Map.of());
+    }
+
     /** Polls {@code path} with a deadline (no fixed sleep): {@code expected} must come within the bound. */
     private static void assertStatusWithinBound(Http http, String path, String access, int expected) {
         Await.until(PROPAGATION_BOUND, path + " answers " + expected, () -> http.get(path, access).status(),

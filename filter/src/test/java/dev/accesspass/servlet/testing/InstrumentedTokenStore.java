@@ -58,6 +58,11 @@ public final class InstrumentedTokenStore implements TokenStore {
     }
 
     @Override
+    public Optional<SessionId> findSessionByRefreshToken(TokenHash refreshHash, Instant now) {
+        return faults.call("findSessionByRefreshToken", () -> delegate.findSessionByRefreshToken(refreshHash, now));
+    }
+
+    @Override
     public boolean revokeSession(SessionId session) {
         return faults.call("revokeSession", () -> delegate.revokeSession(session));
     }
