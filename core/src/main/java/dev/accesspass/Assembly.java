@@ -36,11 +36,13 @@ final class Assembly implements AutoCloseable {
     final OAuthLogins oauth;
     final EmailFlows email;
     final PasswordFlows passwords;
+    final AccountChanges changes;
     /** Closed in this order: the purge thread, the mail queue (drained while the stores and mailer are open), … */
     private final List<AutoCloseable> owned;
 
     private Assembly(ServiceContext context, AuthHooks hooks, Sessions sessions, Accounts accounts, OAuthLogins oauth,
-                     EmailFlows email, PasswordFlows passwords, List<AutoCloseable> owned) {
+                     EmailFlows email, PasswordFlows passwords, AccountChanges changes, List<AutoCloseable> owned) {
+        this.changes = changes;
         this.context = context;
         this.hooks = hooks;
         this.sessions = sessions;
@@ -107,10 +109,6 @@ final class Assembly implements AutoCloseable {
         LoginThrottle throttle = new LoginThrottle(tokens, choices.clock, config.loginMaxAttempts(),
                 config.loginWindow(), config.registerMaxPerAddress());
 
-        Sessions sessions = new Sessions(context);
-        Accounts accounts = new Accounts(context, sessions, passwordHashing, throttle);
-        OAuthLogins oauth = new OAuthLogins(context, oauthClients, accounts, sessions, choices.oauthUserResolver);
-        owned.add(oauth);
         Mailer mailer = choices.mailer;
         boolean devMailer = mailer == null && config.mailer().equals("log");
         if (mailer == null) {
@@ -125,10 +123,16 @@ final class Assembly implements AutoCloseable {
         // Drained before the stores and the mailer close.
         owned.add(0, mailQueue);
         EmailFlows email = new EmailFlows(context, mailQueue, templates, devMailer);
-        PasswordFlows passwords = new PasswordFlows(context, sessions, passwordHashing, throttle, email);
+        SecurityNotices notices = new SecurityNotices(context, email);
+        Sessions sessions = new Sessions(context);
+        Accounts accounts = new Accounts(context, sessions, passwordHashing, throttle, notices);
+        OAuthLogins oauth = new OAuthLogins(context, oauthClients, accounts, sessions, choices.oauthUserResolver);
+        owned.add(oauth);
+        AccountChanges changes = new AccountChanges(context, accounts, email);
+        PasswordFlows passwords = new PasswordFlows(context, sessions, passwordHashing, throttle, notices);
         // First to stop at close: no sweep runs against stores being closed.
         owned.add(0, PurgeSchedule.start(tokens, choices.clock));
-        return new Assembly(context, hooks, sessions, accounts, oauth, email, passwords, owned);
+        return new Assembly(context, hooks, sessions, accounts, oauth, email, passwords, changes, owned);
     }
 
     private static MailTemplates templates(AuthHooks hooks, MailTemplates given) {

@@ -14,7 +14,7 @@ import java.util.TreeSet;
 
 /**
  * The dispatcher of the routes under the prefix (API.md §1): finds the handler of a path and method. The handlers
- * live in their groups ({@link AccountRoutes}, {@link EmailRoutes}, {@link OAuthRoutes}); each reads its documented
+ * live in their groups ({@link AccountRoutes}, {@link EmailRoutes}, {@link OAuthRoutes}, {@link SessionRoutes}); each reads its documented
  * fields, calls one {@link AccessPass} method and renders the result, while the logic lives in core. Thread-safe.
  */
 final class Routes {
@@ -46,6 +46,7 @@ final class Routes {
         AccountRoutes.register(this, accessPass);
         OAuthRoutes.register(this, accessPass);
         EmailRoutes.register(this, accessPass);
+        SessionRoutes.register(this, accessPass);
     }
 
     /** Adds a route: each group of routes ({@link AccountRoutes}, {@link EmailRoutes}, …) registers this way. */
