@@ -66,7 +66,8 @@ final class JdbiTokenStore implements TokenStore {
     /** The metadata columns as {@link #metadata} reads them; NULL times are sessions from before version 3.1. */
     private static final String METADATA_COLUMNS = """
             s.address, s.user_agent, s.method, s.amr, COALESCE(s.auth_time, s.created_at) AS auth_time, s.aal,
-            COALESCE(s.last_used_at, s.created_at) AS last_used_at""";
+            COALESCE(s.last_used_at, s.created_at) AS last_used_at
+            """;
 
     private final Database database;
     private final ValidationCache cache;
