@@ -412,7 +412,10 @@ class ExamplePageBrowserTest {
     }
 
     private void click(String id) {
-        browser.findElement(By.id(id)).click();
+        // Centred first: the sticky status line at the top of the page would otherwise take a click near the top.
+        WebElement element = browser.findElement(By.id(id));
+        scrollIntoView(element);
+        element.click();
     }
 
     private WebElement awaitElement(By locator) {
