@@ -65,7 +65,7 @@ class SelfServiceSpecTest {
         assertThat(rig.accessPass.authenticate(alice.accessToken())).isEmpty();
         assertThat(SpecRig.code(() -> rig.accessPass.refresh(alice.refreshToken()))).isEqualTo(ErrorCode.INVALID_GRANT);
         assertThat(rig.hooks.events).anyMatch(e -> e.type() == SecurityEvent.Type.SESSION_REVOKED
-                && aliceAuth.sessionId().equals(e.sessionId()));
+                && aliceAuth.sessionId().equals(e.session()));
     }
 
     @Test
