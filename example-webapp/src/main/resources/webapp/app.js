@@ -26,7 +26,10 @@ function explain(problem) {
     store_unavailable: "The server cannot reach its store; try again shortly.",
     oauth_failed: "The provider login failed; please try again.",
     account_exists: "An account with this email already exists: log in with its password, then use \"Link demo account\".",
-    identity_taken: "That demo account is already linked to another user."
+    identity_taken: "That demo account is already linked to another user.",
+    not_found: "That session has already ended.",
+    last_login_method: "That is the account's last way to log in.",
+    step_up_required: "Please log in again first: this needs a recent login."
   };
   return words[problem.code] || problem.detail || problem.title;
 }
@@ -169,30 +172,107 @@ function outboxItem(message) {
   meta.className = "meta";
   meta.textContent = "To " + message.to + ", sent " + message.sent_at.replace("T", " ").replace(/\.\d+/, "").replace("Z", " UTC");
   item.append(subject, meta);
-  const token = confirmToken(message.text);
-  if (token) {
+  const link = confirmLink(message.text);
+  if (link) {
     const button = document.createElement("button");
     button.className = "confirm";
     button.type = "button";
     button.textContent = "Confirm";
     button.onclick = async () => {
-      if (await confirmEmail(token)) { button.disabled = true; button.textContent = "Confirmed"; }
+      const done = link.emailChange ? await confirmEmailChange(link.token) : await confirmEmail(link.token);
+      if (done) { button.disabled = true; button.textContent = "Confirmed"; }
     };
     item.append(button);
   }
   return item;
 }
 
-// The token of the first ".../confirm?token=..." link in a message's text, or null.
-function confirmToken(text) {
+// The first ".../confirm?token=..." link in a message's text: its token, and whether it confirms an email change
+// (".../email/change/confirm") or a registration; null when there is none.
+function confirmLink(text) {
   for (const word of text.split(/\s+/)) {
     try {
       const link = new URL(word);
-      if (link.pathname.endsWith("/confirm") && link.searchParams.get("token")) return link.searchParams.get("token");
+      if (link.pathname.endsWith("/confirm") && link.searchParams.get("token")) {
+        return { token: link.searchParams.get("token"), emailChange: link.pathname.endsWith("/email/change/confirm") };
+      }
     } catch (notALink) { /* next word */ }
   }
   return null;
 }
+
+// POST /auth/email/change/confirm: the account now has the new, confirmed address. True when changed.
+async function confirmEmailChange(token) {
+  try {
+    const user = await call("POST", "/auth/email/change/confirm", { token });
+    if (tokens) tokens.user = user;
+    show("Email changed to " + user.email + ".");
+    return true;
+  } catch (problem) {
+    show(problem.code === "invalid_grant" ? "That link is invalid, used or expired." : explain(problem), true);
+    return false;
+  }
+}
+
+// The sessions of this account, newest first: this one marked, the others with an End button.
+async function loadSessions() {
+  if (!tokens) return show("Log in first.", true);
+  try {
+    const data = await call("GET", "/auth/sessions", null, true);
+    $("sessions-note").textContent = data.sessions.length + " live session(s), newest first.";
+    $("sessions-list").replaceChildren(...data.sessions.map(sessionItem));
+  } catch (problem) { show(explain(problem), true); }
+}
+
+function sessionItem(session) {
+  const item = document.createElement("li");
+  item.dataset.sessionId = session.id;
+  const what = document.createElement("span");
+  what.textContent = (session.user_agent || "Unknown browser") + " from " + (session.ip || "an unknown address")
+    + " (" + session.method + "), since " + session.created_at.replace("T", " ").replace(/\.\d+/, "").replace("Z", " UTC");
+  item.append(what);
+  if (session.current) {
+    const mark = document.createElement("strong");
+    mark.className = "current";
+    mark.textContent = " This session";
+    item.append(mark);
+  } else {
+    const end = document.createElement("button");
+    end.type = "button";
+    end.className = "end-session";
+    end.textContent = "End";
+    end.onclick = async () => {
+      try {
+        await call("DELETE", "/auth/sessions/" + encodeURIComponent(session.id), null, true);
+        show("Session ended.");
+      } catch (problem) { show(explain(problem), true); }
+      loadSessions();
+    };
+    item.append(end);
+  }
+  return item;
+}
+
+$("sessions-load").onclick = loadSessions;
+
+$("logout-others").onclick = async () => {
+  if (!tokens) return show("Log in first.", true);
+  try {
+    await call("POST", "/auth/logout-others", null, true);
+    show("Logged out everywhere else.");
+    loadSessions();
+  } catch (problem) { show(explain(problem), true); }
+};
+
+$("change-email").onclick = async () => {
+  if (!tokens) return show("Log in first.", true);
+  const newEmail = $("new-email").value;
+  try {
+    await call("POST", "/auth/email/change", { password: $("change-email-password").value, new_email: newEmail }, true);
+    show("Check " + newEmail + " for the link that confirms the change.");
+    loadOutbox(newEmail);
+  } catch (problem) { show(explain(problem), true); }
+};
 
 // POST /auth/confirm; when logged in, GET /auth/me then shows the fresh confirmed state. True when confirmed.
 async function confirmEmail(token) {

@@ -10,6 +10,7 @@ import dev.accesspass.oauth.OAuthUserResolver;
 import dev.accesspass.oauth.internal.ProviderClient;
 import dev.accesspass.password.HashingPool;
 import dev.accesspass.password.PasswordHasher;
+import dev.accesspass.store.LiveSession;
 import dev.accesspass.store.TokenStore;
 import dev.accesspass.store.UserRecord;
 import dev.accesspass.store.UserStore;
@@ -44,6 +45,7 @@ public final class AccessPass implements AutoCloseable {
     private final EmailFlows emailFlows;
     private final PasswordFlows passwordFlows;
     private final Introspection introspection;
+    private final AccountChanges changes;
 
     private AccessPass(Assembly parts) {
         this.parts = parts;
@@ -54,6 +56,7 @@ public final class AccessPass implements AutoCloseable {
         this.emailFlows = parts.email;
         this.passwordFlows = parts.passwords;
         this.introspection = parts.introspection;
+        this.changes = parts.changes;
     }
 
     /** Starts building an instance with this configuration. */
@@ -216,6 +219,74 @@ public final class AccessPass implements AutoCloseable {
         return sessions.revokeByToken(token, tokenTypeHint);
     }
 
+    /**
+     * Ends every session of the authenticated user but this one ({@code POST /logout-others}).
+     *
+     * @return how many sessions ended
+     */
+    public int logoutOthers(Authentication auth) {
+        return sessions.logoutOthers(auth);
+    }
+
+    /**
+     * The user's live sessions, newest first ({@code GET /sessions}; also for admin screens an application builds):
+     * when and how each was opened, from which address and browser, when it was last refreshed. No tokens.
+     */
+    public List<LiveSession> sessions(UserId user) {
+        return sessions.list(user);
+    }
+
+    /**
+     * Ends one session of {@code owner} ({@code DELETE /sessions/{id}}): its access and refresh token stop working
+     * at once. An id of another user's session is treated exactly like an unknown one.
+     *
+     * @return whether it was a live session of {@code owner}
+     */
+    public boolean revokeSession(UserId owner, SessionId session) {
+        return sessions.revokeOwned(owner, session, null);
+    }
+
+    /** {@code DELETE /sessions/{id}} for the signed-in user: 404 {@code not_found} unless it is one of theirs. */
+    public void endSession(Authentication auth, SessionId session) {
+        if (!sessions.revokeOwned(auth.user().id(), session, auth.sessionId())) {
+            throw AccountChanges.notFound();
+        }
+    }
+
+    /**
+     * Starts an email change ({@code POST /email/change}): checks the password (a user without one needs a login
+     * within {@code reauth-max-age}), then mails a single-use link to {@code newEmail} and a notice to the current
+     * address. Nothing changes until the link is used.
+     *
+     * @throws AccessPassException {@code validation_failed}, {@code invalid_credentials}, {@code too_many_attempts},
+     *                             {@code step_up_required}, {@code email_taken}
+     */
+    public void requestEmailChange(Authentication auth, String password, String newEmail, ClientContext client,
+                                   String requestOrigin) {
+        changes.requestEmailChange(auth, password, newEmail, client, requestOrigin);
+    }
+
+    /**
+     * Applies an email change with the token of its link ({@code POST /email/change/confirm}): the new address,
+     * confirmed; the old one no longer logs in, and reset and confirmation links sent to it die.
+     *
+     * @throws AccessPassException {@code invalid_grant} for a bad, used or expired token; {@code email_taken} when
+     *                             the address was taken meanwhile (nothing changes then)
+     */
+    public User confirmEmailChange(String token, ClientContext client) {
+        return changes.confirmEmailChange(token, client);
+    }
+
+    /**
+     * Removes the identity of {@code provider} from the signed-in user ({@code DELETE /identities/{provider}}).
+     *
+     * @throws AccessPassException {@code not_found}, {@code last_login_method}, {@code validation_failed},
+     *                             {@code invalid_credentials}, {@code too_many_attempts}, {@code step_up_required}
+     */
+    public void unlinkIdentity(Authentication auth, String provider, String password, ClientContext client) {
+        changes.unlinkIdentity(auth, provider, password, client);
+    }
+
     /** Deletes the authenticated user's account ({@code DELETE /account}); needs the password if it has one. */
     public void deleteAccount(Authentication auth, String password, String clientAddress) {
         accounts.deleteAccount(auth, password, clientAddress);
@@ -325,7 +396,12 @@ public final class AccessPass implements AutoCloseable {
      * @throws AccessPassException {@code validation_failed}, {@code invalid_grant}, {@code server_busy}
      */
     public void resetPassword(String token, String password, String passwordConfirmation, String clientAddress) {
-        passwordFlows.reset(token, password, passwordConfirmation, clientAddress);
+        resetPassword(token, password, passwordConfirmation, ClientContext.of(clientAddress));
+    }
+
+    /** {@link #resetPassword(String, String, String, String)} with the whole client, for the notice it mails. */
+    public void resetPassword(String token, String password, String passwordConfirmation, ClientContext client) {
+        passwordFlows.reset(token, password, passwordConfirmation, client);
     }
 
     /**
@@ -337,7 +413,13 @@ public final class AccessPass implements AutoCloseable {
      */
     public void changePassword(Authentication auth, String currentPassword, String password,
                                String passwordConfirmation, String clientAddress) {
-        passwordFlows.change(auth, currentPassword, password, passwordConfirmation, clientAddress);
+        changePassword(auth, currentPassword, password, passwordConfirmation, ClientContext.of(clientAddress));
+    }
+
+    /** {@link #changePassword(Authentication, String, String, String, String)} with the whole client. */
+    public void changePassword(Authentication auth, String currentPassword, String password,
+                               String passwordConfirmation, ClientContext client) {
+        passwordFlows.change(auth, currentPassword, password, passwordConfirmation, client);
     }
 
     /**

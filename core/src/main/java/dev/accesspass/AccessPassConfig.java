@@ -41,6 +41,9 @@ public final class AccessPassConfig {
     private final int passwordMinLength;
     private final Duration refreshGrace;
     private final boolean requireConfirmedEmail;
+    private final boolean notifySecurityChanges;
+    private final boolean notifyNewDevice;
+    private final Duration reauthMaxAge;
     private final Duration confirmTokenTtl;
     private final Duration resetTokenTtl;
     private final URI baseUrl;
@@ -83,6 +86,9 @@ public final class AccessPassConfig {
         this.passwordMinLength = b.passwordMinLength;
         this.refreshGrace = b.refreshGrace;
         this.requireConfirmedEmail = b.requireConfirmedEmail;
+        this.notifySecurityChanges = b.notifySecurityChanges;
+        this.notifyNewDevice = b.notifyNewDevice;
+        this.reauthMaxAge = b.reauthMaxAge;
         this.confirmTokenTtl = b.confirmTokenTtl;
         this.resetTokenTtl = b.resetTokenTtl;
         this.baseUrl = b.baseUrl;
@@ -204,6 +210,12 @@ public final class AccessPassConfig {
     public int passwordMinLength() { return passwordMinLength; }
     public Duration refreshGrace() { return refreshGrace; }
     public boolean requireConfirmedEmail() { return requireConfirmedEmail; }
+    /** Whether the account's address is mailed a notice after a credential or identity change. */
+    public boolean notifySecurityChanges() { return notifySecurityChanges; }
+    /** Whether a login from a browser that is not a known device of the user mails a notice. */
+    public boolean notifyNewDevice() { return notifyNewDevice; }
+    /** How recent the last authentication must be on sensitive routes for a user without a password. */
+    public Duration reauthMaxAge() { return reauthMaxAge; }
     public Duration confirmTokenTtl() { return confirmTokenTtl; }
     public Duration resetTokenTtl() { return resetTokenTtl; }
     public Optional<URI> baseUrl() { return Optional.ofNullable(baseUrl); }
@@ -303,6 +315,10 @@ public final class AccessPassConfig {
                     seconds("refresh-grace", v, true), MAX_REFRESH_GRACE));
             SETTERS.put("require-confirmed-email",
                     (b, v) -> b.requireConfirmedEmail = bool("require-confirmed-email", v));
+            SETTERS.put("notify-security-changes",
+                    (b, v) -> b.notifySecurityChanges = bool("notify-security-changes", v));
+            SETTERS.put("notify-new-device", (b, v) -> b.notifyNewDevice = bool("notify-new-device", v));
+            SETTERS.put("reauth-max-age", (b, v) -> b.reauthMaxAge = seconds("reauth-max-age", v, false));
             SETTERS.put("confirm-token-ttl", (b, v) -> b.confirmTokenTtl = seconds("confirm-token-ttl", v, false));
             SETTERS.put("reset-token-ttl", (b, v) -> b.resetTokenTtl = seconds("reset-token-ttl", v, false));
             SETTERS.put("base-url", (b, v) -> b.baseUrl = url("base-url", v, true));
@@ -347,6 +363,9 @@ public final class AccessPassConfig {
         private int passwordMinLength = 8;
         private Duration refreshGrace = Duration.ofSeconds(10);
         private boolean requireConfirmedEmail;
+        private boolean notifySecurityChanges = true;
+        private boolean notifyNewDevice;
+        private Duration reauthMaxAge = Duration.ofSeconds(300);
         private Duration confirmTokenTtl = Duration.ofSeconds(86_400);
         private Duration resetTokenTtl = Duration.ofSeconds(3_600);
         private URI baseUrl;
@@ -427,6 +446,9 @@ public final class AccessPassConfig {
         public Builder sessionMaxLifetime(Duration cap) { return set("session-max-lifetime", Long.toString(cap.toSeconds())); }
         public Builder refreshGrace(Duration grace) { return set("refresh-grace", Long.toString(grace.toSeconds())); }
         public Builder requireConfirmedEmail(boolean on) { return set("require-confirmed-email", Boolean.toString(on)); }
+        public Builder notifySecurityChanges(boolean on) { return set("notify-security-changes", Boolean.toString(on)); }
+        public Builder notifyNewDevice(boolean on) { return set("notify-new-device", Boolean.toString(on)); }
+        public Builder reauthMaxAge(Duration age) { return set("reauth-max-age", Long.toString(age.toSeconds())); }
         public Builder confirmTokenTtl(Duration ttl) { return set("confirm-token-ttl", Long.toString(ttl.toSeconds())); }
         public Builder resetTokenTtl(Duration ttl) { return set("reset-token-ttl", Long.toString(ttl.toSeconds())); }
         public Builder baseUrl(String url) { return set("base-url", url); }

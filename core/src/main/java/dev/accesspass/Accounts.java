@@ -34,10 +34,12 @@ final class Accounts {
     private final Clock clock;
     private final HookRunner hooks;
     private final SecurityLog security;
+    private final SecurityNotices notices;
 
     Accounts(ServiceContext context, Sessions sessions, Passwords passwords, LoginThrottle throttle,
-             KnownDevices devices) {
-        this.devices = devices;
+             SecurityNotices notices) {
+        this.devices = context.devices();
+        this.notices = notices;
         this.users = context.users();
         this.tokens = context.tokens();
         this.sessions = sessions;
@@ -106,7 +108,7 @@ final class Accounts {
         }
         Sessions.Issued issued;
         try {
-            issued = sessions.open(current, Map.of());
+            issued = sessions.open(current, Map.of(), "register", client);
         } catch (RuntimeException e) {
             // No half-created account: without its first session the user is removed again, so a retry works.
             try {
@@ -191,8 +193,21 @@ final class Accounts {
     }
 
     TokenResponse openSession(UserRecord user, Map<String, String> meta, String method, ClientContext client) {
+        return openSession(user, meta, method, method, client);
+    }
+
+    /**
+     * @param method        how the login happened, as hooks and the security log name it ({@code password},
+     *                      {@code oauth}, {@code api})
+     * @param sessionMethod what the session records (API.md §7: {@code oauth:<provider>} for an OAuth login)
+     */
+    TokenResponse openSession(UserRecord user, Map<String, String> meta, String method, String sessionMethod,
+                              ClientContext client) {
         String clientAddress = client.address();
-        Sessions.Issued issued = sessions.open(user, meta);
+        Sessions.Issued issued = sessions.open(user, meta, sessionMethod, client);
+        if (!method.equals("api")) {
+            notices.loggedIn(user, client);
+        }
         User view = User.of(user);
         security.emit(SecurityEvent.Type.LOGIN_SUCCEEDED, user.id(), issued.sessionId(), clientAddress,
                 Map.of("method", method));
@@ -214,23 +229,50 @@ final class Accounts {
         return updated;
     }
 
+    SecurityNotices notices() {
+        return notices;
+    }
+
+    /** The caller's user as stored now; {@code invalid_token} if it is gone. */
+    UserRecord current(Authentication auth) {
+        return users.findById(auth.user().id())
+                .orElseThrow(() -> new AccessPassException(ErrorCode.INVALID_TOKEN, "The access token is invalid."));
+    }
+
     /** Deletes the authenticated user's account after re-checking the password (if the user has one). */
     void deleteAccount(Authentication auth, String password, String clientAddress) {
-        UserRecord user = users.findById(auth.user().id())
-                .orElseThrow(() -> new AccessPassException(ErrorCode.INVALID_TOKEN, "The access token is invalid."));
-        if (user.passwordHash() != null) {
-            if (password == null || password.isEmpty()) {
-                throw AccessPassException.validation(new FieldErrors().add("password", "is required"));
-            }
-            // A stolen access token must not become a password-guessing oracle.
-            LoginThrottle.Attempt attempt = throttle.reserve(LoginThrottle.Key.user(user.id()),
-                    ClientContext.of(clientAddress));
-            if (!passwords.verify(Optional.of(user), password, clientAddress)) {
-                throw invalidCredentials();
-            }
-            attempt.succeeded();
-        }
+        UserRecord user = current(auth);
+        reauthenticate(user, auth, password, ClientContext.of(clientAddress));
         deleteUser(user);
+    }
+
+    /**
+     * The re-authentication of the library's sensitive routes (API.md §9): the password when the user has one,
+     * otherwise a session whose {@code auth_time} is within {@code reauth-max-age}, so a stolen access token alone
+     * can neither delete an OAuth-only account nor move its email.
+     *
+     * @throws AccessPassException {@code validation_failed} (password missing), {@code invalid_credentials} (wrong,
+     *                             counted like a failed login), {@code too_many_attempts}, {@code step_up_required}
+     */
+    void reauthenticate(UserRecord user, Authentication auth, String password, ClientContext client) {
+        if (user.passwordHash() == null) {
+            StepUp.requireRecent(auth, config.reauthMaxAge(), clock);
+            return;
+        }
+        if (password == null || password.isEmpty()) {
+            throw AccessPassException.validation(new FieldErrors().add("password", "is required"));
+        }
+        verifyUnderThrottle(user, password, client);
+    }
+
+    /** The account throttle around one password verify: the one path every re-authentication takes. */
+    private void verifyUnderThrottle(UserRecord user, String password, ClientContext client) {
+        // Reserved before the verify: a stolen access token must not become a password-guessing oracle.
+        LoginThrottle.Attempt attempt = throttle.reserve(LoginThrottle.Key.user(user.id()), client);
+        if (!passwords.verify(Optional.of(user), password, client.address())) {
+            throw invalidCredentials();
+        }
+        attempt.succeeded();
     }
 
     /** Deletes a user with every session, one-time token and identity. */

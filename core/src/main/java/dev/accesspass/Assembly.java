@@ -37,12 +37,14 @@ final class Assembly implements AutoCloseable {
     final EmailFlows email;
     final PasswordFlows passwords;
     final Introspection introspection;
+    final AccountChanges changes;
     /** Closed in this order: the purge thread, the mail queue (drained while the stores and mailer are open), … */
     private final List<AutoCloseable> owned;
 
     private Assembly(ServiceContext context, AuthHooks hooks, Sessions sessions, Accounts accounts, OAuthLogins oauth,
                      EmailFlows email, PasswordFlows passwords, Introspection introspection,
-                     List<AutoCloseable> owned) {
+                     AccountChanges changes, List<AutoCloseable> owned) {
+        this.changes = changes;
         this.context = context;
         this.hooks = hooks;
         this.sessions = sessions;
@@ -101,7 +103,8 @@ final class Assembly implements AutoCloseable {
         BreachedPasswords breached = config.breachedPasswordCheck()
                 ? new BreachedPasswords(config.breachedPasswordApiUrl(), securityLog) : null;
         ServiceContext context = new ServiceContext(config, choices.clock, tokens, users, hookRunner, securityLog,
-                new Rules(config.passwordMinLength(), Rules.siteNames(config), breached));
+                new Rules(config.passwordMinLength(), Rules.siteNames(config), breached),
+                new KnownDevices(tokens, choices.clock));
         HashingPool pool = choices.pool;
         if (pool == null) {
             pool = new HashingPool(Runtime.getRuntime().availableProcessors(), HASHING_QUEUE, HASHING_WAIT);
@@ -111,12 +114,7 @@ final class Assembly implements AutoCloseable {
                 : PasswordHasher.argon2id(Argon2Parameters.owaspDefault());
         Passwords passwordHashing = new Passwords(hasher, pool);
         LoginThrottle throttle = new LoginThrottle(tokens, choices.clock, config);
-        KnownDevices devices = new KnownDevices(tokens, choices.clock);
 
-        Sessions sessions = new Sessions(context);
-        Accounts accounts = new Accounts(context, sessions, passwordHashing, throttle, devices);
-        OAuthLogins oauth = new OAuthLogins(context, oauthClients, accounts, sessions, choices.oauthUserResolver);
-        owned.add(oauth);
         Mailer mailer = choices.mailer;
         boolean devMailer = mailer == null && config.mailer().equals("log");
         if (mailer == null) {
@@ -131,11 +129,18 @@ final class Assembly implements AutoCloseable {
         // Drained before the stores and the mailer close.
         owned.add(0, mailQueue);
         EmailFlows email = new EmailFlows(context, mailQueue, templates, devMailer);
-        PasswordFlows passwords = new PasswordFlows(context, sessions, passwordHashing, throttle, email);
+        SecurityNotices notices = new SecurityNotices(context, email);
+        Sessions sessions = new Sessions(context);
+        Accounts accounts = new Accounts(context, sessions, passwordHashing, throttle, notices);
+        OAuthLogins oauth = new OAuthLogins(context, oauthClients, accounts, sessions, choices.oauthUserResolver);
+        owned.add(oauth);
+        AccountChanges changes = new AccountChanges(context, accounts, email);
+        PasswordFlows passwords = new PasswordFlows(context, sessions, passwordHashing, throttle, notices);
         // First to stop at close: no sweep runs against stores being closed.
         owned.add(0, PurgeSchedule.start(tokens, choices.clock));
         Introspection introspection = new Introspection(context, sessions, throttle);
-        return new Assembly(context, hooks, sessions, accounts, oauth, email, passwords, introspection, owned);
+        return new Assembly(context, hooks, sessions, accounts, oauth, email, passwords, introspection, changes,
+                owned);
     }
 
     private static MailTemplates templates(AuthHooks hooks, MailTemplates given) {

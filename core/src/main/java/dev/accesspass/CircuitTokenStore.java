@@ -1,6 +1,7 @@
 package dev.accesspass;
 
 import dev.accesspass.store.AttemptWindow;
+import dev.accesspass.store.LiveSession;
 import dev.accesspass.store.NewSession;
 import dev.accesspass.store.OneTimeToken;
 import dev.accesspass.store.Rotation;
@@ -11,6 +12,7 @@ import dev.accesspass.store.TokenPurpose;
 import dev.accesspass.store.TokenStore;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -64,6 +66,16 @@ final class CircuitTokenStore implements TokenStore {
     @Override
     public boolean revokeSession(SessionId session) {
         return circuit.call("revokeSession", () -> store.revokeSession(session));
+    }
+
+    @Override
+    public boolean revokeSession(UserId owner, SessionId session) {
+        return circuit.call("revokeSession", () -> store.revokeSession(owner, session));
+    }
+
+    @Override
+    public List<LiveSession> listSessions(UserId user, Instant now) {
+        return circuit.call("listSessions", () -> store.listSessions(user, now));
     }
 
     @Override

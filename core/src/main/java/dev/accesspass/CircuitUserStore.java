@@ -1,11 +1,13 @@
 package dev.accesspass;
 
 import dev.accesspass.store.Identity;
+import dev.accesspass.store.IdentityRemoval;
 import dev.accesspass.store.NewUser;
 import dev.accesspass.store.UserRecord;
 import dev.accesspass.store.UserStore;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * A {@link UserStore} behind the {@link StoreCircuit}: every method of the SPI goes through it (a new SPI method must
@@ -82,6 +84,16 @@ final class CircuitUserStore implements UserStore {
     @Override
     public boolean linkIdentity(UserId id, Identity identity) {
         return circuit.call("linkIdentity", () -> store.linkIdentity(id, identity));
+    }
+
+    @Override
+    public Optional<UserRecord> changeEmail(UserId id, String newEmail) {
+        return circuit.call("changeEmail", () -> store.changeEmail(id, newEmail));
+    }
+
+    @Override
+    public IdentityRemoval unlinkIdentity(UserId id, String provider, Predicate<UserRecord> allowed) {
+        return circuit.call("unlinkIdentity", () -> store.unlinkIdentity(id, provider, allowed));
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.accesspass.mail.MailMessage;
 import dev.accesspass.mail.MailTemplates;
 import dev.accesspass.store.Identifiers;
 import dev.accesspass.store.OneTimeToken;
+import dev.accesspass.store.SessionMetadata;
 import dev.accesspass.store.TokenHash;
 import dev.accesspass.store.TokenPurpose;
 import dev.accesspass.store.TokenStore;
@@ -164,16 +165,41 @@ final class EmailFlows implements AutoCloseable {
         });
     }
 
-    /** The SR-12 notice after a reset or change: no link, no token, no password; not capped. */
-    void passwordChanged(UserRecord user, Instant at) {
-        if (user.email() == null) {
-            return; // a user from a provider that verified no address: nowhere to write
-        }
-        queue.submit("password-changed notice", () -> {
-            MailContent content = render("password_changed",
-                    t -> t.passwordChanged(new MailContext(User.of(user), null, null, at)));
-            queue.send(MailMessage.of(user.email(), content, "password_changed"));
+    /**
+     * Queues the two mails of an email change: the link to the new address (under the per-recipient cap, so a
+     * stolen session cannot make us mail some address without end) and the notice, without a link, to the current
+     * one.
+     */
+    void sendEmailChange(UserRecord user, String newEmail, String token, ClientContext client, String requestOrigin) {
+        Instant now = clock.instant();
+        String link = origin(requestOrigin) + config.prefix() + "/email/change/confirm?token=" + encode(token);
+        SessionMetadata from = SessionMetadata.of(client.address(),
+                client.userAgent(), "notice", null, now, 1);
+        queue.submit("email change", () -> {
+            String key = "mail-recipient:email_change:" + Identifiers.emailKey(newEmail);
+            if (tokens.recordFailedAttempt(key, clock.instant(), CAP_WINDOW).failures() <= RECIPIENT_CAP) {
+                MailContent content = render("confirm_email_change", t -> t.confirmEmailChange(new MailContext(
+                        User.of(user), link, config.confirmTokenTtl(), now, "email_change", from.address(),
+                        from.userAgent(), newEmail)));
+                queue.send(MailMessage.of(newEmail, content, "confirm_email_change"));
+            } else {
+                LOG.debug("mail cap reached for email change mail of user {}; nothing sent", user.id().value());
+            }
+            if (user.email() != null) {
+                MailContent notice = render("email_change_requested", t -> t.emailChangeRequested(new MailContext(
+                        User.of(user), null, null, now, "email_change_requested", from.address(), from.userAgent(),
+                        newEmail)));
+                queue.send(MailMessage.of(user.email(), notice, "email_change_requested"));
+            }
         });
+    }
+
+    /**
+     * Queues a notice (no link, no token) to {@code to}, uncapped: notices go to the account's own address only
+     * ({@link SecurityNotices} decides which are sent). The template runs on the queue, never on the request.
+     */
+    void sendNotice(String kind, String to, Function<MailTemplates, MailContent> template) {
+        queue.submit(kind + " notice", () -> queue.send(MailMessage.of(to, render(kind, template), kind)));
     }
 
     /** {@code /confirm}: uses up the token and marks the address confirmed. */

@@ -24,6 +24,10 @@ public enum ErrorCode {
     ACCOUNT_EXISTS("account_exists", 409),
     /** Linking a provider identity that belongs to another user. */
     IDENTITY_TAKEN("identity_taken", 409),
+    /** Removing this identity (or passkey) would leave the user no way to log in. */
+    LAST_LOGIN_METHOD("last_login_method", 409),
+    /** The route needs a more recent (or stronger) authentication than this session has (API.md §9). */
+    STEP_UP_REQUIRED("step_up_required", 401),
     TOO_MANY_ATTEMPTS("too_many_attempts", 429),
     OAUTH_FAILED("oauth_failed", 400),
     UNKNOWN_PROVIDER("unknown_provider", 404),

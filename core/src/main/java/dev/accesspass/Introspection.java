@@ -1,7 +1,6 @@
 package dev.accesspass;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -50,10 +49,9 @@ final class Introspection {
     }
 
     /**
-     * The one place that turns a checked token into what gateways see. {@code sid}, {@code amr}, {@code auth_time}
-     * and {@code aal} come from what sessions record today: the session id, a password login at the session's
-     * creation, assurance level 1. Richer session metadata (how and when the user last authenticated) replaces
-     * them here and nowhere else.
+     * The one place that turns a checked token into what gateways see: {@code sid} is the session id, and
+     * {@code amr}, {@code auth_time} and {@code aal} are the authentication facts the session records (how and when
+     * the user last authenticated in it), as {@code /check} shows them.
      */
     TokenIntrospection view(Authentication auth) {
         Instant expiresAt = auth.expiresAt();
@@ -63,6 +61,7 @@ final class Introspection {
         Instant createdAt = auth.sessionCreatedAt() == null ? issuedBefore : auth.sessionCreatedAt();
         Instant issuedAt = issuedBefore.isAfter(createdAt) ? issuedBefore : createdAt;
         return new TokenIntrospection(auth.user().id(), auth.user().username(), auth.user().sortedRoles(), expiresAt,
-                issuedAt, auth.sessionId().value(), List.of("pwd"), createdAt, 1);
+                issuedAt, auth.sessionId().value(), auth.amr(), auth.authTime() == null ? createdAt : auth.authTime(),
+                auth.aal());
     }
 }

@@ -238,6 +238,7 @@ final class OAuthLogins implements AutoCloseable {
         }
         security.emit(SecurityEvent.Type.OAUTH_LINKED, user.id(), grant.get().id(), clientAddress,
                 Map.of("provider", provider, "subject", profile.subject(), "from", "session"));
+        accounts.notices().notify(user, "identity_linked", provider, ClientContext.of(clientAddress));
         return User.of(users.findById(user.id()).orElseThrow(() -> refused(provider, "user vanished")));
     }
 
@@ -280,12 +281,12 @@ final class OAuthLogins implements AutoCloseable {
                             + "exists. Log in to it and link this provider from your account.");
                 }
                 requireConfirmed(user.emailConfirmed());
-                link(user, identity, false);
+                link(user, identity, false, client);
                 linked = true;
             } else if (decision instanceof OAuthResolution.TakeOver takeOver) {
                 user = users.findById(takeOver.user()).orElseThrow(() -> refused(provider, "resolver named no user"));
                 takeOver(user);
-                link(user, identity, true);
+                link(user, identity, true, client);
                 linked = true;
             } else if (decision instanceof OAuthResolution.Create create) {
                 requireConfirmed(create.emailConfirmed());
@@ -313,7 +314,7 @@ final class OAuthLogins implements AutoCloseable {
         }
         TokenResponse response;
         try {
-            response = accounts.openSession(user, profile.attributes(), "oauth", client);
+            response = accounts.openSession(user, profile.attributes(), "oauth", "oauth:" + provider, client);
         } catch (RuntimeException e) {
             if (created) {
                 // No half-created account: without its first session the user goes again (SR-68).
@@ -333,12 +334,16 @@ final class OAuthLogins implements AutoCloseable {
         return response;
     }
 
-    private void link(UserRecord user, Identity identity, boolean takeover) {
+    private void link(UserRecord user, Identity identity, boolean takeover, ClientContext client) {
         if (!users.linkIdentity(user.id(), identity)) {
             throw refused(identity.provider(), "identity linked to another user meanwhile");
         }
         security.emit(SecurityEvent.Type.OAUTH_LINKED, user.id(), null, null, Map.of("provider", identity.provider(),
                 "subject", identity.subject(), "takeover", Boolean.toString(takeover)));
+        if (!takeover) {
+            // A takeover clears an account nobody confirmed; its address was never proven to be the owner's.
+            accounts.notices().notify(user, "identity_linked", identity.provider(), client);
+        }
     }
 
     /**

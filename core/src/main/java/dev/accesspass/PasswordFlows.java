@@ -36,10 +36,10 @@ final class PasswordFlows {
     private final Clock clock;
     private final HookRunner hooks;
     private final SecurityLog security;
-    private final EmailFlows email;
+    private final SecurityNotices notices;
 
     PasswordFlows(ServiceContext context, Sessions sessions, Passwords passwords, LoginThrottle throttle,
-                  EmailFlows email) {
+                  SecurityNotices notices) {
         this.users = context.users();
         this.tokens = context.tokens();
         this.sessions = sessions;
@@ -49,10 +49,11 @@ final class PasswordFlows {
         this.clock = context.clock();
         this.hooks = context.hooks();
         this.security = context.security();
-        this.email = email;
+        this.notices = notices;
     }
 
-    void reset(String token, String password, String confirmation, String clientAddress) {
+    void reset(String token, String password, String confirmation, ClientContext client) {
+        String clientAddress = client.address();
         FieldErrors errors = new FieldErrors();
         if (token == null || token.isEmpty()) {
             errors.add("token", "is required");
@@ -92,13 +93,14 @@ final class PasswordFlows {
         throttle.clearAccount(user.id(), user.username(), user.email());
         security.emit(SecurityEvent.Type.PASSWORD_RESET, user.id(), null, clientAddress,
                 Map.of("sessions_revoked", Integer.toString(revoked)));
-        email.passwordChanged(user, now);
+        notices.passwordChanged(user, now, client);
         User view = User.of(users.findById(user.id()).orElse(user));
         hooks.run("afterPasswordReset", h -> h.afterPasswordReset(new PasswordResetEvent(view, clientAddress)));
     }
 
     void change(Authentication auth, String currentPassword, String password, String confirmation,
-                String clientAddress) {
+                ClientContext client) {
+        String clientAddress = client.address();
         UserRecord user = users.findById(auth.user().id())
                 .orElseThrow(() -> new AccessPassException(ErrorCode.INVALID_TOKEN, "The access token is invalid."));
         FieldErrors errors = new FieldErrors();
@@ -137,7 +139,7 @@ final class PasswordFlows {
         Instant now = clock.instant();
         security.emit(SecurityEvent.Type.PASSWORD_CHANGED, user.id(), auth.sessionId(), clientAddress,
                 Map.of("sessions_revoked", Integer.toString(revoked)));
-        email.passwordChanged(user, now);
+        notices.passwordChanged(user, now, client);
         User view = User.of(users.findById(user.id()).orElse(user));
         hooks.run("afterPasswordChange", h -> h.afterPasswordChange(new PasswordChangeEvent(view, auth.sessionId(),
                 clientAddress)));

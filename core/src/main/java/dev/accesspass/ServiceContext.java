@@ -12,7 +12,7 @@ import java.util.Objects;
  * (and a new shared thing) changes one constructor, not five. Immutable.
  */
 record ServiceContext(AccessPassConfig config, Clock clock, TokenStore tokens, UserStore users, HookRunner hooks,
-                      SecurityLog security, Rules rules) {
+                      SecurityLog security, Rules rules, KnownDevices devices) {
     ServiceContext {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(clock, "clock");
@@ -21,5 +21,6 @@ record ServiceContext(AccessPassConfig config, Clock clock, TokenStore tokens, U
         Objects.requireNonNull(hooks, "hooks");
         Objects.requireNonNull(security, "security");
         Objects.requireNonNull(rules, "rules");
+        Objects.requireNonNull(devices, "devices");
     }
 }

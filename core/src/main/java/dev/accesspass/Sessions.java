@@ -2,9 +2,11 @@ package dev.accesspass;
 
 import dev.accesspass.event.LogoutEvent;
 import dev.accesspass.event.SecurityEvent;
+import dev.accesspass.store.LiveSession;
 import dev.accesspass.store.NewSession;
 import dev.accesspass.store.Rotation;
 import dev.accesspass.store.SessionGrant;
+import dev.accesspass.store.SessionMetadata;
 import dev.accesspass.store.Successor;
 import dev.accesspass.store.TokenHash;
 import dev.accesspass.store.TokenStore;
@@ -14,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -66,14 +69,16 @@ final class Sessions {
      * @throws AccessPassException {@code invalid_credentials} when the user's credentials changed (or the user went)
      *                             since that read; the session just made is revoked again
      */
-    Issued open(UserRecord user, Map<String, String> meta) {
+    Issued open(UserRecord user, Map<String, String> meta, String method, ClientContext client) {
         Instant now = clock.instant();
+        SessionMetadata metadata = SessionMetadata.of(client.address(), client.userAgent(), method, amr(method), now,
+                1);
         String access = Secrets.newToken();
         String refresh = Secrets.newToken();
         Instant endsAt = config.sessionMaxLifetime().isZero() ? null : now.plus(config.sessionMaxLifetime());
         SessionId id = tokens.createSession(new NewSession(user.id(), user.credentialEpoch(), now, endsAt, meta,
                 TokenHash.of(access), now.plus(config.accessTokenTtl()),
-                TokenHash.of(refresh), refreshExpiry(now)));
+                TokenHash.of(refresh), refreshExpiry(now), metadata));
         // Not needed for safety (the token check refuses a stale epoch anyway), but a client should not get a pair
         // that is dead on arrival: a reset or change that won the race means the password it typed is gone.
         Optional<UserRecord> afterwards = users.findById(user.id());
@@ -104,6 +109,45 @@ final class Sessions {
         return users.findById(grant.get().user())
                 .filter(user -> isCurrent(grant.get().credentialEpoch(), user))
                 .map(user -> Authentication.of(User.of(user), grant.get()));
+    }
+
+    /**
+     * The RFC 8176 methods a way of opening a session proves. An OAuth login proves whatever the provider did,
+     * which we are not told, so it claims none (RFC 8176 has no "federated" value); its {@code method}
+     * ({@code oauth:<provider>}) says how it was opened. A session from the Java API proves nothing either.
+     */
+    static List<String> amr(String method) {
+        return switch (method) {
+            case "password", "register" -> List.of("pwd");
+            default -> List.of();
+        };
+    }
+
+    /** The user's live sessions, newest first (API.md §7 {@code GET /sessions}). */
+    List<LiveSession> list(UserId user) {
+        return tokens.listSessions(user, clock.instant());
+    }
+
+    /**
+     * Ends one of {@code owner}'s sessions; an id of someone else's session is answered exactly like an unknown one.
+     *
+     * @return whether it was a live session of {@code owner}
+     */
+    boolean revokeOwned(UserId owner, SessionId session, SessionId askedBy) {
+        boolean revoked = tokens.revokeSession(owner, session);
+        if (revoked) {
+            security.emit(SecurityEvent.Type.SESSION_REVOKED, owner, session, null,
+                    askedBy == null ? Map.of() : Map.of("by_session", askedBy.value()));
+        }
+        return revoked;
+    }
+
+    /** {@code /logout-others}: every session of the caller's user but this one. */
+    int logoutOthers(Authentication auth) {
+        int revoked = revokeAll(auth.user().id(), auth.sessionId());
+        security.emit(SecurityEvent.Type.ALL_SESSIONS_REVOKED, auth.user().id(), auth.sessionId(), null,
+                Map.of("sessions", Integer.toString(revoked), "kept", "current"));
+        return revoked;
     }
 
     /** A session opened at {@code sessionEpoch} is live only while no credential change of its user came after. */

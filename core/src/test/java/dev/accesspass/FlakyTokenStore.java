@@ -1,5 +1,7 @@
 package dev.accesspass;
 
+import java.util.List;
+import dev.accesspass.store.LiveSession;
 import dev.accesspass.store.AttemptWindow;
 import dev.accesspass.store.NewSession;
 import dev.accesspass.store.OneTimeToken;
@@ -49,6 +51,16 @@ class FlakyTokenStore implements TokenStore {
     @Override
     public boolean revokeSession(SessionId session) {
         return delegate.revokeSession(session);
+    }
+
+    @Override
+    public boolean revokeSession(UserId owner, SessionId session) {
+        return delegate.revokeSession(owner, session);
+    }
+
+    @Override
+    public List<LiveSession> listSessions(UserId user, Instant now) {
+        return delegate.listSessions(user, now);
     }
 
     @Override

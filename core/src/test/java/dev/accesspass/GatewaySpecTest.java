@@ -101,6 +101,10 @@ class GatewaySpecTest {
             assertThat(view.authTime().getEpochSecond()).isEqualTo(issued.getEpochSecond());
             assertThat(view.amr()).containsExactly("pwd");
             assertThat(view.aal()).isEqualTo(1);
+            // The session's own authentication facts, the same as /check shows.
+            assertThat(view.amr()).isEqualTo(auth.amr());
+            assertThat(view.authTime()).isEqualTo(auth.authTime());
+            assertThat(view.aal()).isEqualTo(auth.aal());
             assertThat(rig.accessPass.introspection(auth)).isEqualTo(view);
         }
     }

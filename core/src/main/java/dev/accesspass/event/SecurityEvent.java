@@ -34,6 +34,9 @@ public record SecurityEvent(Type type, Instant at, UserId user, SessionId sessio
         PASSWORD_RESET("password_reset"),
         EMAIL_CONFIRMED("email_confirmed"),
         OAUTH_LINKED("oauth_linked"),
+        OAUTH_UNLINKED("oauth_unlinked"),
+        EMAIL_CHANGE_REQUESTED("email_change_requested"),
+        EMAIL_CHANGED("email_changed"),
         ROLE_CHANGED("role_changed"),
         ACCOUNT_DELETED("account_deleted"),
         /** The breached-password range API could not be asked; the password was accepted (fail open). */

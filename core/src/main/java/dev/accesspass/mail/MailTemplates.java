@@ -1,7 +1,7 @@
 package dev.accesspass.mail;
 
 /**
- * The texts of the five messages AccessPass sends. Every method has a built-in default (plain text plus a small
+ * The texts of the messages AccessPass sends. Every method has a built-in default (plain text plus a small
  * HTML part), so an application overrides only the messages it wants to change:
  *
  * <pre>{@code
@@ -54,6 +54,33 @@ public interface MailTemplates {
      */
     default MailContent registrationAttempted(MailContext context) {
         return DefaultTemplates.registrationAttempted(context);
+    }
+
+    /**
+     * The message with the link that confirms an email change ({@code POST /email/change}); it goes to the NEW
+     * address, {@link MailContext#detail()}. The user's {@code email} is still the old one.
+     */
+    default MailContent confirmEmailChange(MailContext context) {
+        return DefaultTemplates.confirmEmailChange(context);
+    }
+
+    /**
+     * The notice to the CURRENT address that someone asked to move the account to {@link MailContext#detail()}:
+     * nothing changes unless the link sent there is used. No link, no token.
+     */
+    default MailContent emailChangeRequested(MailContext context) {
+        return DefaultTemplates.emailChangeRequested(context);
+    }
+
+    /**
+     * A security notice (with {@code notify-security-changes}, or {@code notify-new-device} for a new device): what
+     * happened ({@link MailContext#event()}: {@code email_changed} — sent to the old address —,
+     * {@code identity_linked}, {@code identity_unlinked}, {@code new_device_login}, and later MFA and passkey
+     * events), when, from which address and browser, and what to do if it was not the user. No link, no token.
+     * Password changes and resets keep their own {@link #passwordChanged} message.
+     */
+    default MailContent securityNotice(MailContext context) {
+        return DefaultTemplates.securityNotice(context);
     }
 
     /**

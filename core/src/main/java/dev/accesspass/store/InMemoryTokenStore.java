@@ -3,16 +3,18 @@ package dev.accesspass.store;
 import dev.accesspass.SessionId;
 import dev.accesspass.UserId;
 import java.time.Duration;
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The default {@link TokenStore}: everything in concurrent hash maps, lost on restart.
@@ -55,10 +57,18 @@ final class InMemoryTokenStore implements TokenStore {
     private final ConcurrentHashMap<TokenHash, KnownDevice> devices = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<UserId, ArrayDeque<TokenHash>> devicesByUser = new ConcurrentHashMap<>();
     /**
-     * Numbers sessions. An int keeps {@link Family} at 64 bytes (with its credential epoch); it would repeat only after 2^32 sessions created by
-     * one process, and an id only has to be unique among one user's live sessions.
+     * Draws the 128 random bits of each session id (API.md §7: an id must not be guessable into another session).
+     * Ids are handles, not secrets, so they need no share of core's token generator.
      */
-    private final AtomicInteger sequence = new AtomicInteger();
+    private static final SecureRandom ID_RANDOM = new SecureRandom();
+    private static final Base64.Encoder ID_ENCODER = Base64.getUrlEncoder().withoutPadding();
+    /** 16 bytes in unpadded base64url. */
+    private static final int ID_KEY_LENGTH = 22;
+    /**
+     * Equal user agents, addresses and authentication facts are shared between sessions (a few dozen browsers make
+     * most sessions), bounded so that hostile values cannot grow it: once full, a value is simply kept unshared.
+     */
+    private final Interner interner = new Interner(4096);
 
 
     InMemoryTokenStore() {
@@ -70,8 +80,9 @@ final class InMemoryTokenStore implements TokenStore {
         long endsAt = millisOrMax(session.endsAt());
         while (true) {
             UserSessions owner = users.computeIfAbsent(session.user(), UserSessions::new);
-            Family family = new Family(owner, sequence.incrementAndGet(), session.createdAt().toEpochMilli(), endsAt,
-                    session.meta(), session.credentialEpoch());
+            Family family = new Family(owner, ID_RANDOM.nextLong(), ID_RANDOM.nextLong(),
+                    session.createdAt().toEpochMilli(), endsAt, session.meta(), session.credentialEpoch());
+            family.setMetadata(session.metadata(), session.createdAt(), interner);
             Generation first = new Generation(family, session.accessHash(),
                     Math.min(session.accessExpiresAt().toEpochMilli(), endsAt), session.refreshHash(),
                     Math.min(millisOrMax(session.refreshExpiresAt()), endsAt));
@@ -147,6 +158,7 @@ final class InMemoryTokenStore implements TokenStore {
             }
             family.previous = parent;
             family.current = next;
+            family.lastUsed = seconds(now);
             // Only the token just rotated can still be answered inside the grace window; an older one keeps just
             // enough to be recognised as reuse, so its sealed pair and its generation can be collected.
             TokenHash grandparent = family.history == null ? null : family.history.latest();
@@ -185,22 +197,70 @@ final class InMemoryTokenStore implements TokenStore {
         return family != null && end(family);
     }
 
+    @Override
+    public boolean revokeSession(UserId owner, SessionId session) {
+        Family family = family(session);
+        // The owner is checked on the family found, so another user's id is exactly as unknown as a made-up one.
+        return family != null && family.owner.user.equals(owner) && end(family);
+    }
+
+    @Override
+    public List<LiveSession> listSessions(UserId user, Instant now) {
+        UserSessions owner = users.get(user);
+        if (owner == null) {
+            return List.of();
+        }
+        long nowMillis = now.toEpochMilli();
+        List<LiveSession> live = new ArrayList<>();
+        for (Family family : owner.snapshot()) {
+            Generation current = family.current;
+            if (current != null && !current.isDead(nowMillis)) {
+                live.add(family.view());
+            }
+        }
+        live.sort(Comparator.comparing(LiveSession::createdAt).reversed()
+                .thenComparing(session -> session.id().value()));
+        return live;
+    }
+
+    /** The family an id names: {@code <user id>.<22 base64url characters of 128 random bits>}; else null. */
     private Family family(SessionId session) {
-        int dot = session.value().lastIndexOf('.');
-        if (dot <= 0) {
+        String value = session.value();
+        int dot = value.lastIndexOf('.');
+        if (dot <= 0 || value.length() - dot - 1 != ID_KEY_LENGTH) {
             return null;
         }
-        UserSessions owner = users.get(new UserId(session.value().substring(0, dot)));
+        byte[] key;
+        try {
+            key = Base64.getUrlDecoder().decode(value.substring(dot + 1));
+        } catch (IllegalArgumentException e) {
+            return null; // not an id this store issued
+        }
+        if (key.length != 16) {
+            return null;
+        }
+        UserSessions owner = users.get(new UserId(value.substring(0, dot)));
         if (owner == null) {
             return null;
         }
-        int seq;
-        try {
-            seq = Integer.parseInt(session.value().substring(dot + 1));
-        } catch (NumberFormatException e) {
-            return null; // not an id this store issued
+        return owner.find(longAt(key, 0), longAt(key, 8));
+    }
+
+    private static long longAt(byte[] bytes, int offset) {
+        long value = 0;
+        for (int i = 0; i < 8; i++) {
+            value = value << 8 | (bytes[offset + i] & 0xFF);
         }
-        return owner.find(seq);
+        return value;
+    }
+
+    private static int seconds(Instant instant) {
+        // Unsigned seconds since the epoch fit an int until 2106; four bytes per time instead of eight.
+        return (int) instant.getEpochSecond();
+    }
+
+    private static Instant fromSeconds(int seconds) {
+        return Instant.ofEpochSecond(Integer.toUnsignedLong(seconds));
     }
 
     @Override
@@ -443,7 +503,9 @@ final class InMemoryTokenStore implements TokenStore {
     /** One session. Final fields are set once; {@code current} and the history change under the monitor. */
     static final class Family {
         final UserSessions owner;
-        final int seq;
+        /** The 128 random bits of the session id. */
+        final long idHigh;
+        final long idLow;
         final long createdAt;
         final long endsAt;
         final Map<String, String> meta;
@@ -454,19 +516,61 @@ final class InMemoryTokenStore implements TokenStore {
         volatile Generation previous;
         History history; // the last USED_HISTORY rotated digests, from the first rotation on; under the monitor
         int slot; // index in owner's list, guarded by owner
+        // Metadata (API.md §7), compact: an IPv4 address as an int, shared strings, times as unsigned seconds.
+        int ipv4;
+        /** The address when it is not a canonical IPv4 literal (then {@link #ipv4} is unused), or null for IPv4. */
+        String otherAddress;
+        String userAgent;
+        Facts facts;
+        int authTime;
+        /** Raised at each rotation, under the monitor; never by the token check. */
+        volatile int lastUsed;
 
-        Family(UserSessions owner, int seq, long createdAt, long endsAt, Map<String, String> meta,
+        Family(UserSessions owner, long idHigh, long idLow, long createdAt, long endsAt, Map<String, String> meta,
                long credentialEpoch) {
             this.owner = owner;
             this.credentialEpoch = credentialEpoch;
-            this.seq = seq;
+            this.idHigh = idHigh;
+            this.idLow = idLow;
             this.createdAt = createdAt;
             this.endsAt = endsAt;
             this.meta = meta;
         }
 
+        /** Set before the family is published (its fields are then read through the maps' happens-before). */
+        void setMetadata(SessionMetadata metadata, Instant createdAt, Interner interner) {
+            int parsed = Interner.ipv4(metadata.address());
+            if (parsed == -1 && !"255.255.255.255".equals(metadata.address())) {
+                otherAddress = interner.intern(metadata.address() == null ? "" : metadata.address());
+            } else {
+                ipv4 = parsed;
+            }
+            userAgent = interner.intern(metadata.userAgent());
+            facts = interner.intern(new Facts(metadata.method(), metadata.amr(), metadata.aal()));
+            authTime = seconds(metadata.authTime());
+            lastUsed = seconds(createdAt);
+        }
+
+        SessionMetadata metadata() {
+            String address = otherAddress == null ? Interner.ipv4Text(ipv4)
+                    : otherAddress.isEmpty() ? null : otherAddress;
+            return new SessionMetadata(address, userAgent, facts.method(), facts.amr(), fromSeconds(authTime),
+                    facts.aal());
+        }
+
+        LiveSession view() {
+            Instant created = Instant.ofEpochMilli(createdAt);
+            Instant used = fromSeconds(lastUsed);
+            return new LiveSession(id(), owner.user, created, used.isBefore(created) ? created : used, metadata());
+        }
+
         SessionId id() {
-            return new SessionId(owner.user.value() + "." + seq);
+            byte[] key = new byte[16];
+            for (int i = 0; i < 8; i++) {
+                key[i] = (byte) (idHigh >>> (56 - 8 * i));
+                key[8 + i] = (byte) (idLow >>> (56 - 8 * i));
+            }
+            return new SessionId(owner.user.value() + "." + ID_ENCODER.encodeToString(key));
         }
 
         /** Under the monitor. */
@@ -542,8 +646,12 @@ final class InMemoryTokenStore implements TokenStore {
         SessionGrant grant() {
             return new SessionGrant(family.id(), family.owner.user, family.credentialEpoch,
                     Instant.ofEpochMilli(family.createdAt), family.meta, Instant.ofEpochMilli(accessExpiresAt),
-                    instantOrNull(refreshExpiresAt));
+                    instantOrNull(refreshExpiresAt), family.metadata());
         }
+    }
+
+    /** How a session was opened; few distinct values, so shared through the {@link Interner}. */
+    record Facts(String method, List<String> amr, int aal) {
     }
 
     /** A rotated refresh token, as the refresh map keeps it. */
@@ -634,9 +742,9 @@ final class InMemoryTokenStore implements TokenStore {
             return false;
         }
 
-        synchronized Family find(int seq) {
+        synchronized Family find(long idHigh, long idLow) {
             for (int i = 0; i < size; i++) {
-                if (families[i].seq == seq) {
+                if (families[i].idHigh == idHigh && families[i].idLow == idLow) {
                     return families[i];
                 }
             }

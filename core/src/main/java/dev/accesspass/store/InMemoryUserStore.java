@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * The default {@link UserStore}, lost on restart. Uniqueness is claimed with {@code putIfAbsent} on key maps before
@@ -53,7 +54,12 @@ final class InMemoryUserStore implements UserStore {
 
     @Override
     public Optional<UserRecord> findByEmail(String email) {
-        return email == null ? Optional.empty() : lookup(byEmail.get(Identifiers.emailKey(email)));
+        if (email == null) {
+            return Optional.empty();
+        }
+        String key = Identifiers.emailKey(email);
+        // Checked against the record, so an address an email change is giving up never finds the user mid-change.
+        return lookup(byEmail.get(key)).filter(user -> key.equals(Identifiers.emailKey(user.email())));
     }
 
     @Override
@@ -143,6 +149,65 @@ final class InMemoryUserStore implements UserStore {
             return false;
         }
         return true;
+    }
+
+    @Override
+    public synchronized Optional<UserRecord> changeEmail(UserId id, String newEmail) {
+        // Synchronized: two changes of one user must not both claim an address and leave one claim dangling.
+        String newKey = Identifiers.emailKey(newEmail);
+        if (!users.containsKey(id)) {
+            return Optional.empty();
+        }
+        UserId holder = byEmail.putIfAbsent(newKey, id);
+        if (holder != null && !holder.equals(id)) {
+            throw DuplicateUserException.email();
+        }
+        UserRecord[] before = {null};
+        UserRecord updated = users.computeIfPresent(id, (key, user) -> {
+            before[0] = user;
+            return new UserRecord(user.id(), user.username(), newEmail, true, user.passwordHash(), user.roles(),
+                    user.createdAt(), user.identities(), user.credentialEpoch());
+        });
+        if (updated == null) {
+            byEmail.remove(newKey, id); // deleted meanwhile
+            return Optional.empty();
+        }
+        String oldKey = Identifiers.emailKey(before[0].email());
+        if (oldKey != null && !oldKey.equals(newKey)) {
+            byEmail.remove(oldKey, id);
+        }
+        return Optional.of(updated);
+    }
+
+    @Override
+    public IdentityRemoval unlinkIdentity(UserId id, String provider, Predicate<UserRecord> allowed) {
+        IdentityRemoval[] outcome = {IdentityRemoval.NOT_LINKED};
+        List<Identity> removed = new ArrayList<>();
+        // One compute on the user's entry: every other change of this user (a password change, another unlink)
+        // waits for it, so the rule sees the user as it is when the identity goes.
+        users.computeIfPresent(id, (key, user) -> {
+            outcome[0] = IdentityRemoval.NOT_LINKED;
+            removed.clear();
+            List<Identity> kept = new ArrayList<>();
+            for (Identity identity : user.identities()) {
+                (identity.provider().equals(provider) ? removed : kept).add(identity);
+            }
+            if (removed.isEmpty()) {
+                return user;
+            }
+            if (!allowed.test(user)) {
+                outcome[0] = IdentityRemoval.REFUSED;
+                removed.clear();
+                return user;
+            }
+            outcome[0] = IdentityRemoval.REMOVED;
+            return new UserRecord(user.id(), user.username(), user.email(), user.emailConfirmed(),
+                    user.passwordHash(), user.roles(), user.createdAt(), kept, user.credentialEpoch());
+        });
+        for (Identity identity : removed) {
+            byIdentity.remove(identityKey(identity.provider(), identity.subject()), id);
+        }
+        return outcome[0];
     }
 
     @Override

@@ -4,5 +4,7 @@ package dev.accesspass.store;
 public enum TokenPurpose {
     CONFIRM_EMAIL,
     RESET_PASSWORD,
-    OAUTH_STATE
+    OAUTH_STATE,
+    /** An email change: bound to its user, the new address in the payload (API.md §7). */
+    EMAIL_CHANGE
 }

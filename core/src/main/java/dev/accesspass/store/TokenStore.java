@@ -4,6 +4,7 @@ import dev.accesspass.SessionId;
 import dev.accesspass.UserId;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -41,7 +42,8 @@ public interface TokenStore extends AutoCloseable {
      * with the same live token gets {@link Rotation.Rotated}; the others see {@link Rotation.AlreadyRotated}. The
      * used token's digest stays, linked to its session, until the session ends, so that reuse is recognised. The
      * rotation fails ({@link Rotation.Rejected}) when the session was revoked in the meantime, so a refresh can
-     * never revive a revoked session. The successor's expiries are clamped to the session's cap.
+     * never revive a revoked session. The successor's expiries are clamped to the session's cap. A successful
+     * rotation also sets the session's last-used time to {@code now}.
      */
     Rotation rotate(TokenHash presentedRefresh, Successor successor, Instant now);
 
@@ -63,6 +65,21 @@ public interface TokenStore extends AutoCloseable {
 
     /** Revokes one session: its live tokens stop working at once. Returns whether it was live. */
     boolean revokeSession(SessionId session);
+
+    /**
+     * Revokes one session only if it belongs to {@code owner}: the check and the revocation are one step, so an id
+     * of another user's session changes nothing and answers exactly as an unknown id does ({@code false}). Any
+     * string may be passed as the id (it comes from a URL); one this store never issued is simply not found.
+     *
+     * @return whether a live session of {@code owner} with that id was revoked
+     */
+    boolean revokeSession(UserId owner, SessionId session);
+
+    /**
+     * The live sessions of {@code user} at {@code now} (not revoked, not expired, not past their cap), newest first.
+     * {@link LiveSession#lastUsedAt} is the creation time or the time of the latest rotation, whichever is later.
+     */
+    List<LiveSession> listSessions(UserId user, Instant now);
 
     /**
      * Revokes every session of {@code user} except {@code keep}, which may be {@code null}. Sessions created

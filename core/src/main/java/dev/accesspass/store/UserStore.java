@@ -3,6 +3,7 @@ package dev.accesspass.store;
 import dev.accesspass.UserId;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Keeps users, their roles and linked identities. Usernames and emails (where a user has one: the email may be
@@ -81,6 +82,23 @@ public interface UserStore extends AutoCloseable {
      * @return false if there is no such user or the identity belongs to another user
      */
     boolean linkIdentity(UserId id, Identity identity);
+
+    /**
+     * Replaces a user's email and marks it confirmed, atomically: the old address stops finding the user in the same
+     * step, and the new one is claimed under the same case-insensitive uniqueness as at creation.
+     *
+     * @return the updated user, or empty if there is no such user
+     * @throws DuplicateUserException {@code email_taken} when another user has the address; nothing changes then
+     */
+    Optional<UserRecord> changeEmail(UserId id, String newEmail);
+
+    /**
+     * Removes the identity of {@code provider} linked to a user, if {@code allowed} accepts the user as it is right
+     * before the removal. The test and the removal are one atomic step with respect to every other change of that
+     * user, so two removals racing each other cannot together take away the user's last way to log in.
+     * {@code allowed} must be quick and side-effect free; it may run more than once.
+     */
+    IdentityRemoval unlinkIdentity(UserId id, String provider, Predicate<UserRecord> allowed);
 
     /** Deletes a user with its identities; returns whether it existed. */
     boolean delete(UserId id);

@@ -961,6 +961,154 @@ public abstract class TokenStoreContract {
                 TokenHash.of(issued.get(issued.size() - 1)));
     }
 
+    // ---------------------------------------------------------------------------- session metadata and listing
+
+    private static SessionMetadata browser(String address, String agent, String method) {
+        return new SessionMetadata(address, agent, method, List.of("pwd"), T0, 1);
+    }
+
+    private Opened openWith(UserId user, Instant createdAt, SessionMetadata metadata) {
+        String access = newToken();
+        String refresh = newToken();
+        SessionId id = store.createSession(new NewSession(user, 0, createdAt, null, Map.of(), TokenHash.of(access),
+                createdAt.plus(ACCESS_TTL), TokenHash.of(refresh), createdAt.plus(REFRESH_TTL), metadata));
+        return new Opened(id, access, refresh);
+    }
+
+    @Test
+    public void metadataIsKeptAndReturnedByTheTokenCheckAndTheListing() {
+        UserId alice = new UserId("alice");
+        SessionMetadata metadata = new SessionMetadata("2001:db8::7", "Firefox/130", "oauth:github", List.of(),
+                T0.plusSeconds(3), 1);
+        Opened session = openWith(alice, T0.plusSeconds(3), metadata);
+
+        SessionGrant grant = store.findByAccessToken(TokenHash.of(session.access()), T0.plusSeconds(4)).orElseThrow();
+        assertThat(grant.metadata()).isEqualTo(metadata);
+        LiveSession listed = store.listSessions(alice, T0.plusSeconds(4)).get(0);
+        assertThat(listed.id()).isEqualTo(session.id());
+        assertThat(listed.user()).isEqualTo(alice);
+        assertThat(listed.metadata()).isEqualTo(metadata);
+        assertThat(listed.createdAt()).isEqualTo(T0.plusSeconds(3));
+        assertThat(listed.lastUsedAt()).isEqualTo(T0.plusSeconds(3));
+
+        SessionMetadata ipv4 = new SessionMetadata("203.0.113.9", null, "password", List.of("pwd"), T0, 1);
+        Opened second = openWith(alice, T0, ipv4);
+        assertThat(store.findByAccessToken(TokenHash.of(second.access()), T0).orElseThrow().metadata())
+                .isEqualTo(ipv4);
+    }
+
+    @Test
+    public void aSessionWithoutMetadataReadsAsOpenedThroughTheApi() {
+        Opened session = open(new UserId("alice"));
+
+        SessionMetadata metadata = store.findByAccessToken(TokenHash.of(session.access()), T0).orElseThrow()
+                .metadata();
+
+        assertThat(metadata).isEqualTo(SessionMetadata.unknown(T0));
+        assertThat(metadata.method()).isEqualTo("api");
+        assertThat(metadata.address()).isNull();
+        assertThat(metadata.userAgent()).isNull();
+    }
+
+    @Test
+    public void listingHasOnlyTheUsersLiveSessionsNewestFirst() {
+        UserId alice = new UserId("alice");
+        Opened oldest = openWith(alice, T0, browser("198.51.100.1", "A", "password"));
+        Opened middle = openWith(alice, T0.plusSeconds(10), browser("198.51.100.2", "B", "password"));
+        Opened newest = openWith(alice, T0.plusSeconds(20), browser("198.51.100.3", "C", "register"));
+        Opened revoked = openWith(alice, T0.plusSeconds(30), browser("198.51.100.4", "D", "password"));
+        Opened bobs = openWith(new UserId("bob"), T0.plusSeconds(5), browser("198.51.100.5", "E", "password"));
+        store.revokeSession(revoked.id());
+
+        assertThat(store.listSessions(alice, T0.plusSeconds(40)))
+                .extracting(LiveSession::id).containsExactly(newest.id(), middle.id(), oldest.id());
+        assertThat(store.listSessions(new UserId("bob"), T0.plusSeconds(40)))
+                .extracting(LiveSession::id).containsExactly(bobs.id());
+        assertThat(store.listSessions(new UserId("nobody"), T0)).isEmpty();
+        // Past both token expiries nothing of a session can be used any more: it is not listed.
+        assertThat(store.listSessions(alice, T0.plus(REFRESH_TTL).plus(Duration.ofHours(1)))).isEmpty();
+    }
+
+    @Test
+    public void rotationMovesLastUsedAtAndTheTokenCheckDoesNot() {
+        UserId alice = new UserId("alice");
+        Opened session = openWith(alice, T0, browser("198.51.100.1", "A", "password"));
+        Instant later = T0.plusSeconds(120);
+
+        store.findByAccessToken(TokenHash.of(session.access()), later);
+        assertThat(store.listSessions(alice, later).get(0).lastUsedAt()).isEqualTo(T0);
+
+        SessionGrant next = rotated(store.rotate(TokenHash.of(session.refresh()), mint(later).successor(), later));
+        assertThat(next.metadata().userAgent()).isEqualTo("A");
+        LiveSession listed = store.listSessions(alice, later).get(0);
+        assertThat(listed.lastUsedAt()).isEqualTo(later);
+        assertThat(listed.id()).isEqualTo(session.id());
+        assertThat(listed.metadata()).isEqualTo(browser("198.51.100.1", "A", "password"));
+    }
+
+    @Test
+    public void sessionIdsAreNotDerivedFromTheirTokens() {
+        for (int i = 0; i < 20; i++) {
+            Opened session = open(new UserId("alice"));
+            String id = session.id().value();
+            for (String token : List.of(session.access(), session.refresh())) {
+                byte[] digest = TokenHash.of(token).bytes();
+                assertThat(id).doesNotContain(token)
+                        .doesNotContain(Base64.getUrlEncoder().withoutPadding().encodeToString(digest))
+                        .doesNotContain(java.util.HexFormat.of().formatHex(digest).substring(0, 16));
+            }
+        }
+    }
+
+    @Test
+    public void revokingAnotherUsersSessionByIdChangesNothing() {
+        UserId alice = new UserId("alice");
+        UserId mallory = new UserId("mallory");
+        Opened victim = open(alice);
+        open(mallory);
+
+        assertThat(store.revokeSession(mallory, victim.id())).isFalse();
+        assertThat(store.findByAccessToken(TokenHash.of(victim.access()), T0)).isPresent();
+
+        assertThat(store.revokeSession(alice, victim.id())).isTrue();
+        assertThat(store.findByAccessToken(TokenHash.of(victim.access()), T0)).isEmpty();
+        assertThat(store.rotate(TokenHash.of(victim.refresh()), mint(T0).successor(), T0))
+                .isInstanceOf(Rotation.Rejected.class);
+        assertThat(store.revokeSession(alice, victim.id())).as("already ended").isFalse();
+    }
+
+    @Test
+    public void hostileSessionIdsAreUnknownIds() {
+        UserId alice = new UserId("alice");
+        Opened session = open(alice);
+        String real = session.id().value();
+        List<String> hostile = List.of("", "..", ".", "/", "\u0000", "%00", "x".repeat(1024), "\u00e9\u4e2d\ud83d\ude00",
+                real + "x", real.substring(0, real.length() - 1), real.toUpperCase(), " " + real, "alice.", ".alice",
+                "alice." + "A".repeat(22), "00000000-0000-0000-0000-000000000000");
+        for (String id : hostile) {
+            if (id.equals(real)) {
+                continue;
+            }
+            assertThat(store.revokeSession(alice, new SessionId(id))).as("id %s", id).isFalse();
+        }
+        assertThat(store.findByAccessToken(TokenHash.of(session.access()), T0)).isPresent();
+    }
+
+    @Test
+    public void emailChangeTokensAreTheirOwnPurpose() {
+        UserId alice = new UserId("alice");
+        String token = newToken();
+        store.saveOneTimeToken(new OneTimeToken(TokenHash.of(token), TokenPurpose.EMAIL_CHANGE, alice,
+                T0.plusSeconds(60), "new@example.com"));
+
+        assertThat(store.consumeOneTimeToken(TokenHash.of(token), TokenPurpose.CONFIRM_EMAIL, T0)).isEmpty();
+        OneTimeToken used = store.consumeOneTimeToken(TokenHash.of(token), TokenPurpose.EMAIL_CHANGE, T0)
+                .orElseThrow();
+        assertThat(used.payload()).isEqualTo("new@example.com");
+        assertThat(used.user()).isEqualTo(alice);
+        assertThat(store.consumeOneTimeToken(TokenHash.of(token), TokenPurpose.EMAIL_CHANGE, T0)).isEmpty();
+    }
+
     // ------------------------------------------------------------------------------------------------ helpers
 
     /** A fresh token as AccessPass mints them: 32 random bytes, base64url without padding. */

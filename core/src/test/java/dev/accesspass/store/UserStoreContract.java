@@ -528,6 +528,135 @@ public abstract class UserStoreContract {
         assertThat(store.findByIdentity("github", "bob")).isPresent();
     }
 
+    // ------------------------------------------------------------------------------ email change, identities
+
+    @Test
+    public void changeEmailSwapsTheAddressInOneStep() {
+        UserRecord alice = store.create(newUser("alice"));
+
+        UserRecord changed = store.changeEmail(alice.id(), "Alice.New@Example.com").orElseThrow();
+
+        assertThat(changed.email()).isEqualTo("Alice.New@Example.com");
+        assertThat(changed.emailConfirmed()).isTrue();
+        assertThat(changed.passwordHash()).isEqualTo(alice.passwordHash());
+        assertThat(changed.credentialEpoch()).isEqualTo(alice.credentialEpoch());
+        assertThat(store.findByEmail("alice@example.com")).isEmpty();
+        assertThat(store.findByEmail("alice.new@example.com").orElseThrow().id()).isEqualTo(alice.id());
+        assertThat(store.findById(alice.id())).hasValue(changed);
+        // The old address is free again.
+        assertThat(store.create(new NewUser("other", "ALICE@example.com", false, HASH, Set.of(), T0))).isNotNull();
+    }
+
+    @Test
+    public void changeEmailToATakenAddressChangesNothing() {
+        UserRecord alice = store.create(newUser("alice"));
+        store.create(newUser("bob"));
+
+        assertDuplicate(() -> store.changeEmail(alice.id(), "BOB@example.com"), ErrorCode.EMAIL_TAKEN);
+
+        assertThat(store.findById(alice.id())).hasValue(alice);
+        assertThat(store.findByEmail("alice@example.com").orElseThrow().id()).isEqualTo(alice.id());
+        assertThat(store.findByEmail("bob@example.com").orElseThrow().username()).isEqualTo("bob");
+    }
+
+    @Test
+    public void changeEmailOfAnUnknownUserIsEmpty() {
+        store.create(newUser("alice"));
+        assertThat(store.changeEmail(new UserId("8b1f0a5e-0000-4000-8000-000000000000"), "x@example.com")).isEmpty();
+        assertThat(store.findByEmail("x@example.com")).isEmpty();
+    }
+
+    @Test
+    public void changeEmailToTheSameAddressInAnotherCaseWorks() {
+        UserRecord alice = store.create(newUser("alice"));
+        assertThat(store.changeEmail(alice.id(), "ALICE@example.com").orElseThrow().email())
+                .isEqualTo("ALICE@example.com");
+        assertThat(store.findByEmail("alice@example.com").orElseThrow().id()).isEqualTo(alice.id());
+    }
+
+    @Test
+    public void concurrentEmailChangesOfTwoUsersToOneAddressHaveExactlyOneWinner() throws Exception {
+        try (Race race = new Race(2)) {
+            for (int round = 0; round < 10; round++) {
+                UserRecord first = store.create(newUser("first" + round));
+                UserRecord second = store.create(newUser("second" + round));
+                String target = "target" + round + "@example.com";
+                List<UserRecord> users = List.of(first, second);
+                List<Object> outcomes = race.run(i -> () -> {
+                    try {
+                        return store.changeEmail(users.get(i).id(), i == 0 ? target : target.toUpperCase())
+                                .orElseThrow();
+                    } catch (DuplicateUserException e) {
+                        return e.code();
+                    }
+                });
+                List<Object> winners = outcomes.stream().filter(UserRecord.class::isInstance).toList();
+                assertThat(winners).as("round %d", round).hasSize(1);
+                assertThat(outcomes).as("round %d", round).contains(ErrorCode.EMAIL_TAKEN);
+                UserRecord winner = (UserRecord) winners.get(0);
+                assertThat(store.findByEmail(target).orElseThrow().id()).isEqualTo(winner.id());
+                UserRecord loser = users.stream().filter(u -> !u.id().equals(winner.id())).findFirst().orElseThrow();
+                assertThat(store.findById(loser.id())).hasValue(loser);
+                assertThat(store.findByEmail(loser.email()).orElseThrow().id()).isEqualTo(loser.id());
+            }
+        }
+    }
+
+    @Test
+    public void unlinkIdentityRemovesOnlyThatProvider() {
+        UserRecord alice = store.create(newUser("alice"));
+        store.linkIdentity(alice.id(), identity("github", "a1"));
+        store.linkIdentity(alice.id(), identity("google", "a2"));
+
+        assertThat(store.unlinkIdentity(alice.id(), "github", user -> true)).isEqualTo(IdentityRemoval.REMOVED);
+
+        assertThat(store.findById(alice.id()).orElseThrow().identities()).extracting(Identity::provider)
+                .containsExactly("google");
+        assertThat(store.findByIdentity("github", "a1")).isEmpty();
+        assertThat(store.findByIdentity("google", "a2")).isPresent();
+        assertThat(store.unlinkIdentity(alice.id(), "github", user -> true)).isEqualTo(IdentityRemoval.NOT_LINKED);
+        // The identity is free for another user now.
+        UserRecord bob = store.create(newUser("bob"));
+        assertThat(store.linkIdentity(bob.id(), identity("github", "a1"))).isTrue();
+    }
+
+    @Test
+    public void unlinkIdentityRefusedByTheRuleChangesNothing() {
+        UserRecord alice = store.create(new NewUser("alice", "alice@example.com", true, null, Set.of(), T0));
+        store.linkIdentity(alice.id(), identity("github", "a1"));
+        UserRecord before = store.findById(alice.id()).orElseThrow();
+
+        assertThat(store.unlinkIdentity(alice.id(), "github", user -> {
+            assertThat(user.identities()).hasSize(1);
+            return false;
+        })).isEqualTo(IdentityRemoval.REFUSED);
+
+        assertThat(store.findById(alice.id())).hasValue(before);
+        assertThat(store.findByIdentity("github", "a1")).isPresent();
+        assertThat(store.unlinkIdentity(new UserId("8b1f0a5e-0000-4000-8000-000000000000"), "github", u -> true))
+                .isEqualTo(IdentityRemoval.NOT_LINKED);
+        assertThat(store.unlinkIdentity(alice.id(), "gitlab", u -> true)).isEqualTo(IdentityRemoval.NOT_LINKED);
+    }
+
+    @Test
+    public void concurrentUnlinksCannotRemoveTheLastTwoIdentitiesOfAUserWithoutPassword() throws Exception {
+        try (Race race = new Race(2)) {
+            for (int round = 0; round < 10; round++) {
+                UserRecord user = store.create(new NewUser("nopass" + round, null, false, null, Set.of(), T0));
+                store.linkIdentity(user.id(), identity("github", "g" + round));
+                store.linkIdentity(user.id(), identity("google", "o" + round));
+                List<String> providers = List.of("github", "google");
+                // The rule of core's LoginMethods: another identity (or a password) must remain.
+                List<Object> outcomes = race.run(i -> () -> store.unlinkIdentity(user.id(), providers.get(i),
+                        u -> u.passwordHash() != null || u.identities().stream()
+                                .anyMatch(id -> !id.provider().equals(providers.get(i)))));
+                assertThat(outcomes).as("round %d", round)
+                        .containsExactlyInAnyOrder(IdentityRemoval.REMOVED, IdentityRemoval.REFUSED);
+                assertThat(store.findById(user.id()).orElseThrow().identities()).hasSize(1);
+            }
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------- helpers
 
     /** A user {@code name} with email {@code name@example.com}, a password and the role {@code user}. */

@@ -2,6 +2,7 @@ package dev.accesspass.example;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.accesspass.testing.Http;
 import dev.accesspass.testing.RequiredTool;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -317,6 +318,64 @@ class ExamplePageBrowserTest {
     }
 
     /**
+     * Sessions and email change (API.md §7): a second session is opened over HTTP, the page lists both (this one
+     * marked) and ends the other with its End button, after which that session's token is refused; then the email
+     * is changed from the page, confirmed from the outbox, and the user logs in with the new address.
+     */
+    @Test
+    void sessionsListEndsAnotherSessionAndEmailChangeLogsInWithTheNewAddress() throws IOException {
+        String username = "sessions" + USERS.incrementAndGet();
+        String email = username + "@example.com";
+        String newEmail = username + ".moved@example.org";
+        Http http = new Http(baseUrl);
+        browser.get(baseUrl + "/");
+        type("reg-username", username);
+        type("reg-email", email);
+        type("reg-password", PASSWORD);
+        click("register");
+        awaitStatus("Hello, " + username);
+        String other = http.login(username, PASSWORD).field("access_token");
+        assertThat(http.get("/api/hello", other).status()).isEqualTo(200);
+
+        click("sessions-load");
+        By items = By.cssSelector("#sessions-list li");
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(driver -> driver.findElements(items).size() == 2);
+        assertThat(browser.findElement(By.id("sessions-list")).getText()).contains("This session");
+        WebElement end = awaitElement(By.cssSelector("#sessions-list li button.end-session"));
+        screenshot("sessions-01-two-sessions");
+        end.click();
+        awaitStatus("Session ended.");
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(driver -> driver.findElements(items).size() == 1);
+        assertThat(http.get("/api/hello", other).status()).as("the ended session's token").isEqualTo(401);
+        click("hello");
+        awaitStatus("The server says: {\"hello\":\"" + username + "\"}");
+        screenshot("sessions-02-other-ended");
+
+        type("new-email", newEmail);
+        type("change-email-password", PASSWORD);
+        click("change-email");
+        awaitStatus("Check " + newEmail + " for the link");
+        WebElement confirm = awaitElement(By.xpath("//ul[@id='outbox-list']/li[contains(., 'To " + newEmail + ",')]"
+                + "/button[@class='confirm']"));
+        scrollIntoView(confirm);
+        screenshot("sessions-03-change-mail-in-outbox");
+        confirm.click();
+        awaitStatus("Email changed to " + newEmail + ".");
+        assertThat(statusIsError()).isFalse();
+
+        click("logout");
+        awaitStatus("Logged out.");
+        type("login-username", email);
+        type("login-password", PASSWORD);
+        click("login");
+        awaitStatus("Wrong username or password.");
+        type("login-username", newEmail);
+        click("login");
+        awaitStatus("Hello, " + username + " (" + newEmail + ", confirmed).");
+        screenshot("sessions-04-logged-in-with-the-new-address");
+    }
+
+    /**
      * A crafted link with someone else's token in the fragment (the attacker's own, here) does not sign the visitor
      * in: the page only takes a fragment whose {@code flow} is the one this tab started, and wipes it either way.
      */
@@ -353,7 +412,10 @@ class ExamplePageBrowserTest {
     }
 
     private void click(String id) {
-        browser.findElement(By.id(id)).click();
+        // Centred first: the sticky status line at the top of the page would otherwise take a click near the top.
+        WebElement element = browser.findElement(By.id(id));
+        scrollIntoView(element);
+        element.click();
     }
 
     private WebElement awaitElement(By locator) {

@@ -1,6 +1,7 @@
 package dev.accesspass.servlet;
 
 import dev.accesspass.AccessPass;
+import dev.accesspass.AccessPassConfig;
 import dev.accesspass.AccessPassException;
 import dev.accesspass.Authentication;
 import dev.accesspass.ErrorCode;
@@ -51,6 +52,31 @@ final class EmailRoutes {
         routes.add("/username/forgot", "POST", false, email::forgotUsername);
     }
 
+    /** The pages a mailed link lands on: {@code GET /confirm} and {@code GET /email/change/confirm}. */
+    enum Landing {
+        CONFIRM("confirm", "Confirm your email address", "Press the button to confirm your email address.",
+                "Confirm my email address", null),
+        EMAIL_CHANGE("confirm", "Confirm your new email address",
+                "Press the button to make this the email address of your account.", "Confirm my new email address",
+                "email_change");
+
+        /** The form's action, relative to the page, so it POSTs to the same path as the GET. */
+        final String action;
+        final String title;
+        final String text;
+        final String button;
+        /** Added to the redirect as {@code flow=…} so one front-end page can tell the two links apart. */
+        final String flow;
+
+        Landing(String action, String title, String text, String button, String flow) {
+            this.action = action;
+            this.title = title;
+            this.text = text;
+            this.button = button;
+            this.flow = flow;
+        }
+    }
+
     /**
      * {@code GET /confirm?token=T} changes nothing: mail scanners and link previews fetch links (SR-76). It answers a
      * small page whose button POSTs the token to {@code /confirm}, or, with {@code confirm-redirect-url} set, a 302
@@ -58,6 +84,12 @@ final class EmailRoutes {
      * (and escaped regardless); any other value is 401 {@code invalid_grant}, as the POST would say.
      */
     private void confirmByLink(HttpServletRequest req, HttpServletResponse res, Authentication none)
+            throws IOException {
+        linkLanding(req, res, accessPass.config(), Landing.CONFIRM);
+    }
+
+    /** The one implementation of every link landing page (see {@link #confirmByLink}). */
+    static void linkLanding(HttpServletRequest req, HttpServletResponse res, AccessPassConfig config, Landing landing)
             throws IOException {
         res.setHeader("Referrer-Policy", "no-referrer");
         String token = queryToken(req.getQueryString());
@@ -67,19 +99,20 @@ final class EmailRoutes {
         if (!TOKEN_SHAPE.matcher(token).matches()) {
             throw new AccessPassException(ErrorCode.INVALID_GRANT, "The confirmation link is invalid or has expired.");
         }
-        Optional<URI> target = accessPass.config().confirmRedirectUrl();
+        Optional<URI> target = config.confirmRedirectUrl();
         if (target.isPresent()) {
             // The configured page only, never a request parameter (SR-45); the front end POSTs the token.
             String page = target.get().toString();
             res.setStatus(HttpServletResponse.SC_FOUND);
-            res.setHeader("Location", page + (target.get().getRawQuery() == null ? "?" : "&") + "token=" + token);
+            res.setHeader("Location", page + (target.get().getRawQuery() == null ? "?" : "&") + "token=" + token
+                    + (landing.flow == null ? "" : "&flow=" + landing.flow));
             return;
         }
-        HtmlPages.write(res, 200, "Confirm your email address",
-                "<p>Press the button to confirm your email address.</p>"
-                        + "<form method=\"post\" action=\"confirm\">"
+        HtmlPages.write(res, 200, landing.title,
+                "<p>" + HtmlPages.escape(landing.text) + "</p>"
+                        + "<form method=\"post\" action=\"" + landing.action + "\">"
                         + "<input type=\"hidden\" name=\"token\" value=\"" + HtmlPages.escape(token) + "\">"
-                        + "<button type=\"submit\">Confirm my email address</button></form>");
+                        + "<button type=\"submit\">" + HtmlPages.escape(landing.button) + "</button></form>");
     }
 
     private void confirmByPost(HttpServletRequest req, HttpServletResponse res, Authentication none)
@@ -113,14 +146,14 @@ final class EmailRoutes {
         res.setHeader("Referrer-Policy", "no-referrer");
         Map<String, String> body = fields(req, "token", "password", "password_confirmation");
         accessPass.resetPassword(body.get("token"), body.get("password"), body.get("password_confirmation"),
-                req.getRemoteAddr());
+                Clients.of(req));
         res.setStatus(HttpServletResponse.SC_NO_CONTENT);
     }
 
     private void changePassword(HttpServletRequest req, HttpServletResponse res, Authentication auth) {
         Map<String, String> body = fields(req, "current_password", "password", "password_confirmation");
         accessPass.changePassword(auth, body.get("current_password"), body.get("password"),
-                body.get("password_confirmation"), req.getRemoteAddr());
+                body.get("password_confirmation"), Clients.of(req));
         res.setStatus(HttpServletResponse.SC_NO_CONTENT);
     }
 

@@ -2,6 +2,7 @@ package dev.accesspass.servlet;
 
 import dev.accesspass.AccessPassException;
 import dev.accesspass.ErrorCode;
+import dev.accesspass.StepUpRequiredException;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,8 +57,11 @@ final class Problems {
      */
     static void write(HttpServletResponse response, AccessPassException error, String realm, boolean tokenPresented) {
         Objects.requireNonNull(error, "error");
+        // RFC 9470: a step-up tells the client how recent an authentication the route wants.
+        String stepUp = error instanceof StepUpRequiredException required
+                ? "error=\"insufficient_user_authentication\", max_age=" + required.maxAge().toSeconds() : null;
         write(response, error.code(), error.getMessage(), error.fieldErrors(), error.retryAfter().orElse(null),
-                realm, tokenPresented);
+                realm, tokenPresented, stepUp);
     }
 
     /**
@@ -66,7 +70,7 @@ final class Problems {
      */
     static void write(HttpServletResponse response, ErrorCode code, String detail, String realm,
                       boolean tokenPresented) {
-        write(response, code, detail, Map.of(), null, realm, tokenPresented);
+        write(response, code, detail, Map.of(), null, realm, tokenPresented, null);
     }
 
     /**
@@ -146,7 +150,7 @@ final class Problems {
 
     private static void write(HttpServletResponse response, ErrorCode code, String detail,
                               Map<String, List<String>> fieldErrors, Duration retryAfter, String realm,
-                              boolean tokenPresented) {
+                              boolean tokenPresented, String challengeParams) {
         Objects.requireNonNull(code, "code");
         // Checked even though init already did: a bad realm here would be header injection, not a bad answer.
         checkRealm(realm);
@@ -172,6 +176,8 @@ final class Problems {
             String challenge = "Bearer realm=\"" + realm + "\"";
             if (tokenPresented && code == ErrorCode.INVALID_TOKEN) {
                 challenge += ", error=\"invalid_token\"";
+            } else if (challengeParams != null) {
+                challenge += ", " + challengeParams;
             }
             response.setHeader("WWW-Authenticate", challenge);
         } else if (code == ErrorCode.INSUFFICIENT_ROLE) {

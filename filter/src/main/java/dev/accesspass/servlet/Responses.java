@@ -51,6 +51,10 @@ final class Responses {
         json.put("roles", auth.user().sortedRoles());
         json.put("expires_in", auth.expiresIn(now));
         json.put("meta", auth.meta());
+        json.put("session_id", auth.sessionId().value());
+        json.put("amr", auth.amr());
+        json.put("auth_time", auth.authTime().getEpochSecond());
+        json.put("aal", auth.aal());
         return json;
     }
 

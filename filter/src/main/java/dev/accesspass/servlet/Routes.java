@@ -14,9 +14,9 @@ import java.util.TreeSet;
 
 /**
  * The dispatcher of the routes under the prefix (API.md §1): finds the handler of a path and method. The handlers
- * live in their groups ({@link AccountRoutes}, {@link EmailRoutes}, {@link OAuthRoutes}, {@link GatewayRoutes});
- * each reads its documented fields, calls one {@link AccessPass} method and renders the result, while the logic
- * lives in core. Thread-safe.
+ * live in their groups ({@link AccountRoutes}, {@link EmailRoutes}, {@link OAuthRoutes}, {@link SessionRoutes},
+ * {@link GatewayRoutes}); each reads its documented fields, calls one {@link AccessPass} method and renders the
+ * result, while the logic lives in core. Thread-safe.
  */
 final class Routes {
     /** A route handler; {@code auth} is present only for routes that need a bearer token. */
@@ -61,6 +61,7 @@ final class Routes {
         AccountRoutes.register(this, accessPass);
         OAuthRoutes.register(this, accessPass);
         EmailRoutes.register(this, accessPass);
+        SessionRoutes.register(this, accessPass);
         GatewayRoutes.register(this, accessPass);
     }
 

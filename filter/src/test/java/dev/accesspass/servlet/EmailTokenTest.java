@@ -187,6 +187,28 @@ class EmailTokenTest {
     }
 
     @Test
+    void sr76_emailChangeLinkRedirectsLikeTheConfirmLinkAndChangesNothing() {
+        try (TestServer server = TestServer.builder().set("confirm-redirect-url", "https://app.example/welcome")
+                .start()) {
+            Http http = server.http();
+            String access = http.register("gina", PASSWORD).field("access_token");
+            assertThat(http.postJson("/auth/email/change", Http.json("password", PASSWORD, "new_email",
+                    "gina@new.example"), access).status()).isEqualTo(202);
+            String token = awaitToken(server.accessPass(), "gina@new.example", "confirm_email_change", 1);
+
+            Http.Reply redirect = http.get("/auth/email/change/confirm?token=" + token, null);
+
+            assertThat(redirect.status()).isEqualTo(302);
+            assertThat(redirect.header("Location"))
+                    .hasValue("https://app.example/welcome?token=" + token + "&flow=email_change");
+            assertThat(redirect.header("Referrer-Policy")).contains("no-referrer");
+            assertThat(server.accessPass().findUser("gina").orElseThrow().email()).isEqualTo("gina@example.com");
+            assertThat(http.post("/auth/email/change/confirm", "token", token).status()).isEqualTo(200);
+            assertThat(server.accessPass().findUser("gina").orElseThrow().email()).isEqualTo("gina@new.example");
+        }
+    }
+
+    @Test
     void sr11_passwordChangeKeepsThisSessionRevokesOthersAndKillsResetTokens() {
         List<Object> events = new CopyOnWriteArrayList<>();
         AuthHooks hooks = new AuthHooks() {

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -289,6 +290,93 @@ class HostileInputTest {
         assertProblem(http.get("/api/hello?access_token=" + token, null), 401, "invalid_token");
         assertProblem(post("/auth/logout", "application/x-www-form-urlencoded",
                 ("access_token=" + token).getBytes(StandardCharsets.US_ASCII)), 401, "invalid_token");
+        assertThat(http.get("/auth/check", token).status()).isEqualTo(200);
+    }
+
+    /** The body-taking routes of sessions and devices (API.md §7): method, path, needs a token. */
+    private record BodyRoute(String method, String path, boolean bearer, String validJson) {
+    }
+
+    private static List<BodyRoute> selfServiceRoutes() {
+        return List.of(
+                new BodyRoute("POST", "/auth/email/change", true,
+                        Http.json("password", PASSWORD, "new_email", "alice.next@example.org")),
+                new BodyRoute("POST", "/auth/email/change/confirm", false, Http.json("token", "A".repeat(43))),
+                new BodyRoute("DELETE", "/auth/identities/github", true, Http.json("password", PASSWORD)));
+    }
+
+    private static Http.Reply send(BodyRoute route, String contentType, byte[] body) {
+        return http.send(route.method(), route.path(), contentType, body,
+                route.bearer() ? Map.of("Authorization", "Bearer " + token) : Map.of());
+    }
+
+    @Test
+    void sr62_selfServiceRoutesGetTheBodyCasesOfEveryRoute() {
+        for (BodyRoute route : selfServiceRoutes()) {
+            String what = route.method() + " " + route.path();
+            for (String body : List.of("{", "nope", "[1]", "\"x\"", "{\"a\":1} trailing")) {
+                assertProblem(send(route, "application/json", body.getBytes(StandardCharsets.UTF_8)), 400,
+                        "malformed_request");
+            }
+            String duplicate = route.validJson().substring(0, route.validJson().length() - 1) + ","
+                    + route.validJson().substring(1);
+            assertProblem(send(route, "application/json", duplicate.getBytes(StandardCharsets.UTF_8)), 400,
+                    "malformed_request");
+            String deep = "{\"x\":" + "[".repeat(100) + "]".repeat(100) + "}";
+            assertProblem(send(route, "application/json", deep.getBytes(StandardCharsets.UTF_8)), 400,
+                    "malformed_request");
+            assertProblem(send(route, "application/json", new byte[] {'{', '"', (byte) 0xC3, '"', ':', '1', '}'}),
+                    400, "malformed_request");
+            for (String type : List.of("text/plain", "application/xml", "application/json; charset=iso-8859-1")) {
+                assertProblem(send(route, type, route.validJson().getBytes(StandardCharsets.UTF_8)), 415,
+                        "unsupported_media_type");
+            }
+            String wrongTypes = route.validJson().replaceAll(":\"[^\"]*\"",
+                    Matcher.quoteReplacement(":{\"$gt\":\"\"}"));
+            assertProblem(send(route, "application/json", wrongTypes.getBytes(StandardCharsets.UTF_8)), 400,
+                    "validation_failed");
+            String control = route.validJson().replaceFirst(":\"", ":\"\\u0000");
+            Http.Reply controlReply = send(route, "application/json", control.getBytes(StandardCharsets.UTF_8));
+            assertThat(controlReply.status()).as("%s with a control character: %s", what, controlReply)
+                    .isBetween(400, 499);
+            String padded = padTo(route.validJson(), 16385);
+            Http.Reply tooLarge = server.raw().send(null, route.method(), route.path(), route.bearer()
+                    ? List.of("Content-Type: application/json", "Authorization: Bearer " + token,
+                    "Content-Length: " + padded.length())
+                    : List.of("Content-Type: application/json", "Content-Length: " + padded.length()),
+                    padded.getBytes(StandardCharsets.UTF_8));
+            assertProblem(tooLarge, 413, "payload_too_large");
+            Http.Reply declared = server.raw().send(null, route.method(), route.path(),
+                    List.of("Content-Type: application/json", "Content-Length: 999999999"), null);
+            assertThat(declared.status()).as("%s declared huge: %s", what, declared).isIn(401, 413);
+        }
+        assertThat(server.accessPass().findUser("alice").orElseThrow().email()).isEqualTo("alice@example.com");
+    }
+
+    @Test
+    void sr05_selfServiceRoutesRefuseHostileAuthorizationHeadersAndIds() {
+        for (String path : List.of("/auth/sessions", "/auth/logout-others", "/auth/email/change",
+                "/auth/sessions/x", "/auth/identities/github")) {
+            String method = path.equals("/auth/sessions") ? "GET" : path.startsWith("/auth/sessions/")
+                    || path.startsWith("/auth/identities/") ? "DELETE" : "POST";
+            for (List<String> headers : List.of(List.of("Authorization: Bearer " + "A".repeat(300)),
+                    List.of("Authorization: Bearer a b"), List.of("Authorization: Basic YTpi"),
+                    List.of("Authorization: Bearer " + token, "Authorization: Bearer " + token))) {
+                Http.Reply reply = server.raw().send(null, method, path, headers, null);
+                assertThat(reply.status()).as("%s %s with %s: %s", method, path, headers, reply)
+                        .isBetween(400, 401);
+            }
+        }
+        for (String id : List.of("..", "%2e%2e%2f", "x".repeat(1024), "%00", "%C3%A9", "%F0%9F%98%80", "%ZZ")) {
+            for (String path : List.of("/auth/sessions/" + id, "/auth/identities/" + id)) {
+                Http.Reply reply = server.raw().send(null, "DELETE", path,
+                        List.of("Authorization: Bearer " + token, "Content-Type: application/json"),
+                        Http.json("password", PASSWORD).getBytes(StandardCharsets.UTF_8));
+                assertThat(reply.status()).as("%s: %s", path, reply).isBetween(400, 499);
+            }
+        }
+        Http.Reply page = server.raw().send(null, "GET", "/auth/email/change/confirm?token=%00%ZZ", List.of(), null);
+        assertThat(page.status()).as("%s", page).isBetween(400, 499);
         assertThat(http.get("/auth/check", token).status()).isEqualTo(200);
     }
 

@@ -5,18 +5,24 @@ import static dev.accesspass.jdbi.Database.instant;
 import dev.accesspass.SessionId;
 import dev.accesspass.UserId;
 import dev.accesspass.store.AttemptWindow;
+import dev.accesspass.store.LiveSession;
 import dev.accesspass.store.NewSession;
 import dev.accesspass.store.OneTimeToken;
 import dev.accesspass.store.Rotation;
 import dev.accesspass.store.SessionGrant;
+import dev.accesspass.store.SessionMetadata;
 import dev.accesspass.store.Successor;
 import dev.accesspass.store.TokenHash;
 import dev.accesspass.store.TokenPurpose;
 import dev.accesspass.store.TokenStore;
+import java.security.SecureRandom;
+import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
@@ -51,6 +57,17 @@ final class JdbiTokenStore implements TokenStore {
      * with far more than any legal rate, while a backlog still cannot hold one call for long.
      */
     static final Duration PURGE_BUDGET = Duration.ofSeconds(10);
+    /**
+     * The 128 random bits of a session id, kept in the uuid column: a random (version 4) UUID has only 122, and
+     * API.md asks at least 128 for an id a caller may name in {@code DELETE /sessions/{id}}. Ids are handles, not
+     * secrets; they only must not be guessable into someone else's session.
+     */
+    private static final SecureRandom ID_RANDOM = new SecureRandom();
+    /** The metadata columns as {@link #metadata} reads them; NULL times are sessions from before version 3.1. */
+    private static final String METADATA_COLUMNS = """
+            s.address, s.user_agent, s.method, s.amr, COALESCE(s.auth_time, s.created_at) AS auth_time, s.aal,
+            COALESCE(s.last_used_at, s.created_at) AS last_used_at
+            """;
 
     private final Database database;
     private final ValidationCache cache;
@@ -65,17 +82,25 @@ final class JdbiTokenStore implements TokenStore {
 
     @Override
     public SessionId createSession(NewSession session) {
-        UUID id = UUID.randomUUID();
+        UUID id = new UUID(ID_RANDOM.nextLong(), ID_RANDOM.nextLong());
         Instant endsAt = session.endsAt();
+        SessionMetadata metadata = session.metadata();
         Instant accessExpiresAt = min(session.accessExpiresAt(), endsAt);
         Instant refreshExpiresAt = min(session.refreshExpiresAt(), endsAt);
         database.inTransaction("create a session", handle -> {
             handle.createUpdate("""
                             INSERT INTO accesspass_sessions
                                 (id, user_id, credential_epoch, created_at, ends_at, meta, refresh_expires_at,
-                                 expires_at)
+                                 expires_at, last_used_at, address, user_agent, method, amr, auth_time, aal)
                             VALUES (:id, :user, :epoch, :createdAt, :endsAt, CAST(:meta AS jsonb), :refreshExpiresAt,
-                                    :expiresAt)""")
+                                    :expiresAt, :createdAt, :address, :userAgent, :method, CAST(:amr AS text[]),
+                                    :authTime, :aal)""")
+                    .bindByType("address", metadata.address(), String.class)
+                    .bindByType("userAgent", metadata.userAgent(), String.class)
+                    .bind("method", metadata.method())
+                    .bindArray("amr", String.class, metadata.amr())
+                    .bind("authTime", metadata.authTime())
+                    .bind("aal", (short) metadata.aal())
                     .bind("id", id)
                     .bind("user", session.user().value())
                     .bind("epoch", session.credentialEpoch())
@@ -104,7 +129,8 @@ final class JdbiTokenStore implements TokenStore {
         Optional<SessionGrant> found = database.withHandle("check an access token", handle ->
                 handle.createQuery("""
                                 SELECT s.id, s.user_id, s.credential_epoch, s.created_at, s.meta::text AS meta,
-                                       a.expires_at AS access_expires_at, s.refresh_expires_at
+                                       a.expires_at AS access_expires_at, s.refresh_expires_at,
+                                """ + METADATA_COLUMNS + """
                                 FROM accesspass_access_tokens a
                                 JOIN accesspass_sessions s ON s.id = a.session_id
                                 WHERE a.token_hash = :hash AND a.expires_at > :now""")
@@ -142,7 +168,7 @@ final class JdbiTokenStore implements TokenStore {
             // Lock the session first: revocation takes the same lock, so the two cannot interleave (SR-17).
             Optional<LockedSession> locked = handle.createQuery("""
                             SELECT s.id, s.user_id, s.credential_epoch, s.created_at, s.ends_at, s.meta::text AS meta,
-                                   s.refresh_expires_at, s.expires_at
+                                   s.refresh_expires_at, s.expires_at, """ + METADATA_COLUMNS + """
                             FROM accesspass_refresh_tokens r
                             JOIN accesspass_sessions s ON s.id = r.session_id
                             WHERE r.token_hash = :hash
@@ -190,9 +216,10 @@ final class JdbiTokenStore implements TokenStore {
                     refreshExpiresAt);
             handle.createUpdate("""
                             UPDATE accesspass_sessions SET refresh_expires_at = :refreshExpiresAt,
-                                                           expires_at = :expiresAt
+                                                           expires_at = :expiresAt, last_used_at = :now
                             WHERE id = :session""")
                     .bind("session", session.id())
+                    .bind("now", now)
                     .bindByType("refreshExpiresAt", refreshExpiresAt, Instant.class)
                     .bindByType("expiresAt", deadAt(accessExpiresAt, refreshExpiresAt), Instant.class)
                     .execute();
@@ -200,7 +227,7 @@ final class JdbiTokenStore implements TokenStore {
             ValidationCache.send(handle, "s:" + session.id());
             return new Rotation.Rotated(new SessionGrant(new SessionId(session.id().toString()),
                     session.user(), session.credentialEpoch(), session.createdAt(), Json.read(session.meta()), accessExpiresAt,
-                    refreshExpiresAt));
+                    refreshExpiresAt, session.metadata()));
         });
         if (outcome instanceof Rotation.Rotated rotated && cache != null) {
             cache.evict("s:" + rotated.session().id().value());
@@ -238,7 +265,8 @@ final class JdbiTokenStore implements TokenStore {
                     .bind("now", now)
                     .map((rs, ctx) -> new SessionGrant(sessionId, session.user(), session.credentialEpoch(),
                             session.createdAt(),
-                            Json.read(session.meta()), instant(rs, "expires_at"), session.refreshExpiresAt()))
+                            Json.read(session.meta()), instant(rs, "expires_at"), session.refreshExpiresAt(),
+                            session.metadata()))
                     .findOne();
         }
         return new Rotation.AlreadyRotated(sessionId, used.usedAt(), used.sealedPair(), live);
@@ -307,6 +335,45 @@ final class JdbiTokenStore implements TokenStore {
             cache.evict("s:" + id);
         }
         return revoked;
+    }
+
+    @Override
+    public boolean revokeSession(UserId owner, SessionId session) {
+        UUID id = uuidOrNull(session.value());
+        if (id == null) {
+            return false; // not an id this store issued
+        }
+        // The owner is part of the one DELETE, so another user's id changes nothing and answers like an unknown one.
+        boolean revoked = database.inTransaction("revoke a user's session", handle -> {
+            int deleted = handle.createUpdate("DELETE FROM accesspass_sessions WHERE id = :id AND user_id = :user")
+                    .bind("id", id)
+                    .bind("user", owner.value())
+                    .execute();
+            if (deleted > 0) {
+                ValidationCache.send(handle, "s:" + id);
+            }
+            return deleted > 0;
+        });
+        if (revoked && cache != null) {
+            cache.evict("s:" + id);
+        }
+        return revoked;
+    }
+
+    @Override
+    public List<LiveSession> listSessions(UserId user, Instant now) {
+        return database.withHandle("list a user's sessions", handle -> handle.createQuery("""
+                        SELECT s.id, s.user_id, s.created_at, """ + METADATA_COLUMNS + """
+                        FROM accesspass_sessions s
+                        WHERE s.user_id = :user AND (s.expires_at IS NULL OR s.expires_at > :now)
+                          AND (s.ends_at IS NULL OR s.ends_at > :now)
+                        ORDER BY s.created_at DESC, s.id""")
+                .bind("user", user.value())
+                .bind("now", now)
+                .map((rs, ctx) -> new LiveSession(new SessionId(rs.getString("id")),
+                        new UserId(rs.getString("user_id")), instant(rs, "created_at"), instant(rs, "last_used_at"),
+                        metadata(rs)))
+                .list());
     }
 
     @Override
@@ -516,13 +583,20 @@ final class JdbiTokenStore implements TokenStore {
     private static SessionGrant grant(ResultSet rs) throws SQLException {
         return new SessionGrant(new SessionId(rs.getString("id")), new UserId(rs.getString("user_id")),
                 rs.getLong("credential_epoch"), instant(rs, "created_at"), Json.read(rs.getString("meta")), instant(rs, "access_expires_at"),
-                instant(rs, "refresh_expires_at"));
+                instant(rs, "refresh_expires_at"), metadata(rs));
+    }
+
+    private static SessionMetadata metadata(ResultSet rs) throws SQLException {
+        Array amr = rs.getArray("amr");
+        List<String> methods = amr == null ? List.of() : Arrays.asList((String[]) amr.getArray());
+        return new SessionMetadata(rs.getString("address"), rs.getString("user_agent"), rs.getString("method"),
+                methods, instant(rs, "auth_time"), rs.getShort("aal"));
     }
 
     private static LockedSession lockedSession(ResultSet rs) throws SQLException {
         return new LockedSession(rs.getObject("id", UUID.class), new UserId(rs.getString("user_id")),
                 rs.getLong("credential_epoch"), instant(rs, "created_at"), instant(rs, "ends_at"), rs.getString("meta"),
-                instant(rs, "refresh_expires_at"), instant(rs, "expires_at"));
+                instant(rs, "refresh_expires_at"), instant(rs, "expires_at"), metadata(rs));
     }
 
     /** The earlier of two instants, where null means "never". */
@@ -552,7 +626,7 @@ final class JdbiTokenStore implements TokenStore {
     }
 
     private record LockedSession(UUID id, UserId user, long credentialEpoch, Instant createdAt, Instant endsAt,
-                                 String meta, Instant refreshExpiresAt, Instant expiresAt) {
+                                 String meta, Instant refreshExpiresAt, Instant expiresAt, SessionMetadata metadata) {
     }
 
     private record UsedToken(Instant usedAt, byte[] successorHash, byte[] sealedPair) {

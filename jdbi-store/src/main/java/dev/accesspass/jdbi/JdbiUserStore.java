@@ -6,6 +6,7 @@ import dev.accesspass.UserId;
 import dev.accesspass.store.DuplicateUserException;
 import dev.accesspass.store.Identifiers;
 import dev.accesspass.store.Identity;
+import dev.accesspass.store.IdentityRemoval;
 import dev.accesspass.store.NewUser;
 import dev.accesspass.store.UserRecord;
 import dev.accesspass.store.UserStore;
@@ -321,6 +322,64 @@ final class JdbiUserStore implements UserStore {
             }
             throw e;
         }
+    }
+
+    @Override
+    public Optional<UserRecord> changeEmail(UserId id, String newEmail) {
+        UUID uuid = JdbiTokenStore.uuidOrNull(id.value());
+        if (uuid == null) {
+            return Optional.empty();
+        }
+        try {
+            // One UPDATE: the old address stops finding the user in the same step the unique index claims the new.
+            return write("change an email", uuid, "r:", true, handle -> {
+                int updated = handle.createUpdate("""
+                                UPDATE accesspass_users SET email = :email, email_key = :emailKey,
+                                                            email_confirmed = true
+                                WHERE id = :id""")
+                        .bind("id", uuid)
+                        .bind("email", newEmail)
+                        .bind("emailKey", Identifiers.emailKey(newEmail))
+                        .execute();
+                return updated == 0 ? Optional.<UserRecord>empty() : findById(handle, uuid);
+            }, Optional::isPresent);
+        } catch (StoreUnavailableException e) {
+            if (EMAIL_CONSTRAINT.equals(violated(e, UNIQUE_VIOLATION))) {
+                throw DuplicateUserException.email();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public IdentityRemoval unlinkIdentity(UserId id, String provider, Predicate<UserRecord> allowed) {
+        UUID uuid = JdbiTokenStore.uuidOrNull(id.value());
+        if (uuid == null) {
+            return IdentityRemoval.NOT_LINKED;
+        }
+        return write("unlink an identity", uuid, "r:", true, handle -> {
+            // The user row's lock serializes this with other removals, password changes and links (their
+            // identity insert takes a key-share lock on it), so the rule decides on the user as it is.
+            Optional<UUID> locked = handle.createQuery("SELECT id FROM accesspass_users WHERE id = :id FOR UPDATE")
+                    .bind("id", uuid)
+                    .mapTo(UUID.class)
+                    .findOne();
+            if (locked.isEmpty()) {
+                return IdentityRemoval.NOT_LINKED;
+            }
+            UserRecord user = findById(handle, uuid).orElseThrow();
+            if (user.identities().stream().noneMatch(identity -> identity.provider().equals(provider))) {
+                return IdentityRemoval.NOT_LINKED;
+            }
+            if (!allowed.test(user)) {
+                return IdentityRemoval.REFUSED;
+            }
+            handle.createUpdate("DELETE FROM accesspass_identities WHERE user_id = :id AND provider = :provider")
+                    .bind("id", uuid)
+                    .bind("provider", provider)
+                    .execute();
+            return IdentityRemoval.REMOVED;
+        }, outcome -> outcome == IdentityRemoval.REMOVED);
     }
 
     @Override

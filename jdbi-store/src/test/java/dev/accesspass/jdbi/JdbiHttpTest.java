@@ -2,8 +2,11 @@ package dev.accesspass.jdbi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.accesspass.mail.MailMessage;
+import dev.accesspass.mail.SentMail;
 import dev.accesspass.password.HashingPool;
 import dev.accesspass.servlet.testing.TestServer;
+import dev.accesspass.testing.Await;
 import dev.accesspass.testing.Http;
 import dev.accesspass.testing.Race;
 import dev.accesspass.testing.RawTokens;
@@ -16,7 +19,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -150,6 +158,57 @@ class JdbiHttpTest {
             assertThat(refreshed.status()).isEqualTo(200);
             assertThat(http.get("/api/hello", refreshed.field("access_token")).status()).isEqualTo(200);
             assertThat(http.register("durable", PASSWORD).code()).isEqualTo("username_taken");
+        }
+    }
+
+    @Test
+    void endingASessionByIdKillsItsAccessAndRefreshTokenAndEmailChangeRacesHaveOneWinner() throws Exception {
+        // No registration limit: the counter lives in the shared database, and this class registers from one address.
+        try (TestServer server = server().set("register-max-per-address", "0").start()) {
+            Http http = server.http();
+            String mine = http.register("ender", PASSWORD).field("access_token");
+            Http.Reply other = http.login("ender", PASSWORD);
+            String otherId = http.get("/auth/check", other.field("access_token")).json().path("session_id").asText();
+            String intruder = http.register("intruder", PASSWORD).field("access_token");
+            Http.Reply foreign = http.send("DELETE", "/auth/sessions/" + otherId, null, null,
+                    Map.of("Authorization", "Bearer " + intruder));
+            Http.Reply unknown = http.send("DELETE", "/auth/sessions/" + UUID.randomUUID(), null, null,
+                    Map.of("Authorization", "Bearer " + intruder));
+            assertThat(foreign.status()).isEqualTo(404);
+            assertThat(foreign.text()).isEqualTo(unknown.text());
+
+            assertThat(http.send("DELETE", "/auth/sessions/" + otherId, null, null,
+                    Map.of("Authorization", "Bearer " + mine)).status()).isEqualTo(204);
+
+            assertThat(http.get("/api/hello", other.field("access_token")).status()).isEqualTo(401);
+            assertThat(http.post("/auth/refresh", "refresh_token", other.field("refresh_token")).code())
+                    .isEqualTo("invalid_grant");
+            assertThat(http.get("/auth/sessions", mine).json().path("sessions").size()).isEqualTo(1);
+
+            // Two users confirm email changes to one address at the same moment: exactly one gets it.
+            List<String> tokens = new ArrayList<>();
+            for (String name : List.of("racer1", "racer2")) {
+                String access = http.register(name, PASSWORD).field("access_token");
+                assertThat(http.postJson("/auth/email/change", Http.json("password", PASSWORD,
+                        "new_email", "contested@example.com"), access).status()).isEqualTo(202);
+                String text = Await.until(Duration.ofSeconds(10), "the link",
+                        () -> server.accessPass().outbox().orElseThrow().stream()
+                                .map(SentMail::message)
+                                .filter(m -> m.kind().equals("confirm_email_change") && m.text().contains(name))
+                                .map(MailMessage::text).findFirst(),
+                        Optional::isPresent).orElseThrow();
+                Matcher matcher = Pattern.compile("token=([A-Za-z0-9_-]{43})")
+                        .matcher(text);
+                assertThat(matcher.find()).isTrue();
+                tokens.add(matcher.group(1));
+            }
+            List<Integer> statuses;
+            try (Race race = new Race(2)) {
+                statuses = race.run(i -> () -> http.post("/auth/email/change/confirm", "token", tokens.get(i))
+                        .status());
+            }
+            assertThat(statuses).containsExactlyInAnyOrder(200, 409);
+            assertThat(http.login("contested@example.com", PASSWORD).status()).isEqualTo(200);
         }
     }
 

@@ -9,6 +9,7 @@ import dev.accesspass.testing.Http;
 import dev.accesspass.testing.MutableClock;
 import dev.accesspass.testing.Race;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -183,6 +184,29 @@ class TwoInstancesTest {
     }
 
     /** Polls {@code path} with a deadline (no fixed sleep): {@code expected} must come within the bound. */
+    @Test
+    void endingASessionByIdOnOneInstanceIsHonouredOnTheOther() {
+        MutableClock clock = MutableClock.startingNow();
+        try (TestServer a = start(clock); TestServer b = start(clock)) {
+            String mine = a.http().register("twodevices", PASSWORD).field("access_token");
+            Http.Reply other = b.http().login("twodevices", PASSWORD);
+            String otherAccess = other.field("access_token");
+            // Cached on both instances.
+            assertThat(a.http().get("/api/hello", otherAccess).status()).isEqualTo(200);
+            assertThat(b.http().get("/api/hello", otherAccess).status()).isEqualTo(200);
+            String otherId = a.http().get("/auth/check", otherAccess).json().path("session_id").asText();
+
+            assertThat(b.http().send("DELETE", "/auth/sessions/" + otherId, null, null,
+                    Map.of("Authorization", "Bearer " + mine)).status()).isEqualTo(204);
+
+            assertThat(b.http().get("/api/hello", otherAccess).status()).isEqualTo(401);
+            assertRejectedWithinBound(a.http(), otherAccess);
+            assertThat(a.http().post("/auth/refresh", "refresh_token", other.field("refresh_token")).code())
+                    .isEqualTo("invalid_grant");
+            assertThat(a.http().get("/api/hello", mine).status()).isEqualTo(200);
+        }
+    }
+
     private static void assertStatusWithinBound(Http http, String path, String access, int expected) {
         Await.until(PROPAGATION_BOUND, path + " answers " + expected, () -> http.get(path, access).status(),
                 status -> status == expected);

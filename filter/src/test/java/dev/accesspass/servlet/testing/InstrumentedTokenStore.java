@@ -1,5 +1,7 @@
 package dev.accesspass.servlet.testing;
 
+import java.util.List;
+import dev.accesspass.store.LiveSession;
 import dev.accesspass.SessionId;
 import dev.accesspass.UserId;
 import dev.accesspass.store.AttemptWindow;
@@ -65,6 +67,16 @@ public final class InstrumentedTokenStore implements TokenStore {
     @Override
     public boolean revokeSession(SessionId session) {
         return faults.call("revokeSession", () -> delegate.revokeSession(session));
+    }
+
+    @Override
+    public boolean revokeSession(UserId owner, SessionId session) {
+        return faults.call("revokeSession", () -> delegate.revokeSession(owner, session));
+    }
+
+    @Override
+    public List<LiveSession> listSessions(UserId user, Instant now) {
+        return faults.call("listSessions", () -> delegate.listSessions(user, now));
     }
 
     @Override

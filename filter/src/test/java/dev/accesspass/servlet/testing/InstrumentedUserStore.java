@@ -1,5 +1,7 @@
 package dev.accesspass.servlet.testing;
 
+import java.util.function.Predicate;
+import dev.accesspass.store.IdentityRemoval;
 import dev.accesspass.UserId;
 import dev.accesspass.store.Identity;
 import dev.accesspass.store.NewUser;
@@ -78,6 +80,16 @@ public final class InstrumentedUserStore implements UserStore {
     @Override
     public Optional<UserRecord> updateRoles(UserId id, Set<String> add, Set<String> remove) {
         return faults.call("updateRoles", () -> delegate.updateRoles(id, add, remove));
+    }
+
+    @Override
+    public Optional<UserRecord> changeEmail(UserId id, String newEmail) {
+        return faults.call("changeEmail", () -> delegate.changeEmail(id, newEmail));
+    }
+
+    @Override
+    public IdentityRemoval unlinkIdentity(UserId id, String provider, Predicate<UserRecord> allowed) {
+        return faults.call("unlinkIdentity", () -> delegate.unlinkIdentity(id, provider, allowed));
     }
 
     @Override
