@@ -10,6 +10,7 @@ import dev.accesspass.servlet.testing.InstrumentedTokenStore;
 import dev.accesspass.servlet.testing.InstrumentedUserStore;
 import dev.accesspass.servlet.testing.TestServer;
 import dev.accesspass.servlet.testing.ThrottleScenarios;
+import dev.accesspass.store.Identity;
 import dev.accesspass.testing.Http;
 import dev.accesspass.testing.RawHttp;
 import java.util.List;
@@ -151,6 +152,43 @@ class ThrottleAbuseTest {
 
     private static Http.Reply delete(String access, String password) {
         return server.http().send("DELETE", "/auth/account", "application/json",
+                Http.json("password", password).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                Map.of("Authorization", "Bearer " + access));
+    }
+
+    @Test
+    void sr28_emailChangeSharesTheThrottleWithRetryAfter() {
+        String access = server.http().register("mover", PASSWORD).field("access_token");
+        for (int i = 0; i < 5; i++) {
+            assertProblem(emailChange(access, "wrong " + i), 401, "invalid_credentials");
+        }
+        assertThrottled(emailChange(access, PASSWORD));
+        assertThat(server.http().get("/auth/me", access).field("email")).as("nothing changed")
+                .isEqualTo("mover@example.com");
+    }
+
+    private static Http.Reply emailChange(String access, String password) {
+        return server.http().send("POST", "/auth/email/change", "application/json",
+                Http.json("password", password, "new_email", "moved@example.net")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                Map.of("Authorization", "Bearer " + access));
+    }
+
+    @Test
+    void sr28_identityRemovalSharesTheThrottleWithRetryAfter() {
+        String access = server.http().register("unlinker", PASSWORD).field("access_token");
+        server.accessPass().userStore().linkIdentity(server.accessPass().findUser("unlinker").orElseThrow().id(),
+                new Identity("github", "unlinker-gh", Map.of(), java.time.Instant.now()));
+        for (int i = 0; i < 5; i++) {
+            assertProblem(unlink(access, "wrong " + i), 401, "invalid_credentials");
+        }
+        assertThrottled(unlink(access, PASSWORD));
+        assertThat(server.accessPass().findUser("unlinker").orElseThrow().identities()).as("still linked")
+                .hasSize(1);
+    }
+
+    private static Http.Reply unlink(String access, String password) {
+        return server.http().send("DELETE", "/auth/identities/github", "application/json",
                 Http.json("password", password).getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 Map.of("Authorization", "Bearer " + access));
     }
