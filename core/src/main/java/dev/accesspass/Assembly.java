@@ -36,11 +36,12 @@ final class Assembly implements AutoCloseable {
     final OAuthLogins oauth;
     final EmailFlows email;
     final PasswordFlows passwords;
+    final MailQueue mailQueue;
     /** Closed in this order: the purge thread, the mail queue (drained while the stores and mailer are open), … */
     private final List<AutoCloseable> owned;
 
     private Assembly(ServiceContext context, AuthHooks hooks, Sessions sessions, Accounts accounts, OAuthLogins oauth,
-                     EmailFlows email, PasswordFlows passwords, List<AutoCloseable> owned) {
+                     EmailFlows email, PasswordFlows passwords, MailQueue mailQueue, List<AutoCloseable> owned) {
         this.context = context;
         this.hooks = hooks;
         this.sessions = sessions;
@@ -48,6 +49,7 @@ final class Assembly implements AutoCloseable {
         this.oauth = oauth;
         this.email = email;
         this.passwords = passwords;
+        this.mailQueue = mailQueue;
         this.owned = owned;
     }
 
@@ -80,6 +82,9 @@ final class Assembly implements AutoCloseable {
                 tokens = TokenStore.inMemory();
                 users = UserStore.inMemory();
             } else {
+                if (config.store().equals("jdbc") && config.jdbcUrl().isEmpty()) {
+                    throw new IllegalArgumentException("jdbc-url: required when store=jdbc");
+                }
                 StoreProvider.Stores stores = provider(config.store()).open(config);
                 tokens = stores.tokens();
                 users = stores.users();
@@ -87,7 +92,7 @@ final class Assembly implements AutoCloseable {
             }
         }
         // Every entry point reaches the stores through one health circuit, so an outage fails fast everywhere (SR-65).
-        StoreCircuit circuit = new StoreCircuit();
+        StoreCircuit circuit = new StoreCircuit(choices.metrics);
         tokens = new CircuitTokenStore(tokens, circuit);
         users = new CircuitUserStore(users, circuit);
         AuthHooks hooks = choices.hooks != null ? choices.hooks : loadHooks(config);
@@ -95,7 +100,7 @@ final class Assembly implements AutoCloseable {
 
         HookRunner hookRunner = new HookRunner(hooks);
         ServiceContext context = new ServiceContext(config, choices.clock, tokens, users, hookRunner,
-                new SecurityLog(choices.clock, hookRunner), new Rules(config.passwordMinLength()));
+                new SecurityLog(choices.clock, hookRunner, choices.metrics), new Rules(config.passwordMinLength()));
         HashingPool pool = choices.pool;
         if (pool == null) {
             pool = new HashingPool(Runtime.getRuntime().availableProcessors(), HASHING_QUEUE, HASHING_WAIT);
@@ -103,7 +108,7 @@ final class Assembly implements AutoCloseable {
         }
         PasswordHasher hasher = choices.hasher != null ? choices.hasher
                 : PasswordHasher.argon2id(Argon2Parameters.owaspDefault());
-        Passwords passwordHashing = new Passwords(hasher, pool);
+        Passwords passwordHashing = new Passwords(hasher, pool, choices.metrics);
         LoginThrottle throttle = new LoginThrottle(tokens, choices.clock, config.loginMaxAttempts(),
                 config.loginWindow(), config.registerMaxPerAddress());
 
@@ -128,7 +133,7 @@ final class Assembly implements AutoCloseable {
         PasswordFlows passwords = new PasswordFlows(context, sessions, passwordHashing, throttle, email);
         // First to stop at close: no sweep runs against stores being closed.
         owned.add(0, PurgeSchedule.start(tokens, choices.clock));
-        return new Assembly(context, hooks, sessions, accounts, oauth, email, passwords, owned);
+        return new Assembly(context, hooks, sessions, accounts, oauth, email, passwords, mailQueue, owned);
     }
 
     private static MailTemplates templates(AuthHooks hooks, MailTemplates given) {
