@@ -95,11 +95,16 @@ public class AccessPassAutoConfiguration {
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass({MeterRegistry.class, MicrometerAuthMetrics.class})
     static class MetricsConfiguration {
+        /**
+         * The Micrometer binding on the context's registry. Boot's own switch
+         * {@code management.metrics.enable.accesspass=false} turns it off completely: no listener, no clock reads.
+         */
         @Bean
         @ConditionalOnMissingBean
-        AuthMetrics accessPassMetrics(ObjectProvider<MeterRegistry> registry) {
+        AuthMetrics accessPassMetrics(ObjectProvider<MeterRegistry> registry, Environment environment) {
             MeterRegistry found = registry.getIfUnique();
-            return found == null ? AuthMetrics.NOOP : new MicrometerAuthMetrics(found);
+            boolean enabled = environment.getProperty("management.metrics.enable.accesspass", Boolean.class, true);
+            return found == null || !enabled ? AuthMetrics.NOOP : new MicrometerAuthMetrics(found);
         }
     }
 

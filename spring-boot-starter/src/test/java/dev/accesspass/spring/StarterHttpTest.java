@@ -8,6 +8,8 @@ import dev.accesspass.spring.app.TestHooks;
 import dev.accesspass.testing.Http;
 import dev.accesspass.testing.ProblemAssert;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -185,6 +187,32 @@ class StarterHttpTest {
             }
         }
         assertThat(reachedWithToken).contains("/api/hello");
+    }
+
+    /** Hostile bodies and headers through the starter end as the filter's 4xx problems, never 5xx or a pass. */
+    @Test
+    void hostileInputIsRefusedWithProblems() {
+        ProblemAssert.assertProblem(http.send("POST", "/auth/login", "application/json",
+                "{\"username\":".getBytes(StandardCharsets.UTF_8), Map.of()), 400, "malformed_request");
+        ProblemAssert.assertProblem(http.send("POST", "/auth/login", "text/plain",
+                "username=a".getBytes(StandardCharsets.UTF_8), Map.of()), 415, "unsupported_media_type");
+        byte[] huge = ("{\"username\":\"" + "a".repeat(20_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+        ProblemAssert.assertProblem(http.send("POST", "/auth/login", "application/json", huge, Map.of()), 413,
+                "payload_too_large");
+        ProblemAssert.assertProblem(http.send("GET", "/api/hello", null, null,
+                Map.of("Authorization", "Bearer " + "a".repeat(300))), 401, "invalid_token");
+        ProblemAssert.assertProblem(http.send("GET", "/api/hello", null, null,
+                Map.of("Authorization", "Basic YWxpY2U6c2VjcmV0")), 401, "invalid_token");
+        ProblemAssert.assertProblem(http.send("GET", "/api/admin", null, null,
+                Map.of("Authorization", "Bearer two tokens")), 401, "invalid_token");
+    }
+
+    /** HEAD runs the GET handler in Spring MVC, so it needs what GET needs. */
+    @Test
+    void headFollowsGet() throws Exception {
+        HttpRequest head = HttpRequest.newBuilder(URI.create(base() + "/api/hello"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
+        assertThat(CLIENT.send(head, HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(401);
     }
 
     private int status(String path, String token) throws IOException, InterruptedException {
