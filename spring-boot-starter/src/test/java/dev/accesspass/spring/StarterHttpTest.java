@@ -95,6 +95,13 @@ class StarterHttpTest {
     }
 
     @Test
+    void theFilterRunsAheadOfTheApplicationsFilters() {
+        String token = register("olivia");
+        assertThat(http.get("/public/hello", token).header("X-Seen-User")).hasValue("olivia");
+        assertThat(http.get("/public/hello", null).header("X-Seen-User")).hasValue("-");
+    }
+
+    @Test
     void rolesAreCheckedOnEachRequest() {
         String admin = register("alice");
         String plain = register("erin");
