@@ -2,8 +2,8 @@ package dev.accesspass;
 
 import dev.accesspass.mail.MailTemplates;
 import dev.accesspass.mail.Mailer;
-import dev.accesspass.metrics.AuthMetrics;
 import dev.accesspass.mail.SentMail;
+import dev.accesspass.metrics.AuthMetrics;
 import dev.accesspass.oauth.OAuthCallback;
 import dev.accesspass.oauth.OAuthOutcome;
 import dev.accesspass.oauth.OAuthStart;
