@@ -30,11 +30,6 @@ public final class HandlerGuard {
         this.realm = accessPass.config().realm();
     }
 
-    /** Whether {@code method} of {@code handlerType} needs a token at all (for frameworks that want to skip work). */
-    public boolean isProtected(Class<?> handlerType, Method method) {
-        return requirement(handlerType, method).authenticated();
-    }
-
     /**
      * Decides a request to {@code method} of {@code handlerType} (the user class, not a proxy). On a pass the
      * request's authentication attributes are set (if the filter did not already) and {@code true} is returned; on a

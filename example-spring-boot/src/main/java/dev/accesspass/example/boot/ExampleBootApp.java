@@ -1,6 +1,7 @@
 package dev.accesspass.example.boot;
 
 import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
@@ -26,16 +27,30 @@ public class ExampleBootApp {
         return new ExampleHooks(admins);
     }
 
-    /** {@code /api/*} and {@code /dev/*} answers carry user data or mail links: never cached. */
+    /** The servlet example's Content-Security-Policy, which its page (served from {@code static/}) is written for. */
+    static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+    /**
+     * The example's own response headers, as in the servlet example: the page may not be framed and runs only its
+     * own script and styles; {@code /api/*} and {@code /dev/*} answers carry user data or mail links and are never
+     * cached. AccessPass's own routes set their headers themselves.
+     */
     @Bean
-    FilterRegistrationBean<Filter> noStore() {
+    FilterRegistrationBean<Filter> exampleHeaders() {
         Filter filter = (request, response, chain) -> {
-            ((HttpServletResponse) response).setHeader("Cache-Control", "no-store");
+            HttpServletResponse http = (HttpServletResponse) response;
+            http.setHeader("Content-Security-Policy", CSP);
+            http.setHeader("X-Frame-Options", "DENY");
+            http.setHeader("X-Content-Type-Options", "nosniff");
+            http.setHeader("Referrer-Policy", "no-referrer");
+            String path = ((HttpServletRequest) request).getServletPath();
+            if (path.startsWith("/api/") || path.startsWith("/dev/")) {
+                http.setHeader("Cache-Control", "no-store");
+            }
             chain.doFilter(request, response);
         };
-        FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>(filter);
-        registration.addUrlPatterns("/api/*", "/dev/*");
-        return registration;
+        return new FilterRegistrationBean<>(filter);
     }
 
 }

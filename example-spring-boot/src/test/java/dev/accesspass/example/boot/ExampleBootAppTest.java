@@ -36,6 +36,13 @@ class ExampleBootAppTest {
         ProblemAssert.assertProblem(http.get("/api/admin", bob), 403, "insufficient_role");
         assertThat(http.get("/public/hello", null).json().get("hello").asText()).isEqualTo("world");
 
+        Http.Reply page = http.get("/", null);
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.text()).contains("app.js");
+        assertThat(page.header("Content-Security-Policy")).hasValueSatisfying(
+                csp -> assertThat(csp).contains("frame-ancestors 'none'"));
+        assertThat(page.header("X-Frame-Options")).hasValue("DENY");
+
         Http.Reply outbox = http.get("/dev/outbox", null);
         assertThat(outbox.status()).isEqualTo(200);
         assertThat(outbox.json().toString()).contains("alice@example.com");

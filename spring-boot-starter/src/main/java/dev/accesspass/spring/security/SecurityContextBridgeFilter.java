@@ -44,7 +44,11 @@ public class SecurityContextBridgeFilter extends HttpFilter {
         try {
             chain.doFilter(request, response);
         } finally {
-            holder.setContext(previous);
+            if (previous.getAuthentication() == null) {
+                holder.clearContext(); // nothing was there: leave no context on a pooled thread
+            } else {
+                holder.setContext(previous);
+            }
         }
     }
 }
