@@ -6,13 +6,15 @@
 # any response was not 2xx.
 #
 # Builds nothing: run `mvn -B -q package -DskipTests` first. Needs java, curl and wrk (`apt-get install -y wrk`).
-# Knobs (environment): DURATION (15s), WARMUP (5s), THREADS (2), CONNECTIONS (32), JAVA_OPTS (-Xmx512m).
+# Knobs (environment): DURATION (15s), WARMUP (5s), ROUNDS (1: how many times A B B A), THREADS (2), CONNECTIONS (32),
+# JAVA_OPTS (-Xmx512m). On a shared machine prefer several short rounds: the pairs then see the same neighbours.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 JAR="$ROOT/example-spring-boot/target/accesspass-example-spring-boot.jar"
 DURATION="${DURATION:-15s}"
 WARMUP="${WARMUP:-5s}"
+ROUNDS="${ROUNDS:-1}"
 THREADS="${THREADS:-2}"
 CONNECTIONS="${CONNECTIONS:-32}"
 JAVA_OPTS="${JAVA_OPTS:--Xmx512m}"
@@ -83,18 +85,24 @@ run() {
   awk '/^Requests\/sec:/ {print $2}' "$out"
 }
 
-echo "wrk -t$THREADS -c$CONNECTIONS, warm-up $WARMUP each, then $DURATION each in the order A B B A"
+echo "wrk -t$THREADS -c$CONNECTIONS, warm-up $WARMUP each, then $ROUNDS x ($DURATION each in the order A B B A)"
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 run warmup-on "$BASE_ON" "$TOKEN_ON" "$WARMUP" >/dev/null
 run warmup-off "$BASE_OFF" "$TOKEN_OFF" "$WARMUP" >/dev/null
-a1="$(run on-1 "$BASE_ON" "$TOKEN_ON" "$DURATION")";    echo "A  metrics on   $a1 req/s"
-b1="$(run off-1 "$BASE_OFF" "$TOKEN_OFF" "$DURATION")"; echo "B  metrics off  $b1 req/s"
-b2="$(run off-2 "$BASE_OFF" "$TOKEN_OFF" "$DURATION")"; echo "B  metrics off  $b2 req/s"
-a2="$(run on-2 "$BASE_ON" "$TOKEN_ON" "$DURATION")";    echo "A  metrics on   $a2 req/s"
+on_sum=0; off_sum=0
+for round in $(seq 1 "$ROUNDS"); do
+  a1="$(run "on-$round-1" "$BASE_ON" "$TOKEN_ON" "$DURATION")"
+  b1="$(run "off-$round-1" "$BASE_OFF" "$TOKEN_OFF" "$DURATION")"
+  b2="$(run "off-$round-2" "$BASE_OFF" "$TOKEN_OFF" "$DURATION")"
+  a2="$(run "on-$round-2" "$BASE_ON" "$TOKEN_ON" "$DURATION")"
+  echo "round $round: A $a1  B $b1  B $b2  A $a2 req/s (load $(cut -d' ' -f1 /proc/loadavg))"
+  on_sum="$(awk -v s="$on_sum" -v x="$a1" -v y="$a2" 'BEGIN {print s + x + y}')"
+  off_sum="$(awk -v s="$off_sum" -v x="$b1" -v y="$b2" 'BEGIN {print s + x + y}')"
+done
 
-awk -v a1="$a1" -v a2="$a2" -v b1="$b1" -v b2="$b2" 'BEGIN {
-  a = (a1 + a2) / 2; b = (b1 + b2) / 2
-  printf "metrics on  %.0f req/s (mean of 2)\nmetrics off %.0f req/s (mean of 2)\nratio on/off: %.1f %%\n", a, b, 100 * a / b
+awk -v a="$on_sum" -v b="$off_sum" -v n="$ROUNDS" 'BEGIN {
+  printf "metrics on  %.0f req/s (mean of %d)\nmetrics off %.0f req/s (mean of %d)\nratio on/off: %.1f %%\n",
+    a / (2 * n), 2 * n, b / (2 * n), 2 * n, 100 * a / b
 }'
 if [[ -e "$WORK/failed" ]]; then
   echo "metrics.sh: some requests failed (non-2xx or socket errors); the rates above are not valid" >&2
