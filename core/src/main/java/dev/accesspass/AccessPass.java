@@ -3,6 +3,7 @@ package dev.accesspass;
 import dev.accesspass.mail.MailTemplates;
 import dev.accesspass.mail.Mailer;
 import dev.accesspass.mail.SentMail;
+import dev.accesspass.metrics.AuthMetrics;
 import dev.accesspass.oauth.OAuthCallback;
 import dev.accesspass.oauth.OAuthOutcome;
 import dev.accesspass.oauth.OAuthStart;
@@ -498,6 +499,11 @@ public final class AccessPass implements AutoCloseable {
         return context.users();
     }
 
+    /** Emails queued or waiting for a retry, not yet handed to the mailer: for health checks. */
+    public int pendingMails() {
+        return parts.mailQueue.pending();
+    }
+
     /** Stops the purge thread, drains the mail queue, and closes what this instance opened. */
     @Override
     public void close() {
@@ -518,6 +524,7 @@ public final class AccessPass implements AutoCloseable {
         Duration oauthTimeout = ProviderClient.DEFAULT_TIMEOUT;
         Mailer mailer;
         MailTemplates templates;
+        AuthMetrics metrics = AuthMetrics.NOOP;
 
         private Builder(AccessPassConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -581,6 +588,12 @@ public final class AccessPass implements AutoCloseable {
         /** Email texts other than the built-in ones; hooks may still decorate them ({@link AuthHooks#mailTemplates}). */
         public Builder mailTemplates(MailTemplates templates) {
             this.templates = Objects.requireNonNull(templates, "templates");
+            return this;
+        }
+
+        /** Where counters and timers go (e.g. {@code accesspass-micrometer}); {@link AuthMetrics#NOOP} unless set. */
+        public Builder metrics(AuthMetrics metrics) {
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
             return this;
         }
 

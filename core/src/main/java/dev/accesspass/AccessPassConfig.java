@@ -31,6 +31,8 @@ public final class AccessPassConfig {
 
     private static final Pattern OAUTH_KEY =
             Pattern.compile("oauth\\.([a-z0-9][a-z0-9-]{0,31})\\.(client-id|client-secret|scope|authorize-url|token-url|userinfo-url)");
+    private static final List<String> OAUTH_SETTINGS =
+            List.of("client-id", "client-secret", "scope", "authorize-url", "token-url", "userinfo-url");
     private static final Pattern PREFIX = Pattern.compile("/[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*");
 
     private final Map<String, String> raw;
@@ -185,8 +187,7 @@ public final class AccessPassConfig {
     }
 
     private static String oauthKeyFromEnv(String rest) {
-        for (String suffix : List.of("client-id", "client-secret", "scope", "authorize-url", "token-url",
-                "userinfo-url")) {
+        for (String suffix : OAUTH_SETTINGS) {
             String envSuffix = "_" + envName(suffix).substring("ACCESSPASS_".length());
             if (rest.endsWith(envSuffix) && rest.length() > envSuffix.length()) {
                 String provider = rest.substring(0, rest.length() - envSuffix.length()).toLowerCase(Locale.ROOT);
@@ -194,6 +195,19 @@ public final class AccessPassConfig {
             }
         }
         return null;
+    }
+
+    /**
+     * Every key {@link Builder#set} accepts besides the {@code oauth.<provider>.*} ones, in the contract's order: for
+     * integrations that read the keys from their own configuration system (the Spring Boot starter).
+     */
+    public static List<String> keys() {
+        return List.copyOf(Builder.SETTERS.keySet());
+    }
+
+    /** The settings of one OAuth provider, as in {@code oauth.<provider>.<setting>}. */
+    public static List<String> oauthSettings() {
+        return OAUTH_SETTINGS;
     }
 
     /** The environment variable name for a key: {@code access-token-ttl} → {@code ACCESSPASS_ACCESS_TOKEN_TTL}. */
@@ -500,9 +514,8 @@ public final class AccessPassConfig {
          * @throws IllegalArgumentException naming the key at fault
          */
         public AccessPassConfig build() {
-            if ("jdbc".equals(store) && jdbcUrl == null) {
-                throw new IllegalArgumentException("jdbc-url: required when store=jdbc");
-            }
+            // jdbc-url is checked when the stores are opened (Assembly): stores given in code on an application's
+            // own DataSource need none.
             if ("smtp".equals(mailer)) {
                 if (smtpHost == null) {
                     throw new IllegalArgumentException("smtp-host: required when mailer=smtp");

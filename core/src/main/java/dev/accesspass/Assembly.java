@@ -38,13 +38,15 @@ final class Assembly implements AutoCloseable {
     final PasswordFlows passwords;
     final Introspection introspection;
     final AccountChanges changes;
+    final MailQueue mailQueue;
     /** Closed in this order: the purge thread, the mail queue (drained while the stores and mailer are open), … */
     private final List<AutoCloseable> owned;
 
     private Assembly(ServiceContext context, AuthHooks hooks, Sessions sessions, Accounts accounts, OAuthLogins oauth,
                      EmailFlows email, PasswordFlows passwords, Introspection introspection,
-                     AccountChanges changes, List<AutoCloseable> owned) {
+                     AccountChanges changes, MailQueue mailQueue, List<AutoCloseable> owned) {
         this.changes = changes;
+        this.mailQueue = mailQueue;
         this.context = context;
         this.hooks = hooks;
         this.sessions = sessions;
@@ -85,6 +87,9 @@ final class Assembly implements AutoCloseable {
                 tokens = TokenStore.inMemory();
                 users = UserStore.inMemory();
             } else {
+                if (config.store().equals("jdbc") && config.jdbcUrl().isEmpty()) {
+                    throw new IllegalArgumentException("jdbc-url: required when store=jdbc");
+                }
                 StoreProvider.Stores stores = provider(config.store()).open(config);
                 tokens = stores.tokens();
                 users = stores.users();
@@ -92,14 +97,14 @@ final class Assembly implements AutoCloseable {
             }
         }
         // Every entry point reaches the stores through one health circuit, so an outage fails fast everywhere (SR-65).
-        StoreCircuit circuit = new StoreCircuit();
+        StoreCircuit circuit = new StoreCircuit(choices.metrics);
         tokens = new CircuitTokenStore(tokens, circuit);
         users = new CircuitUserStore(users, circuit);
         AuthHooks hooks = choices.hooks != null ? choices.hooks : loadHooks(config);
         MailTemplates templates = templates(hooks, choices.templates);
 
         HookRunner hookRunner = new HookRunner(hooks);
-        SecurityLog securityLog = new SecurityLog(choices.clock, hookRunner);
+        SecurityLog securityLog = new SecurityLog(choices.clock, hookRunner, choices.metrics);
         BreachedPasswords breached = config.breachedPasswordCheck()
                 ? new BreachedPasswords(config.breachedPasswordApiUrl(), securityLog) : null;
         ServiceContext context = new ServiceContext(config, choices.clock, tokens, users, hookRunner, securityLog,
@@ -112,7 +117,7 @@ final class Assembly implements AutoCloseable {
         }
         PasswordHasher hasher = choices.hasher != null ? choices.hasher
                 : PasswordHasher.argon2id(Argon2Parameters.owaspDefault());
-        Passwords passwordHashing = new Passwords(hasher, pool);
+        Passwords passwordHashing = new Passwords(hasher, pool, choices.metrics);
         LoginThrottle throttle = new LoginThrottle(tokens, choices.clock, config);
 
         Mailer mailer = choices.mailer;
@@ -140,7 +145,7 @@ final class Assembly implements AutoCloseable {
         owned.add(0, PurgeSchedule.start(tokens, choices.clock));
         Introspection introspection = new Introspection(context, sessions, throttle);
         return new Assembly(context, hooks, sessions, accounts, oauth, email, passwords, introspection, changes,
-                owned);
+                mailQueue, owned);
     }
 
     private static MailTemplates templates(AuthHooks hooks, MailTemplates given) {

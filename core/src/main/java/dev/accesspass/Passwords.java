@@ -1,10 +1,12 @@
 package dev.accesspass;
 
+import dev.accesspass.metrics.AuthMetrics;
 import dev.accesspass.password.HashingPool;
 import dev.accesspass.password.PasswordHasher;
 import dev.accesspass.store.UserRecord;
 import dev.accesspass.store.UserStore;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Password hashing as the account flows use it: every hash and verify runs in the bounded {@link HashingPool}
@@ -14,10 +16,26 @@ import java.util.Optional;
 final class Passwords {
     private final PasswordHasher hasher;
     private final HashingPool pool;
+    private final AuthMetrics metrics;
 
     Passwords(PasswordHasher hasher, HashingPool pool) {
+        this(hasher, pool, AuthMetrics.NOOP);
+    }
+
+    Passwords(PasswordHasher hasher, HashingPool pool, AuthMetrics metrics) {
         this.hasher = hasher;
         this.pool = pool;
+        this.metrics = metrics;
+    }
+
+    /** Times the hashing itself, inside the pool thread, so the time waited for a thread is not counted. */
+    private <T> T timed(String operation, Supplier<T> work) {
+        long start = System.nanoTime();
+        try {
+            return work.get();
+        } finally {
+            metrics.passwordHashed(operation, System.nanoTime() - start);
+        }
     }
 
     /**
@@ -26,20 +44,20 @@ final class Passwords {
      * @param client the client address the work is for (its share of the pool), or null
      */
     String hash(String password, String client) {
-        return pool.run(client, () -> hasher.hash(password));
+        return pool.run(client, () -> timed("hash", () -> hasher.hash(password)));
     }
 
     /** Exactly one verify, also for an unknown user or one without a password (SR-33). */
     boolean verify(Optional<UserRecord> user, String password, String client) {
         String hash = user.map(UserRecord::passwordHash).orElse(null);
         if (hash == null) {
-            pool.run(client, () -> {
+            pool.run(client, () -> timed("verify_dummy", () -> {
                 hasher.verifyDummy(password);
                 return null;
-            });
+            }));
             return false;
         }
-        return pool.run(client, () -> hasher.verify(password, hash));
+        return pool.run(client, () -> timed("verify", () -> hasher.verify(password, hash)));
     }
 
     /** After a successful verify: stores a stronger hash when the stored one is below the current parameters. */

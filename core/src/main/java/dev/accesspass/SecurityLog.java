@@ -1,6 +1,7 @@
 package dev.accesspass;
 
 import dev.accesspass.event.SecurityEvent;
+import dev.accesspass.metrics.AuthMetrics;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,10 +22,20 @@ final class SecurityLog {
 
     private final Clock clock;
     private final HookRunner hooks;
+    private final AuthMetrics metrics;
 
     SecurityLog(Clock clock, HookRunner hooks) {
+        this(clock, hooks, AuthMetrics.NOOP);
+    }
+
+    SecurityLog(Clock clock, HookRunner hooks, AuthMetrics metrics) {
         this.clock = clock;
         this.hooks = hooks;
+        this.metrics = metrics;
+    }
+
+    AuthMetrics metrics() {
+        return metrics;
     }
 
     void emit(SecurityEvent.Type type, UserId user, SessionId session, String clientAddress,
@@ -45,6 +56,7 @@ final class SecurityLog {
             new TreeMap<>(details).forEach((key, value) -> line.append(' ').append(key).append('=').append(escape(value)));
             LOG.info(line.toString());
         }
+        metrics.securityEvent(event);
         hooks.run("onSecurityEvent", h -> h.onSecurityEvent(event));
     }
 

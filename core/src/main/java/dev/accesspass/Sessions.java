@@ -2,6 +2,7 @@ package dev.accesspass;
 
 import dev.accesspass.event.LogoutEvent;
 import dev.accesspass.event.SecurityEvent;
+import dev.accesspass.metrics.AuthMetrics;
 import dev.accesspass.store.LiveSession;
 import dev.accesspass.store.NewSession;
 import dev.accesspass.store.Rotation;
@@ -52,6 +53,8 @@ final class Sessions {
     private final AccessPassConfig config;
     private final HookRunner hooks;
     private final SecurityLog security;
+    /** {@link AuthMetrics#NOOP} without metrics: a final field, so the unused listener costs nothing. */
+    private final AuthMetrics metrics;
 
     Sessions(ServiceContext context) {
         this.tokens = context.tokens();
@@ -60,6 +63,7 @@ final class Sessions {
         this.config = context.config();
         this.hooks = context.hooks();
         this.security = context.security();
+        this.metrics = security.metrics();
     }
 
     /**
@@ -97,6 +101,18 @@ final class Sessions {
      * of our tokens never reaches the store (SR-05).
      */
     Optional<Authentication> authenticate(String accessToken) {
+        Optional<Authentication> result;
+        try {
+            result = check(accessToken);
+        } catch (StoreUnavailableException e) {
+            metrics.tokenChecked(AuthMetrics.TokenCheck.STORE_UNAVAILABLE);
+            throw e;
+        }
+        metrics.tokenChecked(result.isPresent() ? AuthMetrics.TokenCheck.VALID : AuthMetrics.TokenCheck.INVALID);
+        return result;
+    }
+
+    private Optional<Authentication> check(String accessToken) {
         if (!Secrets.isToken(accessToken)) {
             return Optional.empty();
         }
@@ -157,6 +173,17 @@ final class Sessions {
 
     /** Rotates a refresh token (API.md §1 "Refresh rotation"). */
     TokenResponse refresh(String refreshToken) {
+        try {
+            return rotate(refreshToken);
+        } catch (AccessPassException e) {
+            if (e.code() == ErrorCode.INVALID_GRANT && !(e instanceof ReuseRefused)) {
+                metrics.refreshed(AuthMetrics.Refresh.INVALID);
+            }
+            throw e;
+        }
+    }
+
+    private TokenResponse rotate(String refreshToken) {
         if (!Secrets.isToken(refreshToken)) {
             // Not one of ours by shape: refused before any store access, like an unknown token.
             throw new AccessPassException(ErrorCode.INVALID_GRANT, BAD_REFRESH);
@@ -168,7 +195,9 @@ final class Sessions {
                 TokenHash.of(refresh), refreshExpiry(now), Secrets.seal(refreshToken, access, refresh));
         Rotation rotation = tokens.rotate(TokenHash.of(refreshToken), successor, now);
         if (rotation instanceof Rotation.Rotated rotated) {
-            return response(rotated.session(), access, refresh, now);
+            TokenResponse response = response(rotated.session(), access, refresh, now);
+            metrics.refreshed(AuthMetrics.Refresh.ROTATED);
+            return response;
         }
         if (rotation instanceof Rotation.AlreadyRotated used) {
             boolean inGrace = !config.refreshGrace().isZero()
@@ -177,12 +206,17 @@ final class Sessions {
                 Optional<String[]> pair = Secrets.unseal(refreshToken, used.sealedPair());
                 if (pair.isPresent()) {
                     // Two tabs refreshing together: the same successor pair, never a second one.
-                    return response(used.liveSuccessor().get(), pair.get()[0], pair.get()[1], now);
+                    TokenResponse response = response(used.liveSuccessor().get(), pair.get()[0], pair.get()[1], now);
+                    metrics.refreshed(AuthMetrics.Refresh.GRACE_REPEAT);
+                    return response;
                 }
             }
             // Reuse of a rotated-out token: the thief and the owner cannot be told apart, so end the session.
             tokens.revokeSession(used.session());
             security.emit(SecurityEvent.Type.REFRESH_REUSE_DETECTED, null, used.session(), null, Map.of());
+            metrics.refreshed(AuthMetrics.Refresh.REUSE_DETECTED);
+            // Counted once, as reuse, not again as an invalid grant.
+            throw new ReuseRefused();
         }
         throw new AccessPassException(ErrorCode.INVALID_GRANT, BAD_REFRESH);
     }
@@ -306,6 +340,15 @@ final class Sessions {
 
     private static long seconds(Instant now, Instant until) {
         return Math.max(0, Duration.between(now, until).toSeconds());
+    }
+
+    /** The refusal of a detected reuse: the same answer as any invalid grant, counted apart by the metrics. */
+    private static final class ReuseRefused extends AccessPassException {
+        private static final long serialVersionUID = 1L;
+
+        ReuseRefused() {
+            super(ErrorCode.INVALID_GRANT, BAD_REFRESH);
+        }
     }
 
     /** A token pair just minted, with its session. */

@@ -1,5 +1,6 @@
 package dev.accesspass;
 
+import dev.accesspass.metrics.AuthMetrics;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -26,6 +27,18 @@ final class StoreCircuit {
 
     private volatile boolean open;
     private final AtomicBoolean probing = new AtomicBoolean();
+    private final AuthMetrics metrics;
+    /** Without a metrics listener no clock is read. */
+    private final boolean timed;
+
+    StoreCircuit() {
+        this(AuthMetrics.NOOP);
+    }
+
+    StoreCircuit(AuthMetrics metrics) {
+        this.metrics = metrics;
+        this.timed = metrics != AuthMetrics.NOOP;
+    }
 
     /** Whether the circuit is open (the last store call failed and no probe has succeeded since). */
     boolean isOpen() {
@@ -39,6 +52,21 @@ final class StoreCircuit {
      *                                   store call itself fails
      */
     <T> T call(String operation, Supplier<T> storeCall) {
+        if (!timed) {
+            return guarded(operation, storeCall);
+        }
+        long start = System.nanoTime();
+        boolean failed = true;
+        try {
+            T result = guarded(operation, storeCall);
+            failed = false;
+            return result;
+        } finally {
+            metrics.storeCalled(operation, System.nanoTime() - start, failed);
+        }
+    }
+
+    private <T> T guarded(String operation, Supplier<T> storeCall) {
         if (!open) {
             try {
                 return storeCall.get();

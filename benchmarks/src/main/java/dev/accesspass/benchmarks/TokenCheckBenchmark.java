@@ -4,11 +4,13 @@ import dev.accesspass.AccessPass;
 import dev.accesspass.AccessPassConfig;
 import dev.accesspass.Authentication;
 import dev.accesspass.UserId;
+import dev.accesspass.micrometer.MicrometerAuthMetrics;
 import dev.accesspass.store.NewUser;
 import dev.accesspass.store.SessionGrant;
 import dev.accesspass.store.TokenHash;
 import dev.accesspass.store.TokenStore;
 import dev.accesspass.store.UserStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -64,6 +66,10 @@ public class TokenCheckBenchmark {
     @Param("100000")
     int sessions;
 
+    /** {@code none}: no metrics listener; {@code micrometer}: accesspass-micrometer on a SimpleMeterRegistry. */
+    @Param({"none", "micrometer"})
+    String metrics = "none";
+
     private AccessPass accessPass;
     private TokenStore store;
     private String[] tokens;
@@ -80,7 +86,11 @@ public class TokenCheckBenchmark {
         AccessPassConfig config = AccessPassConfig.builder().accessTokenTtl(Duration.ofHours(2)).build();
         store = TokenStore.inMemory();
         UserStore users = UserStore.inMemory();
-        accessPass = AccessPass.builder(config).stores(store, users).build();
+        AccessPass.Builder builder = AccessPass.builder(config).stores(store, users);
+        if (metrics.equals("micrometer")) {
+            builder.metrics(new MicrometerAuthMetrics(new SimpleMeterRegistry()));
+        }
+        accessPass = builder.build();
         tokens = new String[sessions];
         hashes = new TokenHash[sessions];
         tokenBytes = new byte[sessions][];

@@ -16,7 +16,8 @@ import java.util.function.IntSupplier;
  * (bytes allocated per check).
  *
  * <p>Run: {@code java -Xms2g -Xmx2g -cp benchmarks/target/benchmarks.jar
- * dev.accesspass.benchmarks.TokenCheckCpuTime [rounds]}
+ * dev.accesspass.benchmarks.TokenCheckCpuTime [rounds] [none|micrometer]}; the second argument sets
+ * {@link TokenCheckBenchmark#metrics} (run both in separate JVMs, A B B A, and compare {@code cpu vs lookup}).
  */
 public final class TokenCheckCpuTime {
     private static final int BATCH = 200_000;
@@ -28,6 +29,7 @@ public final class TokenCheckCpuTime {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
         TokenCheckBenchmark bench = new TokenCheckBenchmark();
         bench.sessions = 100_000;
+        bench.metrics = args.length > 1 ? args[1] : "none";
         bench.setUp();
         Map<String, IntSupplier> variants = new LinkedHashMap<>();
         variants.put("authenticate", () -> bench.authenticate().isPresent() ? 1 : 0);
@@ -60,7 +62,8 @@ public final class TokenCheckCpuTime {
         bench.tearDown();
         int reference = 0; // authenticate
         double referenceCpu = median(cpuNanos[reference]);
-        System.out.printf("%d rounds of %,d operations per variant, interleaved; medians%n", rounds, BATCH);
+        System.out.printf("%d rounds of %,d operations per variant, interleaved; medians; metrics=%s%n", rounds, BATCH,
+                bench.metrics);
         System.out.printf("%-20s %12s %16s %16s %14s%n", "variant", "cpu ns/op", "ops/s per core", "ops/s wall",
                 "cpu vs auth");
         for (int v = 0; v < names.length; v++) {

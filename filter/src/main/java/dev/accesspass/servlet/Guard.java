@@ -90,9 +90,22 @@ final class Guard {
      * @throws RuntimeException only for a failure that is not the client's (the filter answers 500)
      */
     Decision decide(HttpServletRequest request, Authentication already) {
+        Requirement requirement;
+        try {
+            requirement = requirementFor(request);
+        } catch (AccessPassException e) {
+            return new Deny(e, BearerCredentials.from(request).present(), Set.of());
+        }
+        return decide(request, already, requirement);
+    }
+
+    /**
+     * Decides one request whose requirement is already known: the filter's own (from the servlet mapping) or a
+     * framework handler's ({@link HandlerGuard}). The one place where a token, its roles and TRACE are judged.
+     */
+    Decision decide(HttpServletRequest request, Authentication already, Requirement requirement) {
         BearerCredentials credentials = BearerCredentials.from(request);
         try {
-            Requirement requirement = requirementFor(request);
             if (requirement.authenticated() && "TRACE".equals(request.getMethod())) {
                 // HttpServlet.doTrace echoes the request headers, Authorization included (SR-52).
                 return new Deny(new AccessPassException(ErrorCode.METHOD_NOT_ALLOWED,
@@ -265,7 +278,7 @@ final class Guard {
             return new ServletRules(classLevel, Map.copyOf(perMethod), strictest);
         }
 
-        private static Requirement methodRequirement(Method handler, Requirement classLevel) {
+        static Requirement methodRequirement(Method handler, Requirement classLevel) {
             if (handler.isAnnotationPresent(Public.class)) {
                 return Requirement.NONE;
             }
@@ -273,7 +286,7 @@ final class Guard {
             return onMethod == null ? classLevel : classLevel.and(Requirement.of(onMethod));
         }
 
-        private static Protected findClassAnnotation(Class<?> type) {
+        static Protected findClassAnnotation(Class<?> type) {
             for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
                 Protected annotation = c.getAnnotation(Protected.class);
                 if (annotation != null) {

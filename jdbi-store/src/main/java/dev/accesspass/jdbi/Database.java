@@ -127,6 +127,22 @@ final class Database implements AutoCloseable {
         return database;
     }
 
+    /**
+     * The stores on an application's own pool (a Spring Boot {@code DataSource}): not closed by {@link #close()}, its
+     * timeouts are the application's, and the listener of the validation cache takes one connection from it.
+     *
+     * @throws IllegalArgumentException naming {@code jdbc-url} when the schema cannot be migrated
+     */
+    static Database on(DataSource dataSource, AccessPassConfig config) {
+        Database database = new Database(dataSource, null, null, null);
+        try {
+            database.migrate();
+        } catch (RuntimeException e) {
+            throw startFailure("cannot migrate the database schema on the application's DataSource", e, config);
+        }
+        return database;
+    }
+
     /** Runs our migrations (idempotent; Flyway holds a lock so that instances starting together take turns). */
     void migrate() {
         Flyway.configure()
@@ -184,6 +200,9 @@ final class Database implements AutoCloseable {
 
     /** A new connection outside the pool, for the notification listener. Closed by the caller. */
     Connection connectDirectly() throws SQLException {
+        if (url == null) {
+            return dataSource.getConnection();
+        }
         Connection connection = new org.postgresql.Driver().connect(url, driverProperties);
         if (connection == null) {
             throw new SQLException("jdbc-url is not a PostgreSQL URL");

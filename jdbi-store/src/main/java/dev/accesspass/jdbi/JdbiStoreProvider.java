@@ -34,7 +34,21 @@ public final class JdbiStoreProvider implements StoreProvider {
      */
     @Override
     public Stores open(AccessPassConfig config) {
-        Database database = Database.open(config);
+        return stores(Database.open(config), config);
+    }
+
+    /**
+     * The stores on the application's own {@code dataSource} instead of a pool of their own (the {@code jdbc-url},
+     * {@code jdbc-user}, {@code jdbc-password} and {@code jdbc-pool-size} settings are not used). The migrations run
+     * on it; closing the returned stores leaves the data source open. Thread-safe.
+     *
+     * @throws IllegalArgumentException naming {@code jdbc-url} when the schema cannot be migrated
+     */
+    public static Stores open(AccessPassConfig config, javax.sql.DataSource dataSource) {
+        return stores(Database.on(dataSource, config), config);
+    }
+
+    private static Stores stores(Database database, AccessPassConfig config) {
         ValidationCache cache = config.tokenCacheTtl().isZero() ? null
                 : new ValidationCache(database, config.tokenCacheTtl());
         // The pool closes when both stores are closed, whichever goes last.

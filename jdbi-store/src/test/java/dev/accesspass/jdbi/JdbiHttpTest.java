@@ -187,8 +187,10 @@ class JdbiHttpTest {
 
             // Two users confirm email changes to one address at the same moment: exactly one gets it.
             List<String> tokens = new ArrayList<>();
-            for (String name : List.of("racer1", "racer2")) {
-                String access = http.register(name, PASSWORD).field("access_token");
+            for (String name : List.of("contender1", "contender2")) {
+                Http.Reply registered = http.register(name, PASSWORD);
+                assertThat(registered.status()).as(name + " registered").isEqualTo(201);
+                String access = registered.field("access_token");
                 assertThat(http.postJson("/auth/email/change", Http.json("password", PASSWORD,
                         "new_email", "contested@example.com"), access).status()).isEqualTo(202);
                 String text = Await.until(Duration.ofSeconds(10), "the link",
