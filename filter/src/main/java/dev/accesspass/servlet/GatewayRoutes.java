@@ -31,6 +31,8 @@ final class GatewayRoutes {
     static final String ROLES = "X-Auth-Roles";
     static final String SESSION_ID = "X-Auth-Session-Id";
     private static final Map<String, Object> INACTIVE = Map.of("active", false);
+    /** The most of an unwanted {@code /verify} body read before answering. */
+    private static final long DISCARD_LIMIT = 1 << 20;
 
     private final AccessPass accessPass;
     private final int maxBodyBytes;
@@ -50,7 +52,10 @@ final class GatewayRoutes {
         routes.add("/revoke", "POST", false, gateway::revoke);
         routes.addAnyMethod("/verify", true, gateway::verify);
         // Below /verify the path and query are the original request's (Envoy's path_prefix), never ours to read.
-        routes.addAnyMethodBelow("/verify", true, (req, res, auth) -> gateway.identify(res, auth));
+        routes.addAnyMethodBelow("/verify", true, (req, res, auth) -> {
+            discardBody(req);
+            gateway.identify(res, auth);
+        });
     }
 
     private void introspect(HttpServletRequest req, HttpServletResponse res, Authentication none) throws IOException {
@@ -76,12 +81,35 @@ final class GatewayRoutes {
     }
 
     private void verify(HttpServletRequest req, HttpServletResponse res, Authentication auth) {
+        discardBody(req);
         String query = req.getQueryString();
         if (query != null && !query.isEmpty() && !auth.user().roles().containsAll(requiredRoles(query))) {
             throw new AccessPassException(ErrorCode.INSUFFICIENT_ROLE,
                     "Your account lacks a role this resource needs.");
         }
         identify(res, auth);
+    }
+
+    /**
+     * Reads and drops what a client sent as a body, up to {@value #DISCARD_LIMIT} bytes. Forward-auth proxies send
+     * none, but when one comes, a container that answers while the client is still sending may reset the
+     * connection under it, losing our answer; draining a bounded amount first avoids that. {@code /verify} ignores
+     * the body, so nothing here is ever an error. Without a body (the proxies' case) this is one header read.
+     */
+    private static void discardBody(HttpServletRequest req) {
+        if (req.getContentLengthLong() <= 0 && req.getHeader("Transfer-Encoding") == null) {
+            return;
+        }
+        byte[] buffer = new byte[8192];
+        long left = DISCARD_LIMIT;
+        try {
+            var in = req.getInputStream();
+            for (int read; left > 0 && (read = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0; ) {
+                left -= read;
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // The body is not ours to judge: an unreadable one changes nothing about the answer.
+        }
     }
 
     private void identify(HttpServletResponse res, Authentication auth) {
