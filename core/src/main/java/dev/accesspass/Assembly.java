@@ -6,6 +6,7 @@ import dev.accesspass.oauth.internal.ProviderClient;
 import dev.accesspass.password.Argon2Parameters;
 import dev.accesspass.password.HashingPool;
 import dev.accesspass.password.PasswordHasher;
+import dev.accesspass.store.SessionCensus;
 import dev.accesspass.store.StoreProvider;
 import dev.accesspass.store.TokenStore;
 import dev.accesspass.store.UserStore;
@@ -95,6 +96,9 @@ final class Assembly implements AutoCloseable {
                 users = stores.users();
                 owned.add(stores);
             }
+        }
+        if (tokens instanceof SessionCensus census) {
+            choices.metrics.sessionCount(census::sessionCount);
         }
         // Every entry point reaches the stores through one health circuit, so an outage fails fast everywhere (SR-65).
         StoreCircuit circuit = new StoreCircuit(choices.metrics);

@@ -1,6 +1,7 @@
 package dev.accesspass.metrics;
 
 import dev.accesspass.event.SecurityEvent;
+import java.util.function.LongSupplier;
 
 /**
  * What AccessPass tells a metrics system: one listener, set once with {@code AccessPass.Builder.metrics}, called on
@@ -62,5 +63,13 @@ public interface AuthMetrics {
      * {@link #tokenChecked} counts them without a clock read.
      */
     default void storeCalled(String operation, long nanos, boolean failed) {
+    }
+
+    /**
+     * Called once while AccessPass starts, when its token store can count its sessions cheaply
+     * ({@code dev.accesspass.store.SessionCensus}; the in-memory store can, the JDBC store would need a scan and does
+     * not offer it): {@code sessions} answers the number held now, on any thread.
+     */
+    default void sessionCount(LongSupplier sessions) {
     }
 }

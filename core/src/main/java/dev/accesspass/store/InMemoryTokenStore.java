@@ -37,7 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@value #USED_HISTORY} per session, so a session that is refreshed every few minutes for a month does not grow
  * without bound. An older used token is simply unknown: it is still refused, only without revoking the session.
  */
-final class InMemoryTokenStore implements TokenStore {
+final class InMemoryTokenStore implements TokenStore, SessionCensus {
     static final int USED_HISTORY = 16;
     /** Attempt counters kept at most; beyond that, finished windows go first, then arbitrary ones (SR-30). */
     static final int MAX_ATTEMPT_KEYS = 200_000;
@@ -439,6 +439,16 @@ final class InMemoryTokenStore implements TokenStore {
         }
     }
 
+    /** One pass over the users' session lists (no copying): cheap enough for a metrics scrape. */
+    @Override
+    public long sessionCount() {
+        long count = 0;
+        for (UserSessions sessions : users.values()) {
+            count += sessions.size();
+        }
+        return count;
+    }
+
     @Override
     public int purgeExpired(Instant now) {
         long nowMillis = now.toEpochMilli();
@@ -749,6 +759,10 @@ final class InMemoryTokenStore implements TokenStore {
                 }
             }
             return null;
+        }
+
+        synchronized int size() {
+            return size;
         }
 
         synchronized List<Family> snapshot() {

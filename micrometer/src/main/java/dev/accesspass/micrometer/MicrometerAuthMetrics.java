@@ -3,6 +3,7 @@ package dev.accesspass.micrometer;
 import dev.accesspass.event.SecurityEvent;
 import dev.accesspass.metrics.AuthMetrics;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.EnumMap;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * AccessPass's {@link AuthMetrics} on a Micrometer {@link MeterRegistry}; set it with
@@ -23,7 +25,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code accesspass.refreshes{outcome=rotated|grace_repeat|reuse_detected|invalid}};</li>
  *   <li>{@code accesspass.token.checks{outcome=valid|invalid|store_unavailable}};</li>
  *   <li>{@code accesspass.security.events{type}}: every security event by its stable name;</li>
- *   <li>timers {@code accesspass.password.hashing{operation}} and {@code accesspass.store.calls{operation,outcome}}.</li>
+ *   <li>timers {@code accesspass.password.hashing{operation}} and {@code accesspass.store.calls{operation,outcome}};</li>
+ *   <li>the gauge {@code accesspass.sessions}: sessions held, when the token store can count them cheaply (the
+ *   in-memory store; not the JDBC store, where it would be a scan per scrape).</li>
  * </ul>
  *
  * <p>Every counter of the per-request path is registered up front, so a token check costs one counter increment and
@@ -39,6 +43,7 @@ public final class MicrometerAuthMetrics implements AuthMetrics {
     private final Counter throttled;
     private final ConcurrentHashMap<String, Timer> hashing = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Timer> storeCalls = new ConcurrentHashMap<>();
+    private volatile LongSupplier sessionCount;
 
     public MicrometerAuthMetrics(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -103,5 +108,13 @@ public final class MicrometerAuthMetrics implements AuthMetrics {
                 .tag("outcome", failed ? "failed" : "ok")
                 .description("Store calls outside the per-request token check").register(registry))
                 .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void sessionCount(LongSupplier sessions) {
+        // Kept in a field: a Micrometer gauge holds only a weak reference to the object it samples.
+        sessionCount = Objects.requireNonNull(sessions, "sessions");
+        Gauge.builder("accesspass.sessions", sessionCount, LongSupplier::getAsLong)
+                .description("Sessions held by the token store, live or awaiting the next purge").register(registry);
     }
 }

@@ -76,4 +76,17 @@ class MicrometerAuthMetricsTest {
         assertThat(registry.get("accesspass.store.calls").tags("operation", "createSession", "outcome", "ok")
                 .timer().count()).isEqualTo(1);
     }
+
+    @Test
+    void theSessionGaugeFollowsTheSessionsTheMemoryStoreHolds() {
+        double before = registry.get("accesspass.sessions").gauge().value();
+        TokenResponse carol = accessPass.register("carol", "carol@example.com", PASSWORD, PASSWORD,
+                ClientContext.of("10.0.0.3"), null).orElseThrow();
+        accessPass.login("carol", PASSWORD, ClientContext.of("10.0.0.3"));
+        assertThat(registry.get("accesspass.sessions").gauge().value()).isEqualTo(before + 2);
+
+        accessPass.logout(accessPass.authenticate(carol.accessToken()).orElseThrow());
+        assertThat(registry.get("accesspass.sessions").gauge().value()).as("a logout removes its session at once")
+                .isEqualTo(before + 1);
+    }
 }
