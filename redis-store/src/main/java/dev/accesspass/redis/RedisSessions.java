@@ -1,0 +1,321 @@
+package dev.accesspass.redis;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.accesspass.SessionId;
+import dev.accesspass.UserId;
+import dev.accesspass.store.NewSession;
+import dev.accesspass.store.Rotation;
+import dev.accesspass.store.SessionGrant;
+import dev.accesspass.store.Successor;
+import dev.accesspass.store.TokenHash;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Sessions and their tokens (see {@link Keys} for the layout).
+ *
+ * <p>The session hash is the single source of truth, as a family is in the in-memory store: a token works only
+ * while the hash names it as the current pair (or, for the access token only, the previous one until it expires).
+ * Every change of a session (rotation, revocation, epoch) is one Lua script on its two keys, which Redis runs
+ * without interleaving, so a logout racing a refresh can never leave a live token behind and one refresh token can
+ * never get two successors, on one server or a Cluster. The pointers from a token digest to its session live in
+ * other slots and so are written and deleted around the scripts, never inside them: a pointer that names a
+ * session which does not name the token back finds nothing. That is why a successor's pointers are written
+ * <em>before</em> the rotation script: a second tab that receives the pair through the grace window may use it the
+ * moment the script has run.
+ *
+ * <p>Revoke-all of a user goes through a per-user set of session ids ({@code ap:{u:<user>}:s}); a session is listed
+ * there before it exists, so a concurrent revoke-all either sees it or ran before it could be used.
+ *
+ * <p>Expiry is decided by the caller's {@code now} in the scripts (one time source for issuing and checking); the
+ * Redis TTLs, computed from that same {@code now}, only collect what is dead. {@link #purge} finishes what TTLs
+ * cannot see: sessions judged dead by a clock that differs from Redis's.
+ */
+final class RedisSessions {
+    /** Used refresh digests remembered per session for reuse detection, as in the in-memory store. */
+    static final int USED_HISTORY = 16;
+    static final int PURGE_BATCH = 1000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, String>> META = new TypeReference<>() { };
+
+    private final Redis redis;
+    private final Script create = Script.load("create_session", ScriptOutputType.INTEGER);
+    private final Script rotate = Script.load("rotate", ScriptOutputType.MULTI);
+    private final Script end = Script.load("end_session", ScriptOutputType.MULTI);
+    private final Script advanceEpoch = Script.load("advance_epoch", ScriptOutputType.INTEGER);
+    private final Script indexAdd;
+
+    RedisSessions(Redis redis, Script indexAdd) {
+        this.redis = redis;
+        this.indexAdd = indexAdd;
+        for (Script script : List.of(create, rotate, end, advanceEpoch)) {
+            script.preload(redis);
+        }
+    }
+
+    SessionId create(NewSession session) {
+        String id = UUID.randomUUID().toString();
+        long now = session.createdAt().toEpochMilli();
+        Long ends = millis(session.endsAt());
+        long accessExpiresAt = min(session.accessExpiresAt().toEpochMilli(), ends);
+        Long refreshExpiresAt = session.refreshExpiresAt() == null ? ends
+                : (Long) min(session.refreshExpiresAt().toEpochMilli(), ends);
+        String ttl = refreshExpiresAt == null ? ""
+                : Long.toString(Math.max(Math.max(accessExpiresAt, refreshExpiresAt) - now, 1));
+        // Listed before its tokens are reachable, so a concurrent revoke-all either sees it or ran before it.
+        indexAdd.run(redis, "create a session", new String[] {Keys.userSessions(session.user())}, id, ttl);
+        create.run(redis, "create a session", new String[] {Keys.session(id)},
+                session.user().value(), Long.toString(session.credentialEpoch()), Long.toString(now),
+                ends == null ? "" : ends.toString(), writeMeta(session.meta()), session.accessHash().hex(),
+                Long.toString(accessExpiresAt), session.refreshHash().hex(),
+                refreshExpiresAt == null ? "" : refreshExpiresAt.toString(), ttl);
+        List<RedisFuture<?>> writes = new ArrayList<>();
+        writes.add(redis.commands().set(Keys.access(session.accessHash()), id,
+                SetArgs.Builder.px(Math.max(accessExpiresAt - now, 1))));
+        writes.add(ttl.isEmpty() ? redis.commands().set(Keys.refresh(session.refreshHash()), id)
+                : redis.commands().set(Keys.refresh(session.refreshHash()), id, SetArgs.Builder.px(Long.parseLong(ttl))));
+        if (!ttl.isEmpty()) {
+            writes.add(redis.commands().zadd(Keys.PURGE_SESSIONS, (double) (now + Long.parseLong(ttl)), id));
+        }
+        awaitAll("create a session", writes);
+        return new SessionId(id);
+    }
+
+    Optional<SessionGrant> find(TokenHash accessHash, Instant now) {
+        String id = redis.call("check an access token", () -> redis.commands().get(Keys.access(accessHash)));
+        if (id == null) {
+            return Optional.empty();
+        }
+        List<KeyValue<String, String>> fields = redis.call("check an access token", () -> redis.commands()
+                .hmget(Keys.session(id), "user", "epoch", "created", "meta", "a", "ax", "pa", "pax", "rx"));
+        String user = value(fields, 0);
+        if (user == null) {
+            return Optional.empty();
+        }
+        String expiresAt;
+        if (accessHash.hex().equals(value(fields, 4))) {
+            expiresAt = value(fields, 5);
+        } else if (accessHash.hex().equals(value(fields, 6))) {
+            // Rotated out just now: works until it expires, so a logout sent with it still ends the session.
+            expiresAt = value(fields, 7);
+        } else {
+            return Optional.empty();
+        }
+        long expiry = Long.parseLong(expiresAt);
+        if (now.toEpochMilli() >= expiry) {
+            return Optional.empty();
+        }
+        return Optional.of(grant(id, user, value(fields, 1), value(fields, 2), value(fields, 3), expiresAt,
+                value(fields, 8)));
+    }
+
+    Rotation rotate(TokenHash presented, Successor successor, Instant now) {
+        String id = redis.call("rotate a refresh token", () -> redis.commands().get(Keys.refresh(presented)));
+        if (id == null) {
+            return new Rotation.Rejected();
+        }
+        long nowMillis = now.toEpochMilli();
+        String nextAccess = Keys.access(successor.accessHash());
+        String nextRefresh = Keys.refresh(successor.refreshHash());
+        // Before the script: a pointer the session does not name is inert, and after the script the pair must be
+        // usable at once by whoever receives it.
+        awaitAll("rotate a refresh token", List.of(
+                redis.commands().set(nextAccess, id,
+                        SetArgs.Builder.px(Math.max(successor.accessExpiresAt().toEpochMilli() - nowMillis, 1))),
+                successor.refreshExpiresAt() == null ? redis.commands().set(nextRefresh, id)
+                        : redis.commands().set(nextRefresh, id, SetArgs.Builder.px(
+                                Math.max(successor.refreshExpiresAt().toEpochMilli() - nowMillis, 1)))));
+        List<Object> reply = rotate.run(redis, "rotate a refresh token",
+                new String[] {Keys.session(id), Keys.used(id)}, presented.hex(), Long.toString(nowMillis),
+                successor.accessHash().hex(), Long.toString(successor.accessExpiresAt().toEpochMilli()),
+                successor.refreshHash().hex(), successor.refreshExpiresAt() == null ? ""
+                        : Long.toString(successor.refreshExpiresAt().toEpochMilli()),
+                Base64.getEncoder().encodeToString(successor.sealedPair()), Integer.toString(USED_HISTORY));
+        String outcome = (String) reply.get(0);
+        if (!outcome.equals("rotated")) {
+            delete("rotate a refresh token", List.of(nextAccess, nextRefresh));
+        }
+        if (outcome.equals("rejected")) {
+            return new Rotation.Rejected();
+        }
+        if (outcome.equals("used")) {
+            String sealed = (String) reply.get(2);
+            Optional<SessionGrant> live = ((Long) reply.get(3)) == 1
+                    ? Optional.of(grant(id, (String) reply.get(4), (String) reply.get(5), (String) reply.get(6),
+                            (String) reply.get(7), (String) reply.get(8), (String) reply.get(9)))
+                    : Optional.empty();
+            return new Rotation.AlreadyRotated(new SessionId(id), Instant.ofEpochMilli(Long.parseLong(
+                    (String) reply.get(1))), Base64.getDecoder().decode(sealed), live);
+        }
+        String ttl = (String) reply.get(7);
+        List<RedisFuture<?>> writes = new ArrayList<>();
+        // The used token is kept, pointing to its session, while the session lives: a replay is reuse.
+        String used = Keys.refresh(presented);
+        if (ttl.isEmpty()) {
+            writes.add(redis.commands().persist(used));
+            writes.add(redis.commands().persist(nextRefresh));
+            writes.add(redis.commands().zrem(Keys.PURGE_SESSIONS, id));
+        } else {
+            writes.add(redis.commands().pexpire(used, Long.parseLong(ttl)));
+            writes.add(redis.commands().pexpire(nextRefresh, Long.parseLong(ttl)));
+            writes.add(redis.commands().zadd(Keys.PURGE_SESSIONS, (double) (nowMillis + Long.parseLong(ttl)), id));
+        }
+        List<String> dropped = pointers(reply, 8);
+        if (!dropped.isEmpty()) {
+            writes.add(redis.commands().del(dropped.toArray(String[]::new)));
+        }
+        awaitAll("rotate a refresh token", writes);
+        return new Rotation.Rotated(grant(id, (String) reply.get(1), (String) reply.get(2), (String) reply.get(3),
+                (String) reply.get(4), (String) reply.get(5), (String) reply.get(6)));
+    }
+
+    boolean advanceEpoch(SessionId session, long credentialEpoch) {
+        String id = idOrNull(session);
+        if (id == null) {
+            return false;
+        }
+        Long live = advanceEpoch.run(redis, "advance a session's epoch", new String[] {Keys.session(id)},
+                Long.toString(credentialEpoch));
+        return live == 1;
+    }
+
+    boolean revoke(SessionId session) {
+        String id = idOrNull(session);
+        return id != null && end(id, null) == Ended.ENDED;
+    }
+
+    int revokeUser(UserId user, SessionId keep) {
+        String userKey = Keys.userSessions(user);
+        Set<String> ids = redis.call("revoke a user's sessions", () -> redis.commands().smembers(userKey));
+        int revoked = 0;
+        for (String id : ids) {
+            if (keep != null && keep.value().equals(id)) {
+                continue;
+            }
+            if (end(id, null) == Ended.ENDED) {
+                revoked++;
+            }
+        }
+        return revoked;
+    }
+
+    int purge(Instant now) {
+        List<String> due = redis.call("purge expired sessions", () -> redis.commands().zrangebyscore(
+                Keys.PURGE_SESSIONS, Range.create(0L, now.toEpochMilli()), Limit.create(0, PURGE_BATCH)));
+        int purged = 0;
+        for (String id : due) {
+            if (end(id, now) == Ended.ENDED) {
+                purged++;
+            }
+        }
+        return purged;
+    }
+
+    private enum Ended { GONE, ENDED, ALIVE }
+
+    /** Ends a session (with {@code now}: only if it is dead then) and removes its pointers and index entries. */
+    private Ended end(String id, Instant now) {
+        String what = now == null ? "revoke a session" : "purge expired sessions";
+        String[] keys = {Keys.session(id), Keys.used(id)};
+        List<Object> reply = now == null ? end.run(redis, what, keys)
+                : end.run(redis, what, keys, Long.toString(now.toEpochMilli()));
+        long outcome = (Long) reply.get(0);
+        if (outcome == 2) {
+            String deadAt = (String) reply.get(1);
+            redis.call(what, () -> deadAt.isEmpty() ? redis.commands().zrem(Keys.PURGE_SESSIONS, id)
+                    : redis.commands().zadd(Keys.PURGE_SESSIONS, Double.parseDouble(deadAt), id));
+            return Ended.ALIVE;
+        }
+        List<RedisFuture<?>> cleanup = new ArrayList<>();
+        cleanup.add(redis.commands().zrem(Keys.PURGE_SESSIONS, id));
+        if (outcome == 1) {
+            UserId user = new UserId((String) reply.get(1));
+            cleanup.add(redis.commands().srem(Keys.userSessions(user), id));
+            cleanup.add(redis.commands().del(pointers(reply, 2).toArray(String[]::new)));
+        }
+        awaitAll(what, cleanup);
+        return outcome == 1 ? Ended.ENDED : Ended.GONE;
+    }
+
+    private void delete(String what, List<String> keys) {
+        redis.call(what, () -> redis.commands().del(keys.toArray(String[]::new)));
+    }
+
+    private void awaitAll(String what, List<RedisFuture<?>> futures) {
+        for (RedisFuture<?> future : futures) {
+            redis.await(what, future);
+        }
+    }
+
+    private static List<String> pointers(List<Object> reply, int from) {
+        List<String> keys = new ArrayList<>();
+        for (int i = from; i < reply.size(); i++) {
+            keys.add(Keys.pointer((String) reply.get(i)));
+        }
+        return keys;
+    }
+
+    private static SessionGrant grant(String id, String user, String epoch, String created, String meta,
+                                      String accessExpiresAt, String refreshExpiresAt) {
+        return new SessionGrant(new SessionId(id), new UserId(user), Long.parseLong(epoch),
+                Instant.ofEpochMilli(Long.parseLong(created)), readMeta(meta),
+                Instant.ofEpochMilli(Long.parseLong(accessExpiresAt)),
+                refreshExpiresAt == null || refreshExpiresAt.isEmpty() ? null
+                        : Instant.ofEpochMilli(Long.parseLong(refreshExpiresAt)));
+    }
+
+    private static String value(List<KeyValue<String, String>> fields, int index) {
+        return fields.get(index).getValueOrElse(null);
+    }
+
+    /** Only the canonical UUIDs this store issues name a session; anything else could not be a key of ours. */
+    private static String idOrNull(SessionId session) {
+        try {
+            UUID parsed = UUID.fromString(session.value());
+            return parsed.toString().equals(session.value()) ? session.value() : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static String writeMeta(Map<String, String> meta) {
+        try {
+            return JSON.writeValueAsString(meta);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, String> readMeta(String meta) {
+        if (meta == null || meta.isEmpty()) {
+            return Map.of();
+        }
+        try {
+            return JSON.readValue(meta, META);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable session meta", e);
+        }
+    }
+
+    private static Long millis(Instant instant) {
+        return instant == null ? null : instant.toEpochMilli();
+    }
+
+    private static long min(long value, Long cap) {
+        return cap == null ? value : Math.min(value, cap);
+    }
+}
