@@ -114,9 +114,9 @@ final class Redis implements AutoCloseable {
             try {
                 uris.add(RedisURI.create(part.trim()));
             } catch (RuntimeException e) {
-                // Never the value: it may hold a password.
+                // Neither the value nor Lettuce's message (which may quote it): it may hold a password.
                 throw new IllegalArgumentException("redis-url: not a Redis URI Lettuce accepts (redis://host:port, "
-                        + "rediss://, redis-sentinel://host:port#master, or several redis:// URIs of a Cluster)", e);
+                        + "rediss://, redis-sentinel://host:port#master, or several redis:// URIs of a Cluster)");
             }
         }
         if (uris.isEmpty()) {
