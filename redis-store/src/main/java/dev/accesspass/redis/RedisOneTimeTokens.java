@@ -25,7 +25,8 @@ import java.util.Set;
  * is consumed too (and refused), so a clock set back cannot revive it.
  *
  * <p>{@link dev.accesspass.store.TokenStore#saveOneTimeToken} gets no {@code now}, so the TTL here is Redis's own
- * clock reaching the expiry ({@code PXAT}); the check at consumption still uses the caller's {@code now}.
+ * clock reaching the expiry ({@code PXAT}); the check at consumption still uses the caller's {@code now}, and
+ * {@link #purge} (with the caller's {@code now}) removes what a TTL cannot see.
  */
 final class RedisOneTimeTokens {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,18 +42,21 @@ final class RedisOneTimeTokens {
     void save(OneTimeToken token) {
         String key = Keys.oneTime(token.hash(), token.purpose());
         long expiresAt = token.expiresAt().toEpochMilli();
+        // The SPI gives no now here. Redis's clock collects the token when it passes the expiry; an expiry already
+        // past on Redis's clock (the caller's clock is behind it) is left to purgeExpired, which uses the caller's.
+        long ttl = expiresAt - System.currentTimeMillis();
         if (token.user() != null) {
             // Indexed before it is findable, so a delete that could see the token also finds it in the index.
-            long ttl = Math.max(expiresAt - System.currentTimeMillis(), 1);
             indexAdd.run(redis, "save a one-time token",
                     new String[] {Keys.userOneTime(token.user(), token.purpose())}, token.hash().hex(),
-                    Long.toString(ttl));
+                    ttl > 0 ? Long.toString(ttl) : "");
         }
         ObjectNode value = JSON.createObjectNode();
         value.put("x", expiresAt);
         value.put("u", token.user() == null ? null : token.user().value());
         value.put("p", token.payload());
-        RedisFuture<String> set = redis.commands().set(key, value.toString(), SetArgs.Builder.pxAt(expiresAt));
+        RedisFuture<String> set = ttl > 0 ? redis.commands().set(key, value.toString(), SetArgs.Builder.pxAt(expiresAt))
+                : redis.commands().set(key, value.toString());
         RedisFuture<Long> filed = redis.commands().zadd(Keys.PURGE_ONE_TIME, (double) expiresAt,
                 token.purpose().name() + ":" + token.hash().hex());
         redis.await("save a one-time token", set);

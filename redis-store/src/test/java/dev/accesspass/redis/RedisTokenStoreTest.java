@@ -1,11 +1,20 @@
 package dev.accesspass.redis;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.accesspass.AccessPassConfig;
+import dev.accesspass.UserId;
+import dev.accesspass.store.OneTimeToken;
+import dev.accesspass.store.TokenHash;
+import dev.accesspass.store.TokenPurpose;
 import dev.accesspass.store.TokenStore;
 import dev.accesspass.store.TokenStoreContract;
 import dev.accesspass.testing.RequiredTool;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The token-store contract, unchanged, on a real redis-server. */
@@ -23,6 +32,30 @@ class RedisTokenStoreTest extends TokenStoreContract {
     @Override
     protected Optional<List<byte[]>> storedSecretMaterial(TokenStore store) {
         return Optional.of(RedisContents.digests(REDIS.url()));
+    }
+
+    /**
+     * TTLs only collect; the caller's clock decides. A caller whose clock is far behind Redis's (a test clock, a
+     * skewed host) still gets working sessions and one-time tokens, which its own purge then removes.
+     */
+    @Test
+    void sr69_aCallerClockBehindRedisStillDecidesEveryExpiry() {
+        Instant past = Instant.parse("2020-01-01T00:00:00Z");
+        UserId alice = new UserId("alice");
+        Opened session = open(alice, past, null, Map.of(), past.plus(ACCESS_TTL), past.plus(REFRESH_TTL));
+        assertThat(store().findByAccessToken(TokenHash.of(session.access()), past.plusSeconds(1))).isPresent();
+        assertThat(store().findByAccessToken(TokenHash.of(session.access()), past.plus(ACCESS_TTL))).isEmpty();
+
+        TokenHash kept = TokenHash.of(newToken());
+        TokenHash purged = TokenHash.of(newToken());
+        for (TokenHash hash : List.of(kept, purged)) {
+            store().saveOneTimeToken(new OneTimeToken(hash, TokenPurpose.RESET_PASSWORD, alice,
+                    past.plusSeconds(600), null));
+        }
+        assertThat(store().consumeOneTimeToken(kept, TokenPurpose.RESET_PASSWORD, past)).isPresent();
+        assertThat(store().purgeExpired(past.plusSeconds(600))).isEqualTo(1);
+        assertThat(store().consumeOneTimeToken(purged, TokenPurpose.RESET_PASSWORD, past)).isEmpty();
+        assertThat(store().deleteOneTimeTokens(alice, TokenPurpose.RESET_PASSWORD)).isZero();
     }
 
     static TokenStore open(String url) {
