@@ -214,7 +214,7 @@ public final class AccessPassConfig {
     public Optional<String> jdbcUser() { return Optional.ofNullable(jdbcUser); }
     public Optional<String> jdbcPassword() { return Optional.ofNullable(jdbcPassword); }
     public int jdbcPoolSize() { return jdbcPoolSize; }
-    /** {@link Duration#ZERO} when the local validation cache is off. */
+    /** {@link Duration#ZERO} when the local validation cache (jdbc store, redis token store) is off. */
     public Duration tokenCacheTtl() { return tokenCacheTtl; }
     /** {@code log} or {@code smtp}. */
     public String mailer() { return mailer; }
@@ -479,8 +479,8 @@ public final class AccessPassConfig {
                     throw new IllegalArgumentException("base-url: required when mailer=smtp");
                 }
             }
-            if (!tokenCacheTtl.isZero() && !"jdbc".equals(store)) {
-                throw new IllegalArgumentException("token-cache-ttl: only applies to store=jdbc");
+            if (!tokenCacheTtl.isZero() && !"jdbc".equals(store) && !"redis".equals(tokens)) {
+                throw new IllegalArgumentException("token-cache-ttl: only applies to store=jdbc or token-store=redis");
             }
             oauth.forEach((name, values) -> {
                 if (values.containsKey("client-id")) {

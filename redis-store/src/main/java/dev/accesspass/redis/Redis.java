@@ -143,6 +143,14 @@ final class Redis implements AutoCloseable {
         return cluster;
     }
 
+    /** A second connection to the same standalone server (or Sentinel master), for the tracking cache. */
+    StatefulRedisConnection<String, String> connectAgain() {
+        if (cluster) {
+            throw new IllegalStateException("not on a Cluster");
+        }
+        return ((RedisClient) client).connect();
+    }
+
     RedisClusterAsyncCommands<String, String> commands() {
         return commands;
     }

@@ -58,10 +58,13 @@ final class RedisSessions {
     private final Script end = Script.load("end_session", ScriptOutputType.MULTI);
     private final Script advanceEpoch = Script.load("advance_epoch", ScriptOutputType.INTEGER);
     private final Script indexAdd;
+    private final GrantCache cache;
 
-    RedisSessions(Redis redis, Script indexAdd) {
+    /** {@code cache} may be null (no local cache). */
+    RedisSessions(Redis redis, Script indexAdd, GrantCache cache) {
         this.redis = redis;
         this.indexAdd = indexAdd;
+        this.cache = cache;
         for (Script script : List.of(create, rotate, end, advanceEpoch)) {
             script.preload(redis);
         }
@@ -96,12 +99,26 @@ final class RedisSessions {
     }
 
     Optional<SessionGrant> find(TokenHash accessHash, Instant now) {
-        String id = redis.call("check an access token", () -> redis.commands().get(Keys.access(accessHash)));
+        var commands = redis.commands();
+        long stamp = -1;
+        if (cache != null && cache.active()) {
+            SessionGrant cached = cache.get(accessHash, now);
+            if (cached != null) {
+                return Optional.of(cached);
+            }
+            // Read through the tracking connection, so that Redis tells this instance when these keys change.
+            stamp = cache.stamp();
+            commands = cache.commands();
+        }
+        var reads = commands;
+        String pointer = Keys.access(accessHash);
+        String id = redis.call("check an access token", () -> reads.get(pointer));
         if (id == null) {
             return Optional.empty();
         }
-        List<KeyValue<String, String>> fields = redis.call("check an access token", () -> redis.commands()
-                .hmget(Keys.session(id), "user", "epoch", "created", "meta", "a", "ax", "pa", "pax", "rx"));
+        String sessionKey = Keys.session(id);
+        List<KeyValue<String, String>> fields = redis.call("check an access token", () -> reads
+                .hmget(sessionKey, "user", "epoch", "created", "meta", "a", "ax", "pa", "pax", "rx"));
         String user = value(fields, 0);
         if (user == null) {
             return Optional.empty();
@@ -119,8 +136,12 @@ final class RedisSessions {
         if (now.toEpochMilli() >= expiry) {
             return Optional.empty();
         }
-        return Optional.of(grant(id, user, value(fields, 1), value(fields, 2), value(fields, 3), expiresAt,
-                value(fields, 8)));
+        SessionGrant grant = grant(id, user, value(fields, 1), value(fields, 2), value(fields, 3), expiresAt,
+                value(fields, 8));
+        if (stamp >= 0) {
+            cache.put(accessHash, grant, sessionKey, pointer, stamp);
+        }
+        return Optional.of(grant);
     }
 
     Rotation rotate(TokenHash presented, Successor successor, Instant now) {
@@ -146,7 +167,9 @@ final class RedisSessions {
                         : Long.toString(successor.refreshExpiresAt().toEpochMilli()),
                 Base64.getEncoder().encodeToString(successor.sealedPair()), Integer.toString(USED_HISTORY));
         String outcome = (String) reply.get(0);
-        if (!outcome.equals("rotated")) {
+        if (outcome.equals("rotated")) {
+            evict(id); // an older access token may have died with this rotation
+        } else {
             delete("rotate a refresh token", List.of(nextAccess, nextRefresh));
         }
         if (outcome.equals("rejected")) {
@@ -190,6 +213,7 @@ final class RedisSessions {
         }
         Long live = advanceEpoch.run(redis, "advance a session's epoch", new String[] {Keys.session(id)},
                 Long.toString(credentialEpoch));
+        evict(id); // cached grants carry the old epoch
         return live == 1;
     }
 
@@ -234,6 +258,7 @@ final class RedisSessions {
         List<Object> reply = now == null ? end.run(redis, what, keys)
                 : end.run(redis, what, keys, Long.toString(now.toEpochMilli()));
         long outcome = (Long) reply.get(0);
+        evict(id);
         if (outcome == 2) {
             String deadAt = (String) reply.get(1);
             redis.call(what, () -> deadAt.isEmpty() ? redis.commands().zrem(Keys.PURGE_SESSIONS, id)
@@ -249,6 +274,13 @@ final class RedisSessions {
         }
         awaitAll(what, cleanup);
         return outcome == 1 ? Ended.ENDED : Ended.GONE;
+    }
+
+    /** On this instance at once; other instances get Redis's invalidation message. */
+    private void evict(String id) {
+        if (cache != null) {
+            cache.evictKey(Keys.session(id));
+        }
     }
 
     private void delete(String what, List<String> keys) {

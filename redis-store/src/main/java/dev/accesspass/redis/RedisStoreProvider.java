@@ -8,7 +8,9 @@ import dev.accesspass.store.TokenStore;
  * The {@code token-store=redis} provider, found by {@link java.util.ServiceLoader}: connects to {@code redis-url}
  * (Lettuce URIs: {@code redis://}, {@code rediss://} with TLS, {@code redis-sentinel://}, or several
  * comma-separated URIs, or one node's, of a Redis Cluster) and returns a token store on it. Users stay in the
- * {@code store} (memory or jdbc): Redis keeps only sessions, tokens, one-time tokens and login counters.
+ * {@code store} (memory or jdbc): Redis keeps only sessions, tokens, one-time tokens and login counters. With
+ * {@code token-cache-ttl} above zero, token checks are cached locally and evicted the moment Redis reports a change
+ * of what they read (client-side caching with {@code CLIENT TRACKING}); see {@code GrantCache}.
  *
  * <p>Applications that build AccessPass in code can call {@link #openTokenStore} themselves and pass the store to
  * {@code AccessPass.Builder.stores}; closing it closes the connection.
@@ -42,9 +44,20 @@ public final class RedisStoreProvider implements StoreProvider {
         String url = config.redisUrl().orElseThrow(() ->
                 new IllegalArgumentException("redis-url: required when token-store=redis"));
         Redis redis = Redis.open(url);
+        GrantCache cache = null;
         try {
-            return new RedisTokenStore(redis);
+            if (!config.tokenCacheTtl().isZero()) {
+                if (redis.isCluster()) {
+                    throw new IllegalArgumentException("token-cache-ttl: the Redis token cache needs one Redis server "
+                            + "(or Sentinel), not a Cluster; set token-cache-ttl=0");
+                }
+                cache = GrantCache.open(redis, config.tokenCacheTtl());
+            }
+            return new RedisTokenStore(redis, cache);
         } catch (RuntimeException e) {
+            if (cache != null) {
+                cache.close();
+            }
             redis.close();
             throw e;
         }

@@ -22,7 +22,8 @@ import java.util.function.Supplier;
  * {@link TokenStore} on Redis or Redis Cluster. Thread-safe. Each concern has its own class, with the key layout in
  * {@link Keys} and each atomic step a Lua script named after the operation ({@code rotate.lua},
  * {@code end_session.lua}, …): {@link RedisSessions} (sessions, rotation, revocation, epochs),
- * {@link RedisOneTimeTokens}, {@link RedisAttempts}. A new SPI method goes to the class of its concern, or a new
+ * {@link RedisOneTimeTokens}, {@link RedisAttempts}; the optional local cache of token checks is {@link GrantCache}.
+ * A new SPI method goes to the class of its concern, or a new
  * one, and gets a line here.
  *
  * <p>Every Lettuce failure becomes a {@link dev.accesspass.StoreUnavailableException} (503 {@code store_unavailable}):
@@ -30,16 +31,19 @@ import java.util.function.Supplier;
  */
 final class RedisTokenStore implements TokenStore {
     private final Redis redis;
+    private final GrantCache cache;
     private final RedisSessions sessions;
     private final RedisOneTimeTokens oneTimeTokens;
     private final RedisAttempts attempts;
     private volatile boolean closed;
 
-    RedisTokenStore(Redis redis) {
+    /** {@code cache} may be null (no local cache); closing the store closes both. */
+    RedisTokenStore(Redis redis, GrantCache cache) {
         this.redis = redis;
+        this.cache = cache;
         Script indexAdd = Script.load("index_add", ScriptOutputType.INTEGER);
         indexAdd.preload(redis);
-        this.sessions = new RedisSessions(redis, indexAdd);
+        this.sessions = new RedisSessions(redis, indexAdd, cache);
         this.oneTimeTokens = new RedisOneTimeTokens(redis, indexAdd);
         this.attempts = new RedisAttempts(redis);
     }
@@ -123,7 +127,13 @@ final class RedisTokenStore implements TokenStore {
     public void close() {
         if (!closed) {
             closed = true;
-            redis.close();
+            try {
+                if (cache != null) {
+                    cache.close();
+                }
+            } finally {
+                redis.close();
+            }
         }
     }
 

@@ -1,10 +1,14 @@
 package dev.accesspass.redis;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.accesspass.AccessPassConfig;
 import dev.accesspass.store.TokenStore;
 import dev.accesspass.store.TokenStoreContract;
 import dev.accesspass.testing.RequiredTool;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -20,6 +24,14 @@ class RedisClusterTokenStoreTest extends TokenStoreContract {
     protected TokenStore newStore() {
         CLUSTER.flush();
         return RedisTokenStoreTest.open(CLUSTER.url());
+    }
+
+    @Test
+    void theTrackingCacheIsRefusedOnACluster() {
+        assertThatThrownBy(() -> new RedisStoreProvider().openTokenStore(AccessPassConfig.builder()
+                .set("token-store", "redis").set("redis-url", CLUSTER.url()).set("token-cache-ttl", "60").build()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("token-cache-ttl: the Redis token cache needs one Redis server");
     }
 
     @Override
