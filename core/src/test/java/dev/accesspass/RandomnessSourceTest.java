@@ -39,6 +39,8 @@ class RandomnessSourceTest {
             "jdbi-store/src/main/java/dev/accesspass/jdbi/JdbiUserStore.java", "user ids",
             "jdbi-store/src/main/java/dev/accesspass/jdbi/JdbiTokenStore.java",
             "session ids (opaque handles, API.md: a session is found by its token digests)",
+            "redis-store/src/main/java/dev/accesspass/redis/RedisSessions.java",
+            "session ids (opaque handles, as in the JDBC store)",
             "filter/src/main/java/dev/accesspass/servlet/AccessPassFilter.java",
             "the correlation id of a logged unexpected failure");
 
