@@ -10,7 +10,6 @@ import dev.accesspass.store.Rotation;
 import dev.accesspass.store.SessionGrant;
 import dev.accesspass.store.Successor;
 import dev.accesspass.store.TokenHash;
-import io.lettuce.core.KeyValue;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisFuture;
@@ -57,6 +56,7 @@ final class RedisSessions {
     private final Script rotate = Script.load("rotate", ScriptOutputType.MULTI);
     private final Script end = Script.load("end_session", ScriptOutputType.MULTI);
     private final Script advanceEpoch = Script.load("advance_epoch", ScriptOutputType.INTEGER);
+    private final Script check = Script.load("check_access_token", ScriptOutputType.MULTI);
     private final Script indexAdd;
     private final GrantCache cache;
 
@@ -65,7 +65,7 @@ final class RedisSessions {
         this.redis = redis;
         this.indexAdd = indexAdd;
         this.cache = cache;
-        for (Script script : List.of(create, rotate, end, advanceEpoch)) {
+        for (Script script : List.of(create, rotate, end, advanceEpoch, check)) {
             script.preload(redis);
         }
     }
@@ -110,25 +110,43 @@ final class RedisSessions {
             stamp = cache.stamp();
             commands = cache.commands();
         }
-        var reads = commands;
         String pointer = Keys.access(accessHash);
-        String id = redis.call("check an access token", () -> reads.get(pointer));
-        if (id == null) {
-            return Optional.empty();
+        String id;
+        List<String> fields;
+        if (stamp < 0 && !redis.isCluster()) {
+            // One round trip; the cache reads separately so that Redis tracks exactly the keys it read.
+            List<Object> reply = check.run(redis, "check an access token", new String[] {pointer});
+            if (reply == null || reply.isEmpty()) {
+                return Optional.empty();
+            }
+            id = (String) reply.get(0);
+            fields = new ArrayList<>();
+            for (int i = 1; i < reply.size(); i++) {
+                String field = (String) reply.get(i);
+                fields.add(field.isEmpty() ? null : field);
+            }
+        } else {
+            var reads = commands;
+            id = redis.call("check an access token", () -> reads.get(pointer));
+            if (id == null) {
+                return Optional.empty();
+            }
+            String key = Keys.session(id);
+            fields = redis.call("check an access token", () -> reads
+                    .hmget(key, "user", "epoch", "created", "meta", "a", "ax", "pa", "pax", "rx"))
+                    .stream().map(field -> field.getValueOrElse(null)).toList();
         }
         String sessionKey = Keys.session(id);
-        List<KeyValue<String, String>> fields = redis.call("check an access token", () -> reads
-                .hmget(sessionKey, "user", "epoch", "created", "meta", "a", "ax", "pa", "pax", "rx"));
-        String user = value(fields, 0);
+        String user = fields.get(0);
         if (user == null) {
             return Optional.empty();
         }
         String expiresAt;
-        if (accessHash.hex().equals(value(fields, 4))) {
-            expiresAt = value(fields, 5);
-        } else if (accessHash.hex().equals(value(fields, 6))) {
+        if (accessHash.hex().equals(fields.get(4))) {
+            expiresAt = fields.get(5);
+        } else if (accessHash.hex().equals(fields.get(6))) {
             // Rotated out just now: works until it expires, so a logout sent with it still ends the session.
-            expiresAt = value(fields, 7);
+            expiresAt = fields.get(7);
         } else {
             return Optional.empty();
         }
@@ -136,8 +154,7 @@ final class RedisSessions {
         if (now.toEpochMilli() >= expiry) {
             return Optional.empty();
         }
-        SessionGrant grant = grant(id, user, value(fields, 1), value(fields, 2), value(fields, 3), expiresAt,
-                value(fields, 8));
+        SessionGrant grant = grant(id, user, fields.get(1), fields.get(2), fields.get(3), expiresAt, fields.get(8));
         if (stamp >= 0) {
             cache.put(accessHash, grant, sessionKey, pointer, stamp);
         }
@@ -308,10 +325,6 @@ final class RedisSessions {
                 Instant.ofEpochMilli(Long.parseLong(accessExpiresAt)),
                 refreshExpiresAt == null || refreshExpiresAt.isEmpty() ? null
                         : Instant.ofEpochMilli(Long.parseLong(refreshExpiresAt)));
-    }
-
-    private static String value(List<KeyValue<String, String>> fields, int index) {
-        return fields.get(index).getValueOrElse(null);
     }
 
     /** Only the canonical UUIDs this store issues name a session; anything else could not be a key of ours. */
