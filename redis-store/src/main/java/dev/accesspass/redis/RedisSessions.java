@@ -247,8 +247,12 @@ final class RedisSessions {
             if (keep != null && keep.value().equals(id)) {
                 continue;
             }
-            if (end(id, null) == Ended.ENDED) {
+            Ended ended = end(id, null);
+            if (ended == Ended.ENDED) {
                 revoked++;
+            } else if (ended == Ended.GONE) {
+                // Expired by its TTL: nothing names the user any more but this set.
+                redis.call("revoke a user's sessions", () -> redis.commands().srem(userKey, id));
             }
         }
         return revoked;
@@ -346,8 +350,8 @@ final class RedisSessions {
     }
 
     private static Map<String, String> readMeta(String meta) {
-        if (meta == null || meta.isEmpty()) {
-            return Map.of();
+        if (meta == null || meta.isEmpty() || meta.equals("{}")) {
+            return Map.of(); // most sessions: no parse on the hot path
         }
         try {
             return JSON.readValue(meta, META);
