@@ -53,6 +53,8 @@ public final class AccessPassConfig {
     private final URI resetPasswordUrl;
     private final URI oauthSuccessUrl;
     private final String store;
+    private final String tokenStore;
+    private final String redisUrl;
     private final String jdbcUrl;
     private final String jdbcUser;
     private final String jdbcPassword;
@@ -98,6 +100,8 @@ public final class AccessPassConfig {
         this.resetPasswordUrl = b.resetPasswordUrl;
         this.oauthSuccessUrl = b.oauthSuccessUrl;
         this.store = b.store;
+        this.tokenStore = b.tokenStore != null ? b.tokenStore : b.store;
+        this.redisUrl = b.redisUrl;
         this.jdbcUrl = b.jdbcUrl;
         this.jdbcUser = b.jdbcUser;
         this.jdbcPassword = b.jdbcPassword;
@@ -238,11 +242,15 @@ public final class AccessPassConfig {
     public Optional<URI> oauthSuccessUrl() { return Optional.ofNullable(oauthSuccessUrl); }
     /** {@code memory} or {@code jdbc}. */
     public String store() { return store; }
+    /** Where sessions, tokens, one-time tokens and counters live: {@code memory}, {@code jdbc} or {@code redis}. */
+    public String tokenStore() { return tokenStore; }
+    /** The Lettuce URI (or comma-separated URIs of a Cluster) of the redis token store. */
+    public Optional<String> redisUrl() { return Optional.ofNullable(redisUrl); }
     public Optional<String> jdbcUrl() { return Optional.ofNullable(jdbcUrl); }
     public Optional<String> jdbcUser() { return Optional.ofNullable(jdbcUser); }
     public Optional<String> jdbcPassword() { return Optional.ofNullable(jdbcPassword); }
     public int jdbcPoolSize() { return jdbcPoolSize; }
-    /** {@link Duration#ZERO} when the local validation cache is off. */
+    /** {@link Duration#ZERO} when the local validation cache (jdbc store, redis token store) is off. */
     public Duration tokenCacheTtl() { return tokenCacheTtl; }
     /** {@code log} or {@code smtp}. */
     public String mailer() { return mailer; }
@@ -287,9 +295,15 @@ public final class AccessPassConfig {
             if (text.length() > 0) {
                 text.append(", ");
             }
-            text.append(key).append('=').append(isSecret(key) ? "****" : value);
+            text.append(key).append('=').append(isSecret(key) ? "****"
+                    : key.equals("redis-url") ? maskUserInfo(value) : value);
         });
         return text.length() == 0 ? "every key at its default" : text + "; every other key at its default";
+    }
+
+    /** A Redis URI may carry {@code user:password@}: shown as {@code ****@}, in every URI of a list. */
+    static String maskUserInfo(String uris) {
+        return uris.replaceAll("//[^/@,]*@", "//****@");
     }
 
     static boolean isSecret(String key) {
@@ -340,6 +354,8 @@ public final class AccessPassConfig {
             SETTERS.put("reset-password-url", (b, v) -> b.resetPasswordUrl = url("reset-password-url", v, false));
             SETTERS.put("oauth-success-url", (b, v) -> b.oauthSuccessUrl = url("oauth-success-url", v, false));
             SETTERS.put("store", (b, v) -> b.store = oneOf("store", v, Set.of("memory", "jdbc")));
+            SETTERS.put("token-store", (b, v) -> b.tokenStore = oneOf("token-store", v, Set.of("memory", "jdbc", "redis")));
+            SETTERS.put("redis-url", (b, v) -> b.redisUrl = checkRedisUrl(v));
             SETTERS.put("jdbc-url", (b, v) -> b.jdbcUrl = jdbcUrl(v));
             SETTERS.put("jdbc-user", (b, v) -> b.jdbcUser = v);
             SETTERS.put("jdbc-password", (b, v) -> b.jdbcPassword = v);
@@ -387,6 +403,8 @@ public final class AccessPassConfig {
         private URI resetPasswordUrl;
         private URI oauthSuccessUrl;
         private String store = "memory";
+        private String tokenStore;
+        private String redisUrl;
         private String jdbcUrl;
         private String jdbcUser;
         private String jdbcPassword;
@@ -441,7 +459,7 @@ public final class AccessPassConfig {
                 oauth.computeIfAbsent(matcher.group(1), p -> new TreeMap<>()).put(matcher.group(2), trimmed);
             }
             // Enumerations are shown as they were understood: store=JDBC is logged as store=jdbc.
-            raw.put(key, key.equals("store") || key.equals("mailer") ? trimmed.toLowerCase(Locale.ROOT) : trimmed);
+            raw.put(key, key.equals("store") || key.equals("token-store") || key.equals("mailer") ? trimmed.toLowerCase(Locale.ROOT) : trimmed);
             return this;
         }
 
@@ -467,6 +485,8 @@ public final class AccessPassConfig {
         public Builder resetTokenTtl(Duration ttl) { return set("reset-token-ttl", Long.toString(ttl.toSeconds())); }
         public Builder baseUrl(String url) { return set("base-url", url); }
         public Builder store(String name) { return set("store", name); }
+        public Builder tokenStore(String name) { return set("token-store", name); }
+        public Builder redisUrl(String uris) { return set("redis-url", uris); }
         public Builder mailer(String name) { return set("mailer", name); }
         public Builder maxBodyBytes(int bytes) { return set("max-body-bytes", Integer.toString(bytes)); }
         public Builder loginMaxAttempts(int attempts) { return set("login-max-attempts", Integer.toString(attempts)); }
@@ -516,6 +536,15 @@ public final class AccessPassConfig {
         public AccessPassConfig build() {
             // jdbc-url is checked when the stores are opened (Assembly): stores given in code on an application's
             // own DataSource need none.
+            String tokens = tokenStore != null ? tokenStore : store;
+            if ("redis".equals(tokens) && redisUrl == null) {
+                throw new IllegalArgumentException("redis-url: required when token-store=redis");
+            }
+            if ("jdbc".equals(tokens) && !"jdbc".equals(store)) {
+                // The JDBC store keeps tokens beside the users they belong to, in one database.
+                throw new IllegalArgumentException("token-store: jdbc needs store=jdbc (use memory or redis for "
+                        + "tokens apart from the users)");
+            }
             if ("smtp".equals(mailer)) {
                 if (smtpHost == null) {
                     throw new IllegalArgumentException("smtp-host: required when mailer=smtp");
@@ -525,8 +554,8 @@ public final class AccessPassConfig {
                     throw new IllegalArgumentException("base-url: required when mailer=smtp");
                 }
             }
-            if (!tokenCacheTtl.isZero() && !"jdbc".equals(store)) {
-                throw new IllegalArgumentException("token-cache-ttl: only applies to store=jdbc");
+            if (!tokenCacheTtl.isZero() && !"jdbc".equals(store) && !"redis".equals(tokens)) {
+                throw new IllegalArgumentException("token-cache-ttl: only applies to store=jdbc or token-store=redis");
             }
             oauth.forEach((name, values) -> {
                 if (values.containsKey("client-id")) {
@@ -627,6 +656,19 @@ public final class AccessPassConfig {
                 throw new IllegalArgumentException(key + ": must not contain a query");
             }
             return uri;
+        }
+
+        /** Only the schemes here; the redis store parses the rest. Never echoes the value: it may hold a password. */
+        private static String checkRedisUrl(String value) {
+            for (String part : value.split(",", -1)) {
+                String uri = part.trim();
+                if (!(uri.startsWith("redis://") || uri.startsWith("rediss://") || uri.startsWith("redis-sentinel://")
+                        || uri.startsWith("rediss-sentinel://") || uri.startsWith("redis-socket://"))) {
+                    throw new IllegalArgumentException("redis-url: each URI must start with redis://, rediss://, "
+                            + "redis-sentinel://, rediss-sentinel:// or redis-socket:// (several are separated by commas)");
+                }
+            }
+            return value;
         }
 
         private static String jdbcUrl(String value) {

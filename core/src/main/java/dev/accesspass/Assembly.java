@@ -84,17 +84,25 @@ final class Assembly implements AutoCloseable {
         TokenStore tokens = choices.tokenStore;
         UserStore users = choices.userStore;
         if (tokens == null) {
+            // Users come from store; tokens from token-store, which is store unless set apart.
+            StoreProvider.Stores stores = null;
             if (config.store().equals("memory")) {
-                tokens = TokenStore.inMemory();
                 users = UserStore.inMemory();
             } else {
                 if (config.store().equals("jdbc") && config.jdbcUrl().isEmpty()) {
                     throw new IllegalArgumentException("jdbc-url: required when store=jdbc");
                 }
-                StoreProvider.Stores stores = provider(config.store()).open(config);
-                tokens = stores.tokens();
-                users = stores.users();
+                stores = provider("store", config.store()).open(config);
                 owned.add(stores);
+                users = stores.users();
+            }
+            if (config.tokenStore().equals(config.store())) {
+                tokens = stores != null ? stores.tokens() : TokenStore.inMemory();
+            } else if (config.tokenStore().equals("memory")) {
+                tokens = TokenStore.inMemory();
+            } else {
+                tokens = provider("token-store", config.tokenStore()).openTokenStore(config);
+                owned.add(tokens);
             }
         }
         if (tokens instanceof SessionCensus census) {
@@ -164,14 +172,15 @@ final class Assembly implements AutoCloseable {
         return chosen != null ? chosen : configured;
     }
 
-    private static StoreProvider provider(String name) {
+    /** The provider of {@code name} for the setting {@code key} ({@code store} or {@code token-store}). */
+    private static StoreProvider provider(String key, String name) {
         for (StoreProvider provider : ServiceLoader.load(StoreProvider.class)) {
             if (provider.name().equals(name)) {
                 return provider;
             }
         }
-        throw new IllegalArgumentException("store: \"" + name + "\" needs the accesspass-jdbi-store jar "
-                + "(groupId dev.accesspass) on the classpath");
+        throw new IllegalArgumentException(key + ": \"" + name + "\" needs the accesspass-" + name
+                + "-store jar (groupId dev.accesspass) on the classpath");
     }
 
     private static AuthHooks loadHooks(AccessPassConfig config) {

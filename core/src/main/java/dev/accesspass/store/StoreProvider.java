@@ -8,7 +8,7 @@ import dev.accesspass.AccessPassConfig;
  */
 public interface StoreProvider {
 
-    /** The {@code store} value this provider answers to, e.g. {@code "jdbc"}. */
+    /** The {@code store} or {@code token-store} value this provider answers to, e.g. {@code "jdbc"}. */
     String name();
 
     /**
@@ -16,6 +16,17 @@ public interface StoreProvider {
      * {@code jdbc-url}) when the backend cannot be reached at start.
      */
     Stores open(AccessPassConfig config);
+
+    /**
+     * Opens only a token store, for {@code token-store=<name>} with the users in another store (users in
+     * PostgreSQL, tokens in Redis). A provider that keeps tokens only together with its users keeps this default.
+     *
+     * @throws IllegalArgumentException naming the setting at fault (e.g. {@code redis-url})
+     */
+    default TokenStore openTokenStore(AccessPassConfig config) {
+        throw new IllegalArgumentException("token-store: " + name() + " keeps tokens only together with its users; "
+                + "set store=" + name() + " or another token-store");
+    }
 
     /** A token store and a user store opened together; closing closes both. */
     record Stores(TokenStore tokens, UserStore users) implements AutoCloseable {

@@ -31,6 +31,11 @@ final class ApplicationDataSourceStores implements AutoCloseable {
         if (dataSource == null) {
             return new ApplicationDataSourceStores(null);
         }
+        if (!config.tokenStore().equals("jdbc")) {
+            // The application's pool carries both stores here; tokens elsewhere would be silently ignored.
+            throw new IllegalArgumentException("accesspass.token-store: " + config.tokenStore()
+                    + " needs accesspass.jdbc-url for the users (on the application's DataSource, tokens stay in it)");
+        }
         LOG.info("store=jdbc on the application's DataSource (no accesspass.jdbc-url set)");
         try {
             return new ApplicationDataSourceStores(JdbiStoreProvider.open(config, dataSource));
