@@ -38,13 +38,15 @@ final class Assembly implements AutoCloseable {
     final PasswordFlows passwords;
     final Introspection introspection;
     final AccountChanges changes;
+    final SecondFactors secondFactors;
     /** Closed in this order: the purge thread, the mail queue (drained while the stores and mailer are open), … */
     private final List<AutoCloseable> owned;
 
     private Assembly(ServiceContext context, AuthHooks hooks, Sessions sessions, Accounts accounts, OAuthLogins oauth,
                      EmailFlows email, PasswordFlows passwords, Introspection introspection,
-                     AccountChanges changes, List<AutoCloseable> owned) {
+                     AccountChanges changes, SecondFactors secondFactors, List<AutoCloseable> owned) {
         this.changes = changes;
+        this.secondFactors = secondFactors;
         this.context = context;
         this.hooks = hooks;
         this.sessions = sessions;
@@ -90,6 +92,11 @@ final class Assembly implements AutoCloseable {
                 users = stores.users();
                 owned.add(stores);
             }
+        }
+        if (config.secretEncryptionKey().isEmpty() && !users.getClass().getName().equals("dev.accesspass.store.InMemoryUserStore")) {
+            // A database dump or backup would otherwise hold every TOTP secret readable.
+            LOG.warn("secret-encryption-key is not set: TOTP secrets are stored unsealed in the user store. Set it "
+                    + "(base64 of 32 random bytes) to seal them with AES-GCM.");
         }
         // Every entry point reaches the stores through one health circuit, so an outage fails fast everywhere (SR-65).
         StoreCircuit circuit = new StoreCircuit();
@@ -139,8 +146,9 @@ final class Assembly implements AutoCloseable {
         // First to stop at close: no sweep runs against stores being closed.
         owned.add(0, PurgeSchedule.start(tokens, choices.clock));
         Introspection introspection = new Introspection(context, sessions, throttle);
+        SecondFactors secondFactors = new SecondFactors(context, accounts, throttle, notices);
         return new Assembly(context, hooks, sessions, accounts, oauth, email, passwords, introspection, changes,
-                owned);
+                secondFactors, owned);
     }
 
     private static MailTemplates templates(AuthHooks hooks, MailTemplates given) {
