@@ -16,6 +16,7 @@ import dev.accesspass.store.UserRecord;
 import dev.accesspass.store.UserStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -346,6 +347,22 @@ public final class AccessPass implements AutoCloseable {
      */
     public TokenResponse verifyMfa(String mfaToken, String code, String recoveryCode, ClientContext client) {
         return secondFactors.verify(mfaToken, code, recoveryCode, client);
+    }
+
+    /** What {@code POST /reauth} answers: the session's raised {@code auth_time}, its {@code amr} and {@code aal}. */
+    public record Reauthenticated(Instant authTime, List<String> amr, int aal) {
+    }
+
+    /**
+     * Re-authenticates in the current session ({@code POST /reauth}) with the password or a TOTP code: the session's
+     * {@code auth_time} is raised (and its {@code aal} to 2 with a code); its tokens stay. Counted like a login.
+     *
+     * @throws AccessPassException {@code validation_failed}, {@code invalid_credentials}, {@code invalid_code},
+     *                             {@code too_many_attempts}
+     */
+    public Reauthenticated reauthenticate(Authentication auth, String password, String code, ClientContext client) {
+        SecondFactors.Reauthenticated done = secondFactors.reauthenticate(auth, password, code, client);
+        return new Reauthenticated(done.authTime(), done.amr(), done.aal());
     }
 
     /** Deletes the authenticated user's account ({@code DELETE /account}); needs the password if it has one. */

@@ -186,6 +186,47 @@ final class SecondFactors {
         return step.getAsLong();
     }
 
+    /** What {@code POST /reauth} answers: the session's new authentication facts. */
+    record Reauthenticated(Instant authTime, List<String> amr, int aal) {
+    }
+
+    /**
+     * {@code POST /reauth}: the password or a TOTP code, under the account throttle; raises the current session's
+     * {@code auth_time} (and, with a code, its {@code aal} to 2) without new tokens.
+     */
+    Reauthenticated reauthenticate(Authentication auth, String password, String code, ClientContext client) {
+        if ((password == null) == (code == null)) {
+            throw AccessPassException.validation(new FieldErrors().add("password", "send either password or code"));
+        }
+        UserRecord user = accounts.current(auth);
+        Set<String> amr = new LinkedHashSet<>(auth.amr());
+        int aal = auth.aal();
+        if (password != null) {
+            if (password.isEmpty()) {
+                throw AccessPassException.validation(new FieldErrors().add("password", "is required"));
+            }
+            if (user.passwordHash() == null) {
+                throw AccessPassException.validation(new FieldErrors().add("password",
+                        "this account has no password"));
+            }
+            accounts.verifyUnderThrottle(user, password, client);
+            amr.add("pwd");
+        } else {
+            checkTotp(user, requireCode(code), client);
+            amr.add("otp");
+            amr.add("mfa");
+            aal = 2;
+        }
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        List<String> methods = List.copyOf(amr);
+        if (!tokens.recordReauthentication(auth.sessionId(), methods, aal, now)) {
+            throw new AccessPassException(ErrorCode.INVALID_TOKEN, "The access token is invalid.");
+        }
+        security.emit(SecurityEvent.Type.REAUTHENTICATED, user.id(), auth.sessionId(), client.address(),
+                Map.of("method", password != null ? "password" : "totp"));
+        return new Reauthenticated(now, methods, aal);
+    }
+
     /** Whether {@code user} has TOTP on. */
     boolean hasTotp(UserRecord user) {
         return enabled(user).isPresent();

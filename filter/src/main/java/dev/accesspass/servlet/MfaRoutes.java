@@ -33,6 +33,7 @@ final class MfaRoutes {
         routes.add("/mfa/totp", "DELETE", true, mfa::disable);
         routes.add("/mfa/recovery-codes", "POST", true, mfa::regenerate);
         routes.add("/mfa/verify", "POST", false, mfa::verify);
+        routes.add("/reauth", "POST", true, mfa::reauth);
     }
 
     private void setup(HttpServletRequest req, HttpServletResponse res, Authentication auth) throws IOException {
@@ -73,6 +74,17 @@ final class MfaRoutes {
             // The login succeeded; the browser is merely not (yet) a known device.
         }
         Responses.json(res, 200, Responses.tokens(tokens));
+    }
+
+    private void reauth(HttpServletRequest req, HttpServletResponse res, Authentication auth) throws IOException {
+        Map<String, String> body = fields(req, "password", "code");
+        AccessPass.Reauthenticated done = accessPass.reauthenticate(auth, body.get("password"), body.get("code"),
+                Clients.of(req));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("auth_time", done.authTime().getEpochSecond());
+        out.put("amr", done.amr());
+        out.put("aal", done.aal());
+        Responses.json(res, 200, out);
     }
 
     private static void codes(HttpServletResponse res, List<String> codes) throws IOException {

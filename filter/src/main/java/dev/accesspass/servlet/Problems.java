@@ -59,8 +59,7 @@ final class Problems {
     static void write(HttpServletResponse response, AccessPassException error, String realm, boolean tokenPresented) {
         Objects.requireNonNull(error, "error");
         // RFC 9470: a step-up tells the client how recent an authentication the route wants.
-        String stepUp = error instanceof StepUpRequiredException required
-                ? "error=\"insufficient_user_authentication\", max_age=" + required.maxAge().toSeconds() : null;
+        String stepUp = error instanceof StepUpRequiredException required ? challenge(required) : null;
         Map<String, Object> extensions = Map.of();
         if (error instanceof MfaRequiredException mfa) {
             // RFC 9457 extension members: what the client needs for /mfa/verify (API.md §8).
@@ -68,6 +67,16 @@ final class Problems {
         }
         write(response, error.code(), error.getMessage(), error.fieldErrors(), error.retryAfter().orElse(null),
                 realm, tokenPresented, stepUp, extensions);
+    }
+
+    /** The RFC 9470 parameters: {@code max_age} for a too old authentication, {@code acr_values} for a missing factor. */
+    static String challenge(StepUpRequiredException required) {
+        StringBuilder params = new StringBuilder("error=\"insufficient_user_authentication\"");
+        required.maxAge().ifPresent(age -> params.append(", max_age=").append(age.toSeconds()));
+        if (required.mfa()) {
+            params.append(", acr_values=\"mfa\"");
+        }
+        return params.toString();
     }
 
     /**

@@ -38,7 +38,9 @@ public abstract class MfaJourneyContract {
 
     @BeforeAll
     final void start() {
-        server = serverBuilder().set("login-max-attempts", "30").set("mfa-issuer", "Example Co").start();
+        server = serverBuilder().set("login-max-attempts", "30").set("mfa-issuer", "Example Co")
+                .servlet("/api/recent", new TestServlets.Recent()).servlet("/api/mfa", new TestServlets.Mfa())
+                .start();
         http = server.http();
     }
 
@@ -296,6 +298,65 @@ public abstract class MfaJourneyContract {
         // The token survived every malformed code: none of them was a guess.
         nextStep();
         assertThat(verify(token, "code", code(user.secret(), 0)).status()).isEqualTo(200);
+    }
+
+    // ---- step-up and re-authentication (API.md §9) ---------------------------------------------------------
+
+    @Test
+    void maxAgeAsksForAStepUpWithTheExactChallengeAndReauthRaisesAuthTimeWithoutNewTokens() {
+        String name = "recent" + NAMES.incrementAndGet();
+        String access = http.register(name, PASSWORD).field("access_token");
+        assertThat(http.get("/api/recent", access).field("recent")).isEqualTo(name);
+
+        server.clock().advance(Duration.ofSeconds(61));
+        Http.Reply stale = http.get("/api/recent", access);
+        assertProblem(stale, 401, "step_up_required");
+        assertThat(stale.header("WWW-Authenticate")).contains(
+                "Bearer realm=\"accesspass\", error=\"insufficient_user_authentication\", max_age=60");
+        assertThat(http.get("/auth/check", access).status()).as("the token stays valid").isEqualTo(200);
+
+        assertProblem(http.postJson("/auth/reauth", Http.json("password", "wrong password!"), access), 401,
+                "invalid_credentials");
+        Http.Reply reauth = http.postJson("/auth/reauth", Http.json("password", PASSWORD), access);
+        assertThat(reauth.status()).as(reauth.toString()).isEqualTo(200);
+        long now = server.clock().instant().getEpochSecond();
+        assertThat(reauth.json().path("auth_time").asLong()).isEqualTo(now);
+        assertThat(reauth.json().path("amr").toString()).isEqualTo("[\"pwd\"]");
+        assertThat(reauth.json().path("aal").asInt()).isEqualTo(1);
+        assertThat(http.get("/api/recent", access).field("recent")).isEqualTo(name);
+        assertThat(http.get("/auth/check", access).json().path("auth_time").asLong()).isEqualTo(now);
+    }
+
+    @Test
+    void mfaRoutesAskForASecondFactorAndAReauthWithACodeGivesIt() {
+        Enrolled user = enroll();
+        Http.Reply weak = http.get("/api/mfa", user.access());
+        assertProblem(weak, 401, "step_up_required");
+        assertThat(weak.header("WWW-Authenticate")).contains(
+                "Bearer realm=\"accesspass\", error=\"insufficient_user_authentication\", acr_values=\"mfa\"");
+
+        Http.Reply reauth = http.postJson("/auth/reauth", Http.json("code", code(user.secret(), 1)), user.access());
+        assertThat(reauth.status()).as(reauth.toString()).isEqualTo(200);
+        assertThat(reauth.json().path("aal").asInt()).isEqualTo(2);
+        assertThat(reauth.json().path("amr").toString()).isEqualTo("[\"pwd\",\"otp\",\"mfa\"]");
+        assertThat(http.get("/api/mfa", user.access()).field("mfa")).isEqualTo(user.name());
+        assertProblem(http.postJson("/auth/reauth", Http.json("code", code(user.secret(), 1)), user.access()),
+                401, "invalid_code");
+
+        nextStep();
+        String verified = verify(mfaToken(user.name()), "code", code(user.secret(), 1)).field("access_token");
+        assertThat(http.get("/api/mfa", verified).status()).isEqualTo(200);
+    }
+
+    @Test
+    void reauthRefusesBadInputWith4xx() {
+        String access = http.register("badreauth" + NAMES.incrementAndGet(), PASSWORD).field("access_token");
+        for (String body : List.of("{}", "{\"password\":\"x\",\"code\":\"123456\"}", "{\"code\":\"1234567\"}",
+                "{\"code\":\"١٢٣٤٥٦\"}", "{\"password\":123}", "{\"password\":\"\"}", "[]", "nope")) {
+            assertThat(send("POST", "/auth/reauth", access, body).status()).as(body).isBetween(400, 499);
+        }
+        assertProblem(http.postJson("/auth/reauth", Http.json("code", "123456"), access), 401, "invalid_code");
+        assertProblem(http.postJson("/auth/reauth", Http.json("password", PASSWORD), null), 401, "invalid_token");
     }
 
     private Http.Reply send(String method, String path, String bearer, String json) {
