@@ -93,7 +93,7 @@ final class Assembly implements AutoCloseable {
                 owned.add(stores);
             }
         }
-        if (config.secretEncryptionKey().isEmpty() && !users.getClass().getName().equals("dev.accesspass.store.InMemoryUserStore")) {
+        if (config.secretEncryptionKey().isEmpty() && !config.store().equals("memory")) {
             // A database dump or backup would otherwise hold every TOTP secret readable.
             LOG.warn("secret-encryption-key is not set: TOTP secrets are stored unsealed in the user store. Set it "
                     + "(base64 of 32 random bytes) to seal them with AES-GCM.");
