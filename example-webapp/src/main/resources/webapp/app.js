@@ -87,6 +87,7 @@ function takeFragment() {
 
 // Back from /auth/oauth/demo: oauth-success-url is this page, with the token response in the fragment
 // (form-encoded, never in the query).
+let mfaTokenFromFragment = null;
 const fragment = takeFragment();
 if (fragment && fragment.get("access_token")) {
   tokens = { access_token: fragment.get("access_token"), refresh_token: fragment.get("refresh_token") };
@@ -102,6 +103,11 @@ if (fragment && fragment.get("access_token")) {
   const fields = new URLSearchParams(location.hash.substring(1));
   history.replaceState(null, "", location.pathname + location.search);
   show(explain({ code: fields.get("error"), detail: fields.get("error_description") }), true);
+  if (fields.get("error") === "mfa_required") {
+    // A demo login of a user with two-step login on: the code goes to /auth/mfa/verify with this token. A crafted
+    // link can at most ask for a code of someone else's account, which the visitor does not have.
+    mfaTokenFromFragment = fields.get("mfa_token");
+  }
 }
 
 $("oauth-demo").onclick = () => location.assign("/auth/oauth/demo?flow=" + startFlow());
@@ -130,7 +136,8 @@ $("register").onclick = async () => {
 
 // With two-step login on, a right password answers 403 mfa_required with a one-time mfa_token: the form then asks
 // for the code and sends both to /auth/mfa/verify.
-let mfaToken = null;
+let mfaToken = mfaTokenFromFragment;
+if (mfaToken) $("login-mfa").hidden = false;
 
 $("login").onclick = async () => {
   try {
