@@ -17,6 +17,7 @@ import dev.accesspass.store.UserRecord;
 import dev.accesspass.store.UserStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -47,6 +48,7 @@ public final class AccessPass implements AutoCloseable {
     private final PasswordFlows passwordFlows;
     private final Introspection introspection;
     private final AccountChanges changes;
+    private final SecondFactors secondFactors;
 
     private AccessPass(Assembly parts) {
         this.parts = parts;
@@ -58,6 +60,7 @@ public final class AccessPass implements AutoCloseable {
         this.passwordFlows = parts.passwords;
         this.introspection = parts.introspection;
         this.changes = parts.changes;
+        this.secondFactors = parts.secondFactors;
     }
 
     /** Starts building an instance with this configuration. */
@@ -286,6 +289,81 @@ public final class AccessPass implements AutoCloseable {
      */
     public void unlinkIdentity(Authentication auth, String provider, String password, ClientContext client) {
         changes.unlinkIdentity(auth, provider, password, client);
+    }
+
+    /** What {@code POST /mfa/totp/setup} answers: the base32 secret and its {@code otpauth://} URI. */
+    public record TotpSetup(String secret, String otpauthUri) {
+        @Override
+        public String toString() {
+            return "TotpSetup[****]";
+        }
+    }
+
+    /**
+     * Starts a TOTP setup ({@code POST /mfa/totp/setup}): a new secret, pending until {@link #confirmTotp}; a new
+     * setup replaces a pending one. Needs the password, or for a user without one an {@code auth_time} within
+     * {@code reauth-max-age}.
+     *
+     * @throws AccessPassException {@code already_enabled}, {@code validation_failed}, {@code invalid_credentials},
+     *                             {@code too_many_attempts}, {@code step_up_required}
+     */
+    public TotpSetup setupTotp(Authentication auth, String password, ClientContext client) {
+        SecondFactors.Setup setup = secondFactors.setup(auth, password, client);
+        return new TotpSetup(setup.secret(), setup.otpauthUri());
+    }
+
+    /**
+     * Turns TOTP on with a code of the pending secret ({@code POST /mfa/totp/confirm}); returns the ten recovery
+     * codes, which are shown this once.
+     *
+     * @throws AccessPassException {@code invalid_code}, {@code already_enabled}, {@code validation_failed},
+     *                             {@code too_many_attempts}
+     */
+    public List<String> confirmTotp(Authentication auth, String code, ClientContext client) {
+        return secondFactors.confirm(auth, code, client);
+    }
+
+    /**
+     * Turns TOTP off and removes the recovery codes ({@code DELETE /mfa/totp}): with the password, or a current code
+     * for a user without one.
+     *
+     * @throws AccessPassException {@code not_found}, {@code validation_failed}, {@code invalid_credentials},
+     *                             {@code invalid_code}, {@code too_many_attempts}
+     */
+    public void disableTotp(Authentication auth, String password, String code, ClientContext client) {
+        secondFactors.disable(auth, password, code, client);
+    }
+
+    /** Ten new recovery codes after a current TOTP code ({@code POST /mfa/recovery-codes}); the old ones die. */
+    public List<String> regenerateRecoveryCodes(Authentication auth, String code, ClientContext client) {
+        return secondFactors.regenerate(auth, code, client);
+    }
+
+    /**
+     * The second step of a login ({@code POST /mfa/verify}): the {@code mfa_token} of the 403 {@code mfa_required}
+     * and either a TOTP code or a recovery code.
+     *
+     * @throws AccessPassException {@code invalid_grant} (token used, expired or dead), {@code invalid_code},
+     *                             {@code validation_failed}, {@code too_many_attempts}
+     */
+    public TokenResponse verifyMfa(String mfaToken, String code, String recoveryCode, ClientContext client) {
+        return secondFactors.verify(mfaToken, code, recoveryCode, client);
+    }
+
+    /** What {@code POST /reauth} answers: the session's raised {@code auth_time}, its {@code amr} and {@code aal}. */
+    public record Reauthenticated(Instant authTime, List<String> amr, int aal) {
+    }
+
+    /**
+     * Re-authenticates in the current session ({@code POST /reauth}) with the password or a TOTP code: the session's
+     * {@code auth_time} is raised (and its {@code aal} to 2 with a code); its tokens stay. Counted like a login.
+     *
+     * @throws AccessPassException {@code validation_failed}, {@code invalid_credentials}, {@code invalid_code},
+     *                             {@code too_many_attempts}
+     */
+    public Reauthenticated reauthenticate(Authentication auth, String password, String code, ClientContext client) {
+        SecondFactors.Reauthenticated done = secondFactors.reauthenticate(auth, password, code, client);
+        return new Reauthenticated(done.authTime(), done.amr(), done.aal());
     }
 
     /** Deletes the authenticated user's account ({@code DELETE /account}); needs the password if it has one. */

@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  */
 public final class AccessPassConfig {
     /** Keys whose values are secrets: masked in logs and never echoed in messages. */
-    static final Set<String> SECRET_SUFFIXES = Set.of("password", "client-secret");
+    static final Set<String> SECRET_SUFFIXES = Set.of("password", "client-secret", "encryption-key");
 
     private static final Pattern OAUTH_KEY =
             Pattern.compile("oauth\\.([a-z0-9][a-z0-9-]{0,31})\\.(client-id|client-secret|scope|authorize-url|token-url|userinfo-url)");
@@ -46,6 +46,8 @@ public final class AccessPassConfig {
     private final boolean notifySecurityChanges;
     private final boolean notifyNewDevice;
     private final Duration reauthMaxAge;
+    private final String mfaIssuer;
+    private final byte[] secretEncryptionKey;
     private final Duration confirmTokenTtl;
     private final Duration resetTokenTtl;
     private final URI baseUrl;
@@ -93,6 +95,8 @@ public final class AccessPassConfig {
         this.notifySecurityChanges = b.notifySecurityChanges;
         this.notifyNewDevice = b.notifyNewDevice;
         this.reauthMaxAge = b.reauthMaxAge;
+        this.mfaIssuer = b.mfaIssuer;
+        this.secretEncryptionKey = b.secretEncryptionKey;
         this.confirmTokenTtl = b.confirmTokenTtl;
         this.resetTokenTtl = b.resetTokenTtl;
         this.baseUrl = b.baseUrl;
@@ -234,6 +238,17 @@ public final class AccessPassConfig {
     public boolean notifyNewDevice() { return notifyNewDevice; }
     /** How recent the last authentication must be on sensitive routes for a user without a password. */
     public Duration reauthMaxAge() { return reauthMaxAge; }
+    /** The issuer authenticator apps show: {@code mfa-issuer}, else the {@code base-url} host, else AccessPass. */
+    public String mfaIssuer() {
+        if (mfaIssuer != null) {
+            return mfaIssuer;
+        }
+        return baseUrl != null && baseUrl.getHost() != null ? baseUrl.getHost() : "AccessPass";
+    }
+    /** The AES-256 key TOTP secrets are sealed with ({@code secret-encryption-key}), if set; a copy. */
+    public Optional<byte[]> secretEncryptionKey() {
+        return Optional.ofNullable(secretEncryptionKey).map(byte[]::clone);
+    }
     public Duration confirmTokenTtl() { return confirmTokenTtl; }
     public Duration resetTokenTtl() { return resetTokenTtl; }
     public Optional<URI> baseUrl() { return Optional.ofNullable(baseUrl); }
@@ -346,6 +361,8 @@ public final class AccessPassConfig {
             SETTERS.put("notify-security-changes",
                     (b, v) -> b.notifySecurityChanges = bool("notify-security-changes", v));
             SETTERS.put("notify-new-device", (b, v) -> b.notifyNewDevice = bool("notify-new-device", v));
+            SETTERS.put("mfa-issuer", (b, v) -> b.mfaIssuer = issuer(v));
+            SETTERS.put("secret-encryption-key", (b, v) -> b.secretEncryptionKey = aesKey(v));
             SETTERS.put("reauth-max-age", (b, v) -> b.reauthMaxAge = seconds("reauth-max-age", v, false));
             SETTERS.put("confirm-token-ttl", (b, v) -> b.confirmTokenTtl = seconds("confirm-token-ttl", v, false));
             SETTERS.put("reset-token-ttl", (b, v) -> b.resetTokenTtl = seconds("reset-token-ttl", v, false));
@@ -396,6 +413,8 @@ public final class AccessPassConfig {
         private boolean notifySecurityChanges = true;
         private boolean notifyNewDevice;
         private Duration reauthMaxAge = Duration.ofSeconds(300);
+        private String mfaIssuer;
+        private byte[] secretEncryptionKey;
         private Duration confirmTokenTtl = Duration.ofSeconds(86_400);
         private Duration resetTokenTtl = Duration.ofSeconds(3_600);
         private URI baseUrl;
@@ -480,6 +499,8 @@ public final class AccessPassConfig {
         public Builder requireConfirmedEmail(boolean on) { return set("require-confirmed-email", Boolean.toString(on)); }
         public Builder notifySecurityChanges(boolean on) { return set("notify-security-changes", Boolean.toString(on)); }
         public Builder notifyNewDevice(boolean on) { return set("notify-new-device", Boolean.toString(on)); }
+        public Builder mfaIssuer(String issuer) { return set("mfa-issuer", issuer); }
+        public Builder secretEncryptionKey(String base64) { return set("secret-encryption-key", base64); }
         public Builder reauthMaxAge(Duration age) { return set("reauth-max-age", Long.toString(age.toSeconds())); }
         public Builder confirmTokenTtl(Duration ttl) { return set("confirm-token-ttl", Long.toString(ttl.toSeconds())); }
         public Builder resetTokenTtl(Duration ttl) { return set("reset-token-ttl", Long.toString(ttl.toSeconds())); }
@@ -684,6 +705,28 @@ public final class AccessPassConfig {
                 throw new IllegalArgumentException(key + ": not a single bare email address");
             }
             return value;
+        }
+
+        private static String issuer(String value) {
+            // Shown in authenticator apps and put into the otpauth label, where ':' separates issuer and account.
+            if (value.isBlank() || value.length() > 64 || value.indexOf(':') >= 0
+                    || value.chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
+                throw new IllegalArgumentException("mfa-issuer: 1 to 64 characters, no colon or control character");
+            }
+            return value;
+        }
+
+        private static byte[] aesKey(String value) {
+            byte[] key;
+            try {
+                key = java.util.Base64.getDecoder().decode(value.trim());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("secret-encryption-key: must be base64");
+            }
+            if (key.length != 32) {
+                throw new IllegalArgumentException("secret-encryption-key: must be base64 of 32 bytes");
+            }
+            return key;
         }
 
         private static String realm(String value) {

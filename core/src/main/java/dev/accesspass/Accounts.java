@@ -7,11 +7,15 @@ import dev.accesspass.event.RegistrationForm;
 import dev.accesspass.event.SecurityEvent;
 import dev.accesspass.store.DuplicateUserException;
 import dev.accesspass.store.NewUser;
+import dev.accesspass.store.OneTimeToken;
+import dev.accesspass.store.SecondFactor;
+import dev.accesspass.store.TokenHash;
 import dev.accesspass.store.TokenPurpose;
 import dev.accesspass.store.TokenStore;
 import dev.accesspass.store.UserRecord;
 import dev.accesspass.store.UserStore;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -203,8 +207,34 @@ final class Accounts {
      */
     TokenResponse openSession(UserRecord user, Map<String, String> meta, String method, String sessionMethod,
                               ClientContext client) {
+        if (method.equals("password") || method.equals("oauth")) {
+            requireNoSecondFactor(user, meta, method, sessionMethod);
+        }
+        return openSession(user, meta, method, sessionMethod, client, List.of());
+    }
+
+    /**
+     * With TOTP on, a right first factor opens no session: it gets a single-use {@code mfa_token} (in the token
+     * store, so any instance can finish the login) and 403 {@code mfa_required} (API.md §8).
+     */
+    private void requireNoSecondFactor(UserRecord user, Map<String, String> meta, String method,
+                                       String sessionMethod) {
+        if (users.findSecondFactor(user.id()).filter(SecondFactor::enabled).isEmpty()) {
+            return;
+        }
+        String token = Secrets.newToken();
+        tokens.saveOneTimeToken(new OneTimeToken(TokenHash.of(token), TokenPurpose.MFA_LOGIN, user.id(),
+                clock.instant().plus(SecondFactors.MFA_TOKEN_TTL),
+                SecondFactors.pendingLogin(user.credentialEpoch(), method, sessionMethod, meta)));
+        security.emit(SecurityEvent.Type.MFA_REQUIRED, user.id(), null, null, Map.of("method", method));
+        throw new MfaRequiredException(token, SecondFactors.METHODS);
+    }
+
+    /** Opens a session; {@code secondFactor} holds the RFC 8176 values of a second factor just checked, if any. */
+    TokenResponse openSession(UserRecord user, Map<String, String> meta, String method, String sessionMethod,
+                              ClientContext client, List<String> secondFactor) {
         String clientAddress = client.address();
-        Sessions.Issued issued = sessions.open(user, meta, sessionMethod, client);
+        Sessions.Issued issued = sessions.open(user, meta, sessionMethod, client, secondFactor);
         if (!method.equals("api")) {
             notices.loggedIn(user, client);
         }
@@ -266,7 +296,7 @@ final class Accounts {
     }
 
     /** The account throttle around one password verify: the one path every re-authentication takes. */
-    private void verifyUnderThrottle(UserRecord user, String password, ClientContext client) {
+    void verifyUnderThrottle(UserRecord user, String password, ClientContext client) {
         // Reserved before the verify: a stolen access token must not become a password-guessing oracle.
         LoginThrottle.Attempt attempt = throttle.reserve(LoginThrottle.Key.user(user.id()), client);
         if (!passwords.verify(Optional.of(user), password, client.address())) {

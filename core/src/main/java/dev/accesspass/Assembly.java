@@ -40,14 +40,17 @@ final class Assembly implements AutoCloseable {
     final Introspection introspection;
     final AccountChanges changes;
     final MailQueue mailQueue;
+    final SecondFactors secondFactors;
     /** Closed in this order: the purge thread, the mail queue (drained while the stores and mailer are open), … */
     private final List<AutoCloseable> owned;
 
     private Assembly(ServiceContext context, AuthHooks hooks, Sessions sessions, Accounts accounts, OAuthLogins oauth,
                      EmailFlows email, PasswordFlows passwords, Introspection introspection,
-                     AccountChanges changes, MailQueue mailQueue, List<AutoCloseable> owned) {
+                     AccountChanges changes, MailQueue mailQueue, SecondFactors secondFactors,
+                     List<AutoCloseable> owned) {
         this.changes = changes;
         this.mailQueue = mailQueue;
+        this.secondFactors = secondFactors;
         this.context = context;
         this.hooks = hooks;
         this.sessions = sessions;
@@ -108,6 +111,11 @@ final class Assembly implements AutoCloseable {
         if (tokens instanceof SessionCensus census) {
             choices.metrics.sessionCount(census::sessionCount);
         }
+        if (config.secretEncryptionKey().isEmpty() && !config.store().equals("memory")) {
+            // A database dump or backup would otherwise hold every TOTP secret readable.
+            LOG.warn("secret-encryption-key is not set: TOTP secrets are stored unsealed in the user store. Set it "
+                    + "(base64 of 32 random bytes) to seal them with AES-GCM.");
+        }
         // Every entry point reaches the stores through one health circuit, so an outage fails fast everywhere (SR-65).
         StoreCircuit circuit = new StoreCircuit(choices.metrics);
         tokens = new CircuitTokenStore(tokens, circuit);
@@ -156,8 +164,9 @@ final class Assembly implements AutoCloseable {
         // First to stop at close: no sweep runs against stores being closed.
         owned.add(0, PurgeSchedule.start(tokens, choices.clock));
         Introspection introspection = new Introspection(context, sessions, throttle);
+        SecondFactors secondFactors = new SecondFactors(context, accounts, throttle, notices);
         return new Assembly(context, hooks, sessions, accounts, oauth, email, passwords, introspection, changes,
-                mailQueue, owned);
+                mailQueue, secondFactors, owned);
     }
 
     private static MailTemplates templates(AuthHooks hooks, MailTemplates given) {

@@ -59,6 +59,12 @@ final class CircuitTokenStore implements TokenStore {
     }
 
     @Override
+    public boolean recordReauthentication(SessionId session, List<String> amr, int aal, Instant authTime) {
+        return circuit.call("recordReauthentication",
+                () -> store.recordReauthentication(session, amr, aal, authTime));
+    }
+
+    @Override
     public Optional<SessionId> findSessionByRefreshToken(TokenHash refreshHash, Instant now) {
         return circuit.call("findSessionByRefreshToken", () -> store.findSessionByRefreshToken(refreshHash, now));
     }

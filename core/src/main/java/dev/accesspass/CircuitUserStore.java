@@ -3,8 +3,10 @@ package dev.accesspass;
 import dev.accesspass.store.Identity;
 import dev.accesspass.store.IdentityRemoval;
 import dev.accesspass.store.NewUser;
+import dev.accesspass.store.SecondFactor;
 import dev.accesspass.store.UserRecord;
 import dev.accesspass.store.UserStore;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -94,6 +96,41 @@ final class CircuitUserStore implements UserStore {
     @Override
     public IdentityRemoval unlinkIdentity(UserId id, String provider, Predicate<UserRecord> allowed) {
         return circuit.call("unlinkIdentity", () -> store.unlinkIdentity(id, provider, allowed));
+    }
+
+    @Override
+    public Optional<SecondFactor> findSecondFactor(UserId id) {
+        return circuit.call("findSecondFactor", () -> store.findSecondFactor(id));
+    }
+
+    @Override
+    public boolean savePendingTotp(UserId id, String secret, Instant expiresAt) {
+        return circuit.call("savePendingTotp", () -> store.savePendingTotp(id, secret, expiresAt));
+    }
+
+    @Override
+    public boolean enableTotp(UserId id, String secret, long step, Set<String> recoveryDigests, Instant now) {
+        return circuit.call("enableTotp", () -> store.enableTotp(id, secret, step, recoveryDigests, now));
+    }
+
+    @Override
+    public boolean useTotpStep(UserId id, long step) {
+        return circuit.call("useTotpStep", () -> store.useTotpStep(id, step));
+    }
+
+    @Override
+    public boolean useRecoveryCode(UserId id, String digest) {
+        return circuit.call("useRecoveryCode", () -> store.useRecoveryCode(id, digest));
+    }
+
+    @Override
+    public boolean replaceRecoveryCodes(UserId id, Set<String> digests) {
+        return circuit.call("replaceRecoveryCodes", () -> store.replaceRecoveryCodes(id, digests));
+    }
+
+    @Override
+    public boolean deleteSecondFactor(UserId id) {
+        return circuit.call("deleteSecondFactor", () -> store.deleteSecondFactor(id));
     }
 
     @Override

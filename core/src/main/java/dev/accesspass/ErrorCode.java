@@ -17,6 +17,12 @@ public enum ErrorCode {
     /** {@code /introspect} without valid client credentials; challenged with {@code Basic}, not {@code Bearer}. */
     INVALID_CLIENT("invalid_client", 401),
     EMAIL_NOT_CONFIRMED("email_not_confirmed", 403),
+    /** The password (or OAuth login) was right; a second factor must follow at {@code /mfa/verify} (API.md §8). */
+    MFA_REQUIRED("mfa_required", 403),
+    /** A wrong, expired or replayed TOTP or recovery code in an MFA step. */
+    INVALID_CODE("invalid_code", 401),
+    /** {@code /mfa/totp/setup} while TOTP is already on. */
+    ALREADY_ENABLED("already_enabled", 409),
     INSUFFICIENT_ROLE("insufficient_role", 403),
     USERNAME_TAKEN("username_taken", 409),
     EMAIL_TAKEN("email_taken", 409),

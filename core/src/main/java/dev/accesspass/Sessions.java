@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -74,9 +75,24 @@ final class Sessions {
      *                             since that read; the session just made is revoked again
      */
     Issued open(UserRecord user, Map<String, String> meta, String method, ClientContext client) {
+        return open(user, meta, method, client, List.of());
+    }
+
+    /**
+     * As {@link #open(UserRecord, Map, String, ClientContext)}, after a second factor whose RFC 8176 values are
+     * {@code secondFactor} ({@code otp}): the session then records those and {@code mfa} too, at level 2.
+     */
+    Issued open(UserRecord user, Map<String, String> meta, String method, ClientContext client,
+                List<String> secondFactor) {
         Instant now = clock.instant();
-        SessionMetadata metadata = SessionMetadata.of(client.address(), client.userAgent(), method, amr(method), now,
-                1);
+        List<String> amr = new ArrayList<>(amr(method));
+        int aal = 1;
+        if (!secondFactor.isEmpty()) {
+            amr.addAll(secondFactor);
+            amr.add("mfa");
+            aal = 2;
+        }
+        SessionMetadata metadata = SessionMetadata.of(client.address(), client.userAgent(), method, amr, now, aal);
         String access = Secrets.newToken();
         String refresh = Secrets.newToken();
         Instant endsAt = config.sessionMaxLifetime().isZero() ? null : now.plus(config.sessionMaxLifetime());

@@ -44,6 +44,11 @@ class FlakyTokenStore implements TokenStore {
     }
 
     @Override
+    public boolean recordReauthentication(SessionId session, List<String> amr, int aal, Instant authTime) {
+        return delegate.recordReauthentication(session, amr, aal, authTime);
+    }
+
+    @Override
     public Optional<SessionId> findSessionByRefreshToken(TokenHash refreshHash, Instant now) {
         return delegate.findSessionByRefreshToken(refreshHash, now);
     }

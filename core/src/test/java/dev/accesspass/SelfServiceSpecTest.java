@@ -93,6 +93,32 @@ class SelfServiceSpecTest {
     }
 
     @Test
+    void aPasswordlessUserReauthenticatesWithACodeAndTheSensitiveStepsWorkAgain() {
+        rig = SpecRig.start(config -> config.reauthMaxAge(Duration.ofSeconds(60)));
+        TokenResponse tokens = passwordless("petra", "github");
+        Authentication recent = rig.auth(tokens);
+        AccessPass.TotpSetup setup = rig.accessPass.setupTotp(recent, null, ClientContext.none());
+        rig.accessPass.confirmTotp(recent, Totp.codeAt(setup.secret(), rig.clock.instant()), ClientContext.none());
+
+        rig.clock.advance(Duration.ofSeconds(61));
+        Authentication stale = rig.auth(tokens);
+        assertThat(SpecRig.failure(() -> rig.accessPass.deleteAccount(stale, null, null)))
+                .isInstanceOf(StepUpRequiredException.class);
+        assertThat(SpecRig.failure(() -> rig.accessPass.reauthenticate(stale, "a password", null,
+                ClientContext.none())).code()).as("no password to give").isEqualTo(ErrorCode.VALIDATION_FAILED);
+
+        AccessPass.Reauthenticated done = rig.accessPass.reauthenticate(stale, null,
+                Totp.codeAt(setup.secret(), rig.clock.instant()), ClientContext.none());
+        assertThat(done.aal()).isEqualTo(2);
+        assertThat(done.amr()).containsExactly("otp", "mfa");
+        Authentication fresh = rig.auth(tokens);
+        assertThat(fresh.sessionId()).as("the same session, the same tokens").isEqualTo(stale.sessionId());
+        assertThat(fresh.authTime()).isEqualTo(done.authTime());
+        rig.accessPass.deleteAccount(fresh, null, null);
+        assertThat(rig.userStore.findById(fresh.user().id())).isEmpty();
+    }
+
+    @Test
     void withoutAPasswordTheSensitiveStepsNeedARecentLogin() {
         rig = SpecRig.start(config -> config.reauthMaxAge(Duration.ofSeconds(60)));
         TokenResponse tokens = passwordless("olga", "github", "google");
@@ -105,10 +131,11 @@ class SelfServiceSpecTest {
                 SpecRig.failure(() -> rig.accessPass.unlinkIdentity(stale, "github", null, ClientContext.none())),
                 SpecRig.failure(() -> rig.accessPass.requestEmailChange(stale, null, "o@example.net",
                         ClientContext.none(), null)),
+                SpecRig.failure(() -> rig.accessPass.setupTotp(stale, null, ClientContext.none())),
                 SpecRig.failure(() -> rig.accessPass.deleteAccount(stale, null, null)))) {
             assertThat(refused).isInstanceOf(StepUpRequiredException.class);
             assertThat(refused.code()).isEqualTo(ErrorCode.STEP_UP_REQUIRED);
-            assertThat(((StepUpRequiredException) refused).maxAge()).isEqualTo(Duration.ofSeconds(60));
+            assertThat(((StepUpRequiredException) refused).maxAge()).contains(Duration.ofSeconds(60));
         }
         assertThat(rig.userStore.findById(stale.user().id()).orElseThrow().identities()).hasSize(2);
 

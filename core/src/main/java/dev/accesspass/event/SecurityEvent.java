@@ -40,7 +40,17 @@ public record SecurityEvent(Type type, Instant at, UserId user, SessionId sessio
         ROLE_CHANGED("role_changed"),
         ACCOUNT_DELETED("account_deleted"),
         /** The breached-password range API could not be asked; the password was accepted (fail open). */
-        BREACHED_PASSWORD_CHECK_UNAVAILABLE("breached_password_check_unavailable");
+        BREACHED_PASSWORD_CHECK_UNAVAILABLE("breached_password_check_unavailable"),
+        /** A right first factor of a user with TOTP: an {@code mfa_token} was issued. */
+        MFA_REQUIRED("mfa_required"),
+        /** A wrong, replayed or malformed second-factor code. */
+        MFA_FAILED("mfa_failed"),
+        MFA_ENABLED("mfa_enabled"),
+        MFA_DISABLED("mfa_disabled"),
+        RECOVERY_CODE_USED("recovery_code_used"),
+        RECOVERY_CODES_REGENERATED("recovery_codes_regenerated"),
+        /** {@code /reauth} raised a session's {@code auth_time}. */
+        REAUTHENTICATED("reauthenticated");
 
         private final String wireName;
 

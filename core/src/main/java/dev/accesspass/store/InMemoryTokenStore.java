@@ -192,6 +192,25 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus {
     }
 
     @Override
+    public boolean recordReauthentication(SessionId session, List<String> amr, int aal, Instant authTime) {
+        Family family = family(session);
+        if (family == null) {
+            return false;
+        }
+        synchronized (family) {
+            if (family.current == null) {
+                return false;
+            }
+            family.facts = interner.intern(new Facts(family.facts.method(), List.copyOf(amr), aal));
+            int seconds = seconds(authTime);
+            if (Integer.compareUnsigned(seconds, family.authTime) > 0) {
+                family.authTime = seconds;
+            }
+            return true;
+        }
+    }
+
+    @Override
     public boolean revokeSession(SessionId session) {
         Family family = family(session);
         return family != null && end(family);
@@ -531,8 +550,9 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus {
         /** The address when it is not a canonical IPv4 literal (then {@link #ipv4} is unused), or null for IPv4. */
         String otherAddress;
         String userAgent;
-        Facts facts;
-        int authTime;
+        /** Replaced by a re-authentication, under the monitor; read without a lock by the token check. */
+        volatile Facts facts;
+        volatile int authTime;
         /** Raised at each rotation, under the monitor; never by the token check. */
         volatile int lastUsed;
 

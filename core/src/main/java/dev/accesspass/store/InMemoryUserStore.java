@@ -1,6 +1,7 @@
 package dev.accesspass.store;
 
 import dev.accesspass.UserId;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -210,8 +211,96 @@ final class InMemoryUserStore implements UserStore {
         return outcome[0];
     }
 
+    /** A user's TOTP state and recovery digests; replaced as a whole by one compute, so every change is atomic. */
+    private record Mfa(SecondFactor factor, Set<String> recovery) {
+    }
+
+    private final ConcurrentHashMap<UserId, Mfa> mfa = new ConcurrentHashMap<>();
+
+    @Override
+    public Optional<SecondFactor> findSecondFactor(UserId id) {
+        Mfa state = mfa.get(id);
+        return state == null || !users.containsKey(id) ? Optional.empty()
+                : Optional.of(withCount(state.factor(), state.recovery()));
+    }
+
+    private static SecondFactor withCount(SecondFactor f, Set<String> recovery) {
+        return new SecondFactor(f.secret(), f.enabled(), f.pendingExpiresAt(), f.lastUsedStep(), recovery.size());
+    }
+
+    @Override
+    public boolean savePendingTotp(UserId id, String secret, Instant expiresAt) {
+        if (!users.containsKey(id)) {
+            return false;
+        }
+        boolean[] saved = {false};
+        mfa.compute(id, (key, state) -> {
+            if (state != null && state.factor().enabled()) {
+                saved[0] = false;
+                return state;
+            }
+            saved[0] = true;
+            return new Mfa(new SecondFactor(secret, false, expiresAt, -1, 0), Set.of());
+        });
+        return saved[0];
+    }
+
+    @Override
+    public boolean enableTotp(UserId id, String secret, long step, Set<String> recoveryDigests, Instant now) {
+        boolean[] enabled = {false};
+        mfa.computeIfPresent(id, (key, state) -> {
+            SecondFactor f = state.factor();
+            enabled[0] = !f.enabled() && f.secret().equals(secret) && !f.lapsed(now);
+            return enabled[0] ? new Mfa(new SecondFactor(secret, true, null, step, 0), Set.copyOf(recoveryDigests))
+                    : state;
+        });
+        return enabled[0];
+    }
+
+    @Override
+    public boolean useTotpStep(UserId id, long step) {
+        boolean[] used = {false};
+        mfa.computeIfPresent(id, (key, state) -> {
+            SecondFactor f = state.factor();
+            used[0] = f.enabled() && step > f.lastUsedStep();
+            return used[0] ? new Mfa(new SecondFactor(f.secret(), true, null, step, 0), state.recovery()) : state;
+        });
+        return used[0];
+    }
+
+    @Override
+    public boolean useRecoveryCode(UserId id, String digest) {
+        boolean[] used = {false};
+        mfa.computeIfPresent(id, (key, state) -> {
+            used[0] = state.factor().enabled() && state.recovery().contains(digest);
+            if (!used[0]) {
+                return state;
+            }
+            Set<String> left = new HashSet<>(state.recovery());
+            left.remove(digest);
+            return new Mfa(state.factor(), Set.copyOf(left));
+        });
+        return used[0];
+    }
+
+    @Override
+    public boolean replaceRecoveryCodes(UserId id, Set<String> digests) {
+        boolean[] replaced = {false};
+        mfa.computeIfPresent(id, (key, state) -> {
+            replaced[0] = state.factor().enabled();
+            return replaced[0] ? new Mfa(state.factor(), Set.copyOf(digests)) : state;
+        });
+        return replaced[0];
+    }
+
+    @Override
+    public boolean deleteSecondFactor(UserId id) {
+        return mfa.remove(id) != null;
+    }
+
     @Override
     public boolean delete(UserId id) {
+        mfa.remove(id);
         UserRecord removed = users.remove(id);
         if (removed == null) {
             return false;

@@ -57,6 +57,16 @@ public interface TokenStore extends AutoCloseable {
     boolean advanceSessionEpoch(SessionId session, long credentialEpoch);
 
     /**
+     * Records a re-authentication in a live session ({@code POST /reauth}): its {@code amr} and {@code aal} become the
+     * given values and its {@code auth_time} becomes {@code authTime}, never earlier than it was. Its tokens do not
+     * change; the next token check of any of them sees the new values (a store that caches token checks drops the
+     * session's entries, as for {@link #advanceSessionEpoch}).
+     *
+     * @return whether the session was live
+     */
+    boolean recordReauthentication(SessionId session, List<String> amr, int aal, Instant authTime);
+
+    /**
      * The session a refresh token belongs to, if the token is live at {@code now}: known, not yet rotated, not
      * expired, its session not revoked and not past its cap. A read only; used by token revocation (RFC 7009), which
      * then revokes the session.

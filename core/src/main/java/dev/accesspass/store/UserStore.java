@@ -1,6 +1,7 @@
 package dev.accesspass.store;
 
 import dev.accesspass.UserId;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -99,6 +100,40 @@ public interface UserStore extends AutoCloseable {
      * {@code allowed} must be quick and side-effect free; it may run more than once.
      */
     IdentityRemoval unlinkIdentity(UserId id, String provider, Predicate<UserRecord> allowed);
+
+    /** The user's TOTP credential, pending or enabled; empty when there is none (or no such user). */
+    Optional<SecondFactor> findSecondFactor(UserId id);
+
+    /**
+     * Stores a pending (unconfirmed) TOTP secret, replacing a pending one, unless TOTP is already enabled.
+     *
+     * @return false when there is no such user or TOTP is enabled (nothing changes then)
+     */
+    boolean savePendingTotp(UserId id, String secret, Instant expiresAt);
+
+    /**
+     * Turns a pending setup on, as one atomic step: only if the pending secret is still {@code secret} and has not
+     * lapsed at {@code now}; records {@code step} as used and installs {@code recoveryDigests} as the only
+     * recovery codes.
+     *
+     * @return whether it was turned on
+     */
+    boolean enableTotp(UserId id, String secret, long step, Set<String> recoveryDigests, Instant now);
+
+    /**
+     * Uses up one TOTP step: atomically, only if TOTP is enabled and {@code step} is newer than the last used one.
+     * Of any number of concurrent calls with one step (on any instance), at most one gets true.
+     */
+    boolean useTotpStep(UserId id, long step);
+
+    /** Uses up one recovery code by its digest, atomically: of concurrent calls with one digest, at most one wins. */
+    boolean useRecoveryCode(UserId id, String digest);
+
+    /** Replaces every recovery code of a user with TOTP enabled; returns false (nothing changed) otherwise. */
+    boolean replaceRecoveryCodes(UserId id, Set<String> digests);
+
+    /** Removes the TOTP credential and every recovery code; returns whether there was a credential. */
+    boolean deleteSecondFactor(UserId id);
 
     /** Deletes a user with its identities; returns whether it existed. */
     boolean delete(UserId id);

@@ -628,6 +628,35 @@ public abstract class TokenStoreContract {
     }
 
     @Test
+    public void recordReauthenticationRaisesAuthTimeAndSetsAmrAndAalWithoutNewTokens() {
+        UserId alice = new UserId("alice");
+        Opened session = openAtEpoch(alice, 0);
+        Opened other = openAtEpoch(alice, 0);
+        SessionMetadata before = store.findByAccessToken(TokenHash.of(session.access()), T0).orElseThrow().metadata();
+
+        assertThat(store.recordReauthentication(session.id(), List.of("pwd", "otp", "mfa"), 2, T0.plusSeconds(90)))
+                .isTrue();
+        SessionMetadata after = store.findByAccessToken(TokenHash.of(session.access()), T0.plusSeconds(91))
+                .orElseThrow().metadata();
+        assertThat(after.authTime()).isEqualTo(T0.plusSeconds(90));
+        assertThat(after.amr()).containsExactly("pwd", "otp", "mfa");
+        assertThat(after.aal()).isEqualTo(2);
+        assertThat(after.method()).isEqualTo(before.method());
+        assertThat(store.recordReauthentication(session.id(), List.of("pwd", "otp", "mfa"), 2, T0.plusSeconds(10)))
+                .as("an earlier time is no lowering").isTrue();
+        assertThat(store.findByAccessToken(TokenHash.of(session.access()), T0.plusSeconds(91)).orElseThrow()
+                .metadata().authTime()).isEqualTo(T0.plusSeconds(90));
+        assertThat(store.findByAccessToken(TokenHash.of(other.access()), T0).orElseThrow().metadata().aal())
+                .as("only the named session moves").isEqualTo(before.aal());
+        assertThat(store.listSessions(alice, T0.plusSeconds(91))).filteredOn(s -> s.id().equals(session.id()))
+                .singleElement().satisfies(s -> assertThat(s.metadata().aal()).isEqualTo(2));
+
+        store.revokeSession(session.id());
+        assertThat(store.recordReauthentication(session.id(), List.of("pwd"), 1, T0.plusSeconds(100))).isFalse();
+        assertThat(store.recordReauthentication(new SessionId("no-such-session"), List.of("pwd"), 1, T0)).isFalse();
+    }
+
+    @Test
     public void sr71_advanceSessionEpochOfARevokedOrUnknownSessionIsFalseAndRevivesNothing() {
         Opened session = openAtEpoch(new UserId("alice"), 0);
         store.revokeSession(session.id());

@@ -657,6 +657,98 @@ public abstract class UserStoreContract {
         }
     }
 
+    // ----------------------------------------------------------------------------------------- second factor
+
+    @Test
+    public void aPendingTotpIsReplacedByANewSetupAndEnabledOnlyWithItsOwnSecretBeforeItLapses() {
+        UserRecord alice = store.create(newUser("alice"));
+        assertThat(store.findSecondFactor(alice.id())).isEmpty();
+
+        assertThat(store.savePendingTotp(alice.id(), "plain:AAAA", T0.plusSeconds(600))).isTrue();
+        assertThat(store.savePendingTotp(alice.id(), "plain:BBBB", T0.plusSeconds(600))).isTrue();
+        SecondFactor pending = store.findSecondFactor(alice.id()).orElseThrow();
+        assertThat(pending.secret()).isEqualTo("plain:BBBB");
+        assertThat(pending.enabled()).isFalse();
+
+        assertThat(store.enableTotp(alice.id(), "plain:AAAA", 10, Set.of("d1"), T0)).as("replaced secret").isFalse();
+        assertThat(store.enableTotp(alice.id(), "plain:BBBB", 10, Set.of("d1"), T0.plusSeconds(600)))
+                .as("lapsed").isFalse();
+        assertThat(store.enableTotp(alice.id(), "plain:BBBB", 10, Set.of("d1", "d2"), T0)).isTrue();
+        SecondFactor on = store.findSecondFactor(alice.id()).orElseThrow();
+        assertThat(on.enabled()).isTrue();
+        assertThat(on.lastUsedStep()).isEqualTo(10);
+        assertThat(on.recoveryCodes()).isEqualTo(2);
+        assertThat(store.savePendingTotp(alice.id(), "plain:CCCC", T0.plusSeconds(600)))
+                .as("no setup over an enabled credential").isFalse();
+        assertThat(store.findSecondFactor(alice.id()).orElseThrow().secret()).isEqualTo("plain:BBBB");
+    }
+
+    @Test
+    public void aTotpStepIsUsedOnceAndNeverAnOlderOne() {
+        UserRecord alice = enabledTotp("alice");
+        assertThat(store.useTotpStep(alice.id(), 10)).as("the confirming step").isFalse();
+        assertThat(store.useTotpStep(alice.id(), 11)).isTrue();
+        assertThat(store.useTotpStep(alice.id(), 11)).isFalse();
+        assertThat(store.useTotpStep(alice.id(), 9)).isFalse();
+        assertThat(store.useTotpStep(alice.id(), 13)).isTrue();
+        assertThat(store.findSecondFactor(alice.id()).orElseThrow().lastUsedStep()).isEqualTo(13);
+    }
+
+    @Test
+    public void racingUsesOfOneTotpStepHaveExactlyOneWinner() throws Exception {
+        UserRecord alice = enabledTotp("alice");
+        try (Race race = new Race(RACERS)) {
+            for (int round = 0; round < 5; round++) {
+                long step = 100 + round;
+                List<Boolean> outcomes = race.run(i -> () -> store.useTotpStep(alice.id(), step));
+                assertThat(outcomes).as("round %d", round).containsOnlyOnce(true);
+            }
+        }
+    }
+
+    @Test
+    public void aRecoveryCodeIsUsedOnceEvenUnderARace() throws Exception {
+        UserRecord alice = enabledTotp("alice");
+        List<Boolean> outcomes = Race.race(RACERS, i -> () -> store.useRecoveryCode(alice.id(), "d1"));
+        assertThat(outcomes).containsOnlyOnce(true);
+        assertThat(store.findSecondFactor(alice.id()).orElseThrow().recoveryCodes()).isEqualTo(1);
+        assertThat(store.useRecoveryCode(alice.id(), "unknown")).isFalse();
+    }
+
+    @Test
+    public void replacingRecoveryCodesKillsTheOldOnesAndDeletingRemovesEverything() {
+        UserRecord alice = enabledTotp("alice");
+        assertThat(store.replaceRecoveryCodes(alice.id(), Set.of("n1", "n2", "n3"))).isTrue();
+        assertThat(store.useRecoveryCode(alice.id(), "d1")).isFalse();
+        assertThat(store.useRecoveryCode(alice.id(), "n2")).isTrue();
+        assertThat(store.findSecondFactor(alice.id()).orElseThrow().recoveryCodes()).isEqualTo(2);
+
+        assertThat(store.deleteSecondFactor(alice.id())).isTrue();
+        assertThat(store.deleteSecondFactor(alice.id())).isFalse();
+        assertThat(store.findSecondFactor(alice.id())).isEmpty();
+        assertThat(store.useRecoveryCode(alice.id(), "n1")).isFalse();
+        assertThat(store.useTotpStep(alice.id(), 99)).isFalse();
+        assertThat(store.replaceRecoveryCodes(alice.id(), Set.of("x"))).as("not enabled").isFalse();
+    }
+
+    @Test
+    public void theSecondFactorGoesWithItsUserAndUnknownUsersHaveNone() {
+        UserRecord alice = enabledTotp("alice");
+        store.delete(alice.id());
+        assertThat(store.findSecondFactor(alice.id())).isEmpty();
+        UserId unknown = new UserId("00000000-0000-0000-0000-000000000000");
+        assertThat(store.savePendingTotp(unknown, "plain:AAAA", T0.plusSeconds(60))).isFalse();
+        assertThat(store.findSecondFactor(new UserId("not-a-uuid"))).isEmpty();
+        assertThat(store.useTotpStep(new UserId("not-a-uuid"), 1)).isFalse();
+    }
+
+    private UserRecord enabledTotp(String name) {
+        UserRecord user = store.create(newUser(name));
+        assertThat(store.savePendingTotp(user.id(), "plain:SECRET", T0.plusSeconds(600))).isTrue();
+        assertThat(store.enableTotp(user.id(), "plain:SECRET", 10, Set.of("d1", "d2"), T0)).isTrue();
+        return user;
+    }
+
     // ---------------------------------------------------------------------------------------------- helpers
 
     /** A user {@code name} with email {@code name@example.com}, a password and the role {@code user}. */

@@ -2,6 +2,7 @@ package dev.accesspass.example;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.accesspass.Totp;
 import dev.accesspass.testing.Http;
 import dev.accesspass.testing.RequiredTool;
 import java.io.IOException;
@@ -9,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -403,6 +406,67 @@ class ExamplePageBrowserTest {
         awaitStatus("Ignored a sign-in link that this page did not start.");
         assertThat(accessToken()).isNull();
         screenshot("crafted-fragment-ignored");
+    }
+
+    /**
+     * Two-step login: turned on from the page (QR code and key shown, confirmed with a code computed from the key
+     * read off the page, ten recovery codes shown once); then the login form asks for the code after the password,
+     * {@code /api/mfa} answers the two-factor session, and a recovery code works exactly once.
+     */
+    @Test
+    void twoStepLoginWithACodeFromThePageSecretAndARecoveryCodeThatWorksOnce() throws IOException {
+        String username = "twostep" + USERS.incrementAndGet();
+        browser.get(baseUrl + "/");
+        type("reg-username", username);
+        type("reg-email", username + "@example.com");
+        type("reg-password", PASSWORD);
+        click("register");
+        awaitStatus("Hello, " + username);
+
+        type("mfa-password", PASSWORD);
+        click("mfa-setup");
+        awaitStatus("Scan the code");
+        String secret = browser.findElement(By.id("mfa-secret")).getText();
+        assertThat(secret).matches("[A-Z2-7]{32}");
+        assertThat(browser.findElements(By.cssSelector("#mfa-qr svg path"))).hasSize(1);
+        screenshot("twostep-01-qr");
+        type("mfa-code", Totp.codeAt(secret, Instant.now()));
+        click("mfa-confirm");
+        awaitStatus("Two-step login is on.");
+        List<String> recovery = browser.findElements(By.cssSelector("#mfa-recovery li")).stream()
+                .map(WebElement::getText).toList();
+        assertThat(recovery).hasSize(10);
+        screenshot("twostep-02-recovery-codes");
+        click("mfa-api");
+        awaitStatus("This needs a login with a second factor.");
+        click("logout");
+        awaitStatus("Logged out.");
+
+        type("login-username", username);
+        type("login-password", PASSWORD);
+        click("login");
+        awaitStatus("Enter the code from your authenticator app.");
+        screenshot("twostep-03-code-asked");
+        type("login-code", Totp.codeAt(secret, Instant.now().plusSeconds(30)));
+        click("login-verify");
+        awaitStatus("Hello, " + username);
+        click("mfa-api");
+        awaitStatus("The server says: {\"mfa\":\"" + username + "\"}");
+        click("logout");
+        awaitStatus("Logged out.");
+
+        for (String expected : List.of("Hello, " + username, "That code is wrong, expired or already used.")) {
+            click("login");
+            awaitStatus("Enter the code from your authenticator app.");
+            type("login-code", recovery.get(0));
+            click("login-verify");
+            awaitStatus(expected);
+            if (accessToken() != null) {
+                click("logout");
+                awaitStatus("Logged out.");
+            }
+        }
+        screenshot("twostep-04-recovery-code-used-up");
     }
 
     private void type(String id, String text) {

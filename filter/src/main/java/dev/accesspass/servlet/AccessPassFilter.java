@@ -84,7 +84,8 @@ public class AccessPassFilter extends HttpFilter {
         realm = config.realm();
         Problems.checkRealm(realm);
         routes = new Routes(accessPass);
-        guard = new Guard(filterConfig.getServletContext(), config.protectedPaths(), accessPass::authenticate);
+        guard = new Guard(filterConfig.getServletContext(), config.protectedPaths(), accessPass::authenticate,
+                accessPass.clock());
         filterConfig.getServletContext().setAttribute(CONTEXT_ATTRIBUTE, accessPass);
     }
 

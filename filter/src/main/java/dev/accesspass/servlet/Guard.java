@@ -1,5 +1,8 @@
 package dev.accesspass.servlet;
 
+import dev.accesspass.StepUpRequiredException;
+import java.time.Clock;
+import java.time.Duration;
 import dev.accesspass.AccessPassException;
 import dev.accesspass.Authentication;
 import dev.accesspass.ErrorCode;
@@ -41,6 +44,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Guard {
     private static final Logger LOG = LoggerFactory.getLogger(Guard.class);
+    private final Clock clock;
     /**
      * HTTP method to handler name, read from the {@link HttpServlet} of the Servlet version at hand: Servlet 6.1
      * (Tomcat 11) adds {@code doPatch}, and a later version's handlers are picked up the same way.
@@ -60,6 +64,13 @@ final class Guard {
      */
     Guard(ServletContext context, List<String> protectedPaths,
           Function<String, Optional<Authentication>> tokenCheck) {
+        this(context, protectedPaths, tokenCheck, Clock.systemUTC());
+    }
+
+    /** As above, with the clock {@code maxAge} is measured by (the instance's, so tests can drive it). */
+    Guard(ServletContext context, List<String> protectedPaths,
+          Function<String, Optional<Authentication>> tokenCheck, Clock clock) {
+        this.clock = clock;
         this.context = context;
         this.protectedPaths = List.copyOf(protectedPaths);
         this.tokenCheck = tokenCheck;
@@ -122,6 +133,16 @@ final class Guard {
             if (!auth.user().roles().containsAll(requirement.roles())) {
                 return new Deny(new AccessPassException(ErrorCode.INSUFFICIENT_ROLE,
                         "Your account lacks a role this resource needs."), true, Set.of());
+            }
+            if (requirement.maxAge() >= 0 || requirement.mfa()) {
+                // Two field comparisons on the cached requirement: the step-up rules of API.md §9.
+                boolean tooOld = requirement.maxAge() >= 0
+                        && auth.authTime().getEpochSecond() < clock.instant().getEpochSecond() - requirement.maxAge();
+                boolean noSecondFactor = requirement.mfa() && auth.aal() < 2;
+                if (tooOld || noSecondFactor) {
+                    return new Deny(new StepUpRequiredException(
+                            tooOld ? Duration.ofSeconds(requirement.maxAge()) : null, noSecondFactor), true, Set.of());
+                }
             }
             return new Pass(auth);
         } catch (AccessPassException e) {

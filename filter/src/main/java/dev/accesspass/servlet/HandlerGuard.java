@@ -26,7 +26,7 @@ public final class HandlerGuard {
 
     public HandlerGuard(AccessPass accessPass) {
         Objects.requireNonNull(accessPass, "accessPass");
-        this.guard = new Guard(null, List.of(), accessPass::authenticate);
+        this.guard = new Guard(null, List.of(), accessPass::authenticate, accessPass.clock());
         this.realm = accessPass.config().realm();
     }
 

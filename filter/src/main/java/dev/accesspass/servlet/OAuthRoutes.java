@@ -3,6 +3,7 @@ package dev.accesspass.servlet;
 import dev.accesspass.AccessPass;
 import dev.accesspass.AccessPassException;
 import dev.accesspass.ErrorCode;
+import dev.accesspass.MfaRequiredException;
 import dev.accesspass.FieldErrors;
 import dev.accesspass.TokenResponse;
 import dev.accesspass.oauth.OAuthCallback;
@@ -223,6 +224,11 @@ final class OAuthRoutes {
 
     /** {@code error=<code>&error_description=<detail>}, form-encoded like the token fragment. */
     static String errorFragment(AccessPassException e) {
+        if (e instanceof MfaRequiredException mfa) {
+            // The login continues at /mfa/verify: the page gets the token instead of tokens (API.md §8).
+            return "error=mfa_required&mfa_token=" + URLEncoder.encode(mfa.mfaToken(), StandardCharsets.UTF_8)
+                    + "&mfa_methods=" + URLEncoder.encode(String.join(" ", mfa.methods()), StandardCharsets.UTF_8);
+        }
         return "error=" + URLEncoder.encode(e.code().code(), StandardCharsets.UTF_8)
                 + "&error_description=" + URLEncoder.encode(e.getMessage(), StandardCharsets.UTF_8);
     }

@@ -2,6 +2,7 @@ package dev.accesspass.servlet;
 
 import dev.accesspass.AccessPassException;
 import dev.accesspass.ErrorCode;
+import dev.accesspass.MfaRequiredException;
 import dev.accesspass.StepUpRequiredException;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
@@ -58,10 +59,24 @@ final class Problems {
     static void write(HttpServletResponse response, AccessPassException error, String realm, boolean tokenPresented) {
         Objects.requireNonNull(error, "error");
         // RFC 9470: a step-up tells the client how recent an authentication the route wants.
-        String stepUp = error instanceof StepUpRequiredException required
-                ? "error=\"insufficient_user_authentication\", max_age=" + required.maxAge().toSeconds() : null;
+        String stepUp = error instanceof StepUpRequiredException required ? challenge(required) : null;
+        Map<String, Object> extensions = Map.of();
+        if (error instanceof MfaRequiredException mfa) {
+            // RFC 9457 extension members: what the client needs for /mfa/verify (API.md §8).
+            extensions = Map.of("mfa_token", mfa.mfaToken(), "mfa_methods", mfa.methods());
+        }
         write(response, error.code(), error.getMessage(), error.fieldErrors(), error.retryAfter().orElse(null),
-                realm, tokenPresented, stepUp);
+                realm, tokenPresented, stepUp, extensions);
+    }
+
+    /** The RFC 9470 parameters: {@code max_age} for a too old authentication, {@code acr_values} for a missing factor. */
+    static String challenge(StepUpRequiredException required) {
+        StringBuilder params = new StringBuilder("error=\"insufficient_user_authentication\"");
+        required.maxAge().ifPresent(age -> params.append(", max_age=").append(age.toSeconds()));
+        if (required.mfa()) {
+            params.append(", acr_values=\"mfa\"");
+        }
+        return params.toString();
     }
 
     /**
@@ -70,7 +85,7 @@ final class Problems {
      */
     static void write(HttpServletResponse response, ErrorCode code, String detail, String realm,
                       boolean tokenPresented) {
-        write(response, code, detail, Map.of(), null, realm, tokenPresented, null);
+        write(response, code, detail, Map.of(), null, realm, tokenPresented, null, Map.of());
     }
 
     /**
@@ -95,7 +110,8 @@ final class Problems {
         }
         // Sorted, so the header is the same on every request whatever the set's iteration order.
         response.setHeader("Allow", String.join(", ", new TreeSet<>(allowed)));
-        writeBody(response, ErrorCode.METHOD_NOT_ALLOWED, "The method is not allowed for this route.", Map.of());
+        writeBody(response, ErrorCode.METHOD_NOT_ALLOWED, "The method is not allowed for this route.", Map.of(),
+                Map.of());
     }
 
     /**
@@ -150,7 +166,7 @@ final class Problems {
 
     private static void write(HttpServletResponse response, ErrorCode code, String detail,
                               Map<String, List<String>> fieldErrors, Duration retryAfter, String realm,
-                              boolean tokenPresented, String challengeParams) {
+                              boolean tokenPresented, String challengeParams, Map<String, Object> extensions) {
         Objects.requireNonNull(code, "code");
         // Checked even though init already did: a bad realm here would be header injection, not a bad answer.
         checkRealm(realm);
@@ -183,7 +199,7 @@ final class Problems {
         } else if (code == ErrorCode.INSUFFICIENT_ROLE) {
             response.setHeader("WWW-Authenticate", "Bearer realm=\"" + realm + "\", error=\"insufficient_scope\"");
         }
-        writeBody(response, code, detail, fieldErrors);
+        writeBody(response, code, detail, fieldErrors, extensions);
     }
 
     /** Escapes every non-ASCII character as a JSON unicode escape; valid because our JSON has them only in strings. */
@@ -210,7 +226,7 @@ final class Problems {
     }
 
     private static void writeBody(HttpServletResponse response, ErrorCode code, String detail,
-                                  Map<String, List<String>> fieldErrors) {
+                                  Map<String, List<String>> fieldErrors, Map<String, Object> extensions) {
         int status = code.status();
         String title = title(status);
         Map<String, Object> problem = new LinkedHashMap<>();
@@ -223,6 +239,7 @@ final class Problems {
             // Sorted for a stable body; AccessPassException keeps its field errors in an unordered map.
             problem.put("errors", new TreeMap<>(fieldErrors));
         }
+        new TreeMap<>(extensions).forEach(problem::put);
         byte[] body = Json.write(problem);
 
         // Drop whatever the application buffered, but keep headers such as Allow or CORS set before us.

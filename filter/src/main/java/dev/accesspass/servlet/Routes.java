@@ -63,6 +63,7 @@ final class Routes {
         EmailRoutes.register(this, accessPass);
         SessionRoutes.register(this, accessPass);
         GatewayRoutes.register(this, accessPass);
+        MfaRoutes.register(this, accessPass);
     }
 
     /** Adds a route that answers every method at {@code path}. */

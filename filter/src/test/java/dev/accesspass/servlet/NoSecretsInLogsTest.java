@@ -12,9 +12,12 @@ import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import com.icegreen.greenmail.util.GreenMail;
 import dev.accesspass.servlet.testing.JulCapture;
 import dev.accesspass.servlet.testing.LogCapture;
+import dev.accesspass.Totp;
 import dev.accesspass.servlet.testing.TestServer;
 import dev.accesspass.testing.Http;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -89,6 +92,7 @@ class NoSecretsInLogsTest {
                 assertThat(http.postJson("/auth/password/change", Http.json("current_password", NEW_PASSWORD,
                         "password", CHANGED_PASSWORD, "password_confirmation", CHANGED_PASSWORD),
                         again.field("access_token")).status()).isEqualTo(204);
+                secondFactorJourney(server, http, CHANGED_PASSWORD, again.field("access_token"), secrets);
                 assertThat(http.postWithToken("/auth/logout", again.field("access_token")).status()).isEqualTo(204);
                 assertThat(http.get("/api/hello", again.field("access_token")).status()).isEqualTo(401);
             }
@@ -154,6 +158,57 @@ class NoSecretsInLogsTest {
                 assertThat(line).as("an email in the SMTP trace").doesNotContain(form);
             }
         }
+    }
+
+    /**
+     * TOTP on, a login through {@code mfa_required} with a wrong and a right code, a recovery code, a re-authentication
+     * and TOTP off: the secret, the otpauth URI, every code, recovery code and {@code mfa_token} join the secrets.
+     */
+    private static void secondFactorJourney(TestServer server, Http http, String password, String access,
+                                            List<String> secrets) {
+        Http.Reply setup = http.postJson("/auth/mfa/totp/setup", Http.json("password", password), access);
+        assertThat(setup.status()).isEqualTo(200);
+        String secret = setup.field("secret");
+        secrets.add(secret);
+        secrets.add(setup.field("otpauth_uri"));
+        Instant now = server.clock().instant();
+        String first = Totp.codeAt(secret, now);
+        secrets.add(first);
+        Http.Reply confirmed = http.postJson("/auth/mfa/totp/confirm", Http.json("code", first), access);
+        assertThat(confirmed.status()).isEqualTo(200);
+        List<String> recovery = new ArrayList<>();
+        confirmed.json().path("recovery_codes").forEach(code -> recovery.add(code.asText()));
+        secrets.addAll(recovery);
+
+        Http.Reply challenged = http.login("alice", password);
+        assertThat(challenged.status()).isEqualTo(403);
+        String mfaToken = challenged.json().path("mfa_token").asText();
+        secrets.add(mfaToken);
+        String next = Totp.codeAt(secret, now.plusSeconds(30));
+        String wrong = next.equals("000000") ? "111111" : "000000";
+        assertThat(http.postJson("/auth/mfa/verify", Http.json("mfa_token", mfaToken, "code", wrong), null)
+                .status()).isEqualTo(401);
+        secrets.add(next);
+        Http.Reply verified = http.postJson("/auth/mfa/verify", Http.json("mfa_token", mfaToken, "code", next), null);
+        assertThat(verified.status()).isEqualTo(200);
+        collectTokens(verified, secrets);
+
+        Http.Reply again = http.login("alice", password);
+        String second = again.json().path("mfa_token").asText();
+        secrets.add(second);
+        Http.Reply recovered = http.postJson("/auth/mfa/verify",
+                Http.json("mfa_token", second, "recovery_code", recovery.get(0)), null);
+        assertThat(recovered.status()).isEqualTo(200);
+        collectTokens(recovered, secrets);
+
+        server.clock().advance(Duration.ofSeconds(30));
+        String third = Totp.codeAt(secret, now.plusSeconds(60));
+        secrets.add(third);
+        assertThat(http.postJson("/auth/reauth", Http.json("code", third), verified.field("access_token")).status())
+                .isEqualTo(200);
+        assertThat(http.send("DELETE", "/auth/mfa/totp", "application/json",
+                Http.json("password", password).getBytes(StandardCharsets.UTF_8),
+                Map.of("Authorization", "Bearer " + access)).status()).isEqualTo(204);
     }
 
     private static String base64(String text) {

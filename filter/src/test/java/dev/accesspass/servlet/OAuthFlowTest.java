@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.accesspass.AccessPassConfig;
 import dev.accesspass.AuthHooks;
+import dev.accesspass.Totp;
 import dev.accesspass.event.OAuthLoginEvent;
 import dev.accesspass.oauth.internal.Pkce;
 import dev.accesspass.servlet.testing.CountingStores;
@@ -26,6 +27,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,6 +79,63 @@ class OAuthFlowTest {
     }
 
     // ---- the happy path ----
+
+    @Test
+    void anOAuthLoginOfAUserWithTotpAnswersMfaRequiredThenVerifyOpensTheSession() throws Exception {
+        TestServer server = server(Map.of());
+        Http http = server.http();
+        issueNext("sub-totp", Map.of("email", "totp@x.test", "email_verified", true, "preferred_username", "totp"));
+        String access = MAPPER.readTree(login(server).body()).get("access_token").asText();
+        // No password: the fresh OAuth session stands in for it (reauth-max-age).
+        Http.Reply setup = http.postJson("/auth/mfa/totp/setup", "{}", access);
+        assertThat(setup.status()).as(setup.toString()).isEqualTo(200);
+        String secret = setup.field("secret");
+        Instant now = server.clock().instant();
+        assertThat(http.postJson("/auth/mfa/totp/confirm", Http.json("code", Totp.codeAt(secret, now)), access)
+                .status()).isEqualTo(200);
+
+        issueNext("sub-totp", Map.of("email", "totp@x.test", "email_verified", true));
+        HttpResponse<String> challenged = login(server);
+        assertThat(challenged.statusCode()).as(challenged.body()).isEqualTo(403);
+        JsonNode problem = MAPPER.readTree(challenged.body());
+        assertThat(problem.path("code").asText()).isEqualTo("mfa_required");
+        String token = problem.path("mfa_token").asText();
+        Http.Reply verified = http.postJson("/auth/mfa/verify", Http.json("mfa_token", token, "code",
+                Totp.codeAt(secret, now.plusSeconds(30))), null);
+        assertThat(verified.status()).as(verified.toString()).isEqualTo(200);
+        JsonNode check = http.get("/auth/check", verified.field("access_token")).json();
+        assertThat(check.path("aal").asInt()).isEqualTo(2);
+        assertThat(check.path("amr").toString()).isEqualTo("[\"otp\",\"mfa\"]");
+        assertThat(check.at("/meta/sub").asText()).as("the OAuth profile survives the second step")
+                .isEqualTo("sub-totp");
+        // A user without a password turns TOTP off with a code.
+        server.clock().advance(Duration.ofSeconds(30));
+        assertThat(http.send("DELETE", "/auth/mfa/totp", "application/json",
+                Http.json("code", Totp.codeAt(secret, now.plusSeconds(60))).getBytes(StandardCharsets.UTF_8),
+                Map.of("Authorization", "Bearer " + verified.field("access_token"))).status()).isEqualTo(204);
+    }
+
+    @Test
+    void theRedirectFlowPutsMfaRequiredAndTheTokenInTheFragment() throws Exception {
+        TestServer server = server(Map.of("oauth-success-url", "https://app.example/signed-in"));
+        Http http = server.http();
+        issueNext("sub-frag", Map.of("email", "frag@x.test", "email_verified", true, "preferred_username", "frag"));
+        String location = header(login(server), "Location");
+        String access = query(URI.create(location.replace("#", "?"))).get("access_token");
+        String secret = http.postJson("/auth/mfa/totp/setup", "{}", access).field("secret");
+        Instant now = server.clock().instant();
+        http.postJson("/auth/mfa/totp/confirm", Http.json("code", Totp.codeAt(secret, now)), access);
+
+        issueNext("sub-frag", Map.of("email", "frag@x.test", "email_verified", true));
+        HttpResponse<String> redirected = login(server);
+        assertThat(redirected.statusCode()).isEqualTo(302);
+        String fragment = header(redirected, "Location");
+        assertThat(fragment).startsWith("https://app.example/signed-in#error=mfa_required&mfa_token=")
+                .doesNotContain("access_token");
+        String token = query(URI.create(fragment.replace("#", "?"))).get("mfa_token");
+        assertThat(http.postJson("/auth/mfa/verify", Http.json("mfa_token", token, "code",
+                Totp.codeAt(secret, now.plusSeconds(30))), null).status()).isEqualTo(200);
+    }
 
     @Test
     void fullFlowGivesTokensThatOpenProtectedRoutes_SR42_SR43() throws Exception {

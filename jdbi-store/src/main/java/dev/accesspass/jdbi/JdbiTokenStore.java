@@ -145,6 +145,36 @@ final class JdbiTokenStore implements TokenStore {
     }
 
     @Override
+    public boolean recordReauthentication(SessionId session, List<String> amr, int aal, Instant authTime) {
+        UUID id = uuidOrNull(session.value());
+        if (id == null) {
+            return false;
+        }
+        boolean live = database.inTransaction("record a re-authentication", handle -> {
+            int updated = handle.createUpdate("""
+                            UPDATE accesspass_sessions
+                            SET amr = :amr, aal = :aal,
+                                auth_time = GREATEST(COALESCE(auth_time, created_at), :authTime)
+                            WHERE id = :id""")
+                    .bind("id", id)
+                    .bindArray("amr", String.class, amr)
+                    .bind("aal", (short) aal)
+                    .bindByType("authTime", authTime.truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                            Instant.class)
+                    .execute();
+            if (updated > 0) {
+                // Cached grants elsewhere carry the old auth_time and aal.
+                ValidationCache.send(handle, "s:" + id);
+            }
+            return updated > 0;
+        });
+        if (live && cache != null) {
+            cache.evict("s:" + id);
+        }
+        return live;
+    }
+
+    @Override
     public Optional<SessionId> findSessionByRefreshToken(TokenHash refreshHash, Instant now) {
         // Never from the validation cache: it holds access tokens only, and revocation must see the database.
         return database.withHandle("find the session of a refresh token", handle ->

@@ -8,6 +8,7 @@ import dev.accesspass.store.Identifiers;
 import dev.accesspass.store.Identity;
 import dev.accesspass.store.IdentityRemoval;
 import dev.accesspass.store.NewUser;
+import dev.accesspass.store.SecondFactor;
 import dev.accesspass.store.UserRecord;
 import dev.accesspass.store.UserStore;
 import java.io.IOException;
@@ -380,6 +381,135 @@ final class JdbiUserStore implements UserStore {
                     .execute();
             return IdentityRemoval.REMOVED;
         }, outcome -> outcome == IdentityRemoval.REMOVED);
+    }
+
+    @Override
+    public Optional<SecondFactor> findSecondFactor(UserId id) {
+        UUID uuid = JdbiTokenStore.uuidOrNull(id.value());
+        if (uuid == null) {
+            return Optional.empty();
+        }
+        return database.withHandle("find a second factor", handle -> handle.createQuery("""
+                        SELECT t.secret, t.enabled, t.pending_expires_at, t.last_used_step,
+                               (SELECT count(*) FROM accesspass_recovery_codes r WHERE r.user_id = t.user_id) AS codes
+                        FROM accesspass_totp t WHERE t.user_id = :id""")
+                .bind("id", uuid)
+                .map((rs, ctx) -> new SecondFactor(rs.getString("secret"), rs.getBoolean("enabled"),
+                        instant(rs, "pending_expires_at"), rs.getLong("last_used_step"), rs.getInt("codes")))
+                .findOne());
+    }
+
+    @Override
+    public boolean savePendingTotp(UserId id, String secret, Instant expiresAt) {
+        UUID uuid = JdbiTokenStore.uuidOrNull(id.value());
+        if (uuid == null) {
+            return false;
+        }
+        // One statement: the insert loses to an enabled credential (the WHERE of the upsert), never overwrites it.
+        return database.withHandle("save a pending second factor", handle -> handle.createUpdate("""
+                        INSERT INTO accesspass_totp (user_id, secret, enabled, pending_expires_at, last_used_step)
+                        SELECT :id, :secret, false, :expiresAt, -1 WHERE EXISTS (SELECT 1 FROM accesspass_users WHERE id = :id)
+                        ON CONFLICT (user_id) DO UPDATE
+                            SET secret = excluded.secret, pending_expires_at = excluded.pending_expires_at,
+                                last_used_step = -1
+                            WHERE NOT accesspass_totp.enabled""")
+                .bind("id", uuid)
+                .bind("secret", secret)
+                .bindByType("expiresAt", expiresAt, Instant.class)
+                .execute() > 0);
+    }
+
+    @Override
+    public boolean enableTotp(UserId id, String secret, long step, Set<String> recoveryDigests, Instant now) {
+        UUID uuid = JdbiTokenStore.uuidOrNull(id.value());
+        if (uuid == null) {
+            return false;
+        }
+        return database.inTransaction("enable a second factor", handle -> {
+            int enabled = handle.createUpdate("""
+                            UPDATE accesspass_totp SET enabled = true, pending_expires_at = NULL, last_used_step = :step
+                            WHERE user_id = :id AND NOT enabled AND secret = :secret AND pending_expires_at > :now""")
+                    .bind("id", uuid)
+                    .bind("secret", secret)
+                    .bind("step", step)
+                    .bindByType("now", now, Instant.class)
+                    .execute();
+            if (enabled == 0) {
+                return false;
+            }
+            insertCodes(handle, uuid, recoveryDigests);
+            return true;
+        });
+    }
+
+    private static void insertCodes(Handle handle, UUID user, Set<String> digests) {
+        handle.createUpdate("DELETE FROM accesspass_recovery_codes WHERE user_id = :id").bind("id", user).execute();
+        handle.createUpdate("""
+                        INSERT INTO accesspass_recovery_codes (user_id, digest)
+                        SELECT :id, d FROM unnest(:digests) AS d""")
+                .bind("id", user)
+                .bindArray("digests", String.class, digests)
+                .execute();
+    }
+
+    @Override
+    public boolean useTotpStep(UserId id, long step) {
+        UUID uuid = JdbiTokenStore.uuidOrNull(id.value());
+        if (uuid == null) {
+            return false;
+        }
+        // A compare-and-set in one UPDATE: racing instances serialize on the row, the loser's WHERE fails.
+        return database.withHandle("use a TOTP step", handle -> handle.createUpdate("""
+                        UPDATE accesspass_totp SET last_used_step = :step
+                        WHERE user_id = :id AND enabled AND last_used_step < :step""")
+                .bind("id", uuid)
+                .bind("step", step)
+                .execute() > 0);
+    }
+
+    @Override
+    public boolean useRecoveryCode(UserId id, String digest) {
+        UUID uuid = JdbiTokenStore.uuidOrNull(id.value());
+        if (uuid == null) {
+            return false;
+        }
+        return database.withHandle("use a recovery code", handle -> handle.createUpdate("""
+                        DELETE FROM accesspass_recovery_codes WHERE user_id = :id AND digest = :digest""")
+                .bind("id", uuid)
+                .bind("digest", digest)
+                .execute() > 0);
+    }
+
+    @Override
+    public boolean replaceRecoveryCodes(UserId id, Set<String> digests) {
+        UUID uuid = JdbiTokenStore.uuidOrNull(id.value());
+        if (uuid == null) {
+            return false;
+        }
+        return database.inTransaction("replace recovery codes", handle -> {
+            Optional<UUID> locked = handle.createQuery(
+                            "SELECT user_id FROM accesspass_totp WHERE user_id = :id AND enabled FOR UPDATE")
+                    .bind("id", uuid)
+                    .mapTo(UUID.class)
+                    .findOne();
+            if (locked.isEmpty()) {
+                return false;
+            }
+            insertCodes(handle, uuid, digests);
+            return true;
+        });
+    }
+
+    @Override
+    public boolean deleteSecondFactor(UserId id) {
+        UUID uuid = JdbiTokenStore.uuidOrNull(id.value());
+        if (uuid == null) {
+            return false;
+        }
+        return database.withHandle("delete a second factor", handle -> handle.createUpdate(
+                        "DELETE FROM accesspass_totp WHERE user_id = :id")
+                .bind("id", uuid)
+                .execute() > 0);
     }
 
     @Override

@@ -111,7 +111,7 @@ final class EmbeddedDatabase implements BeforeAllCallback, AfterAllCallback {
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {
             statement.execute("TRUNCATE accesspass_identities, accesspass_users, accesspass_access_tokens, "
                     + "accesspass_refresh_tokens, accesspass_sessions, accesspass_one_time_tokens, "
-                    + "accesspass_login_attempts");
+                    + "accesspass_login_attempts, accesspass_totp, accesspass_recovery_codes");
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

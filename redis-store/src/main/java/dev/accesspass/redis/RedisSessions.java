@@ -72,6 +72,7 @@ final class RedisSessions {
     private final Script end = Script.load("end_session", ScriptOutputType.MULTI);
     private final Script advanceEpoch = Script.load("advance_epoch", ScriptOutputType.INTEGER);
     private final Script check = Script.load("check_access_token", ScriptOutputType.MULTI);
+    private final Script reauthenticate = Script.load("record_reauthentication", ScriptOutputType.INTEGER);
     private final Script indexAdd;
     private final GrantCache cache;
 
@@ -80,7 +81,7 @@ final class RedisSessions {
         this.redis = redis;
         this.indexAdd = indexAdd;
         this.cache = cache;
-        for (Script script : List.of(create, rotate, end, advanceEpoch, check)) {
+        for (Script script : List.of(create, rotate, end, advanceEpoch, check, reauthenticate)) {
             script.preload(redis);
         }
     }
@@ -253,6 +254,18 @@ final class RedisSessions {
         Long live = advanceEpoch.run(redis, "advance a session's epoch", new String[] {Keys.session(id)},
                 Long.toString(credentialEpoch));
         evict(id); // cached grants carry the old epoch
+        return live == 1;
+    }
+
+    /** {@code recordReauthentication}: one script on the session's hash; cached grants carry the old facts. */
+    boolean recordReauthentication(SessionId session, List<String> amr, int aal, Instant authTime) {
+        String id = idOrNull(session);
+        if (id == null) {
+            return false;
+        }
+        Long live = reauthenticate.run(redis, "record a re-authentication", new String[] {Keys.session(id)},
+                amr.isEmpty() ? "" : writeJson(amr), Integer.toString(aal), Long.toString(authTime.getEpochSecond()));
+        evict(id);
         return live == 1;
     }
 

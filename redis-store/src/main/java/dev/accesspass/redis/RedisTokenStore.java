@@ -81,6 +81,11 @@ final class RedisTokenStore implements TokenStore {
     }
 
     @Override
+    public boolean recordReauthentication(SessionId session, List<String> amr, int aal, Instant authTime) {
+        return guard("record a re-authentication", () -> sessions.recordReauthentication(session, amr, aal, authTime));
+    }
+
+    @Override
     public Optional<SessionId> findSessionByRefreshToken(TokenHash refreshHash, Instant now) {
         return guard("find the session of a refresh token", () -> sessions.findByRefreshToken(refreshHash, now));
     }

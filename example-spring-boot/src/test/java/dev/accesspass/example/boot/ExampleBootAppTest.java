@@ -32,6 +32,12 @@ class ExampleBootAppTest {
         assertThat(http.get("/api/admin", token).json().get("admin").asText()).isEqualTo("alice");
         ProblemAssert.assertProblem(http.get("/api/hello", null), 401, "invalid_token");
 
+        assertThat(http.get("/api/recent", token).json().get("recent").asText()).isEqualTo("alice");
+        Http.Reply noSecondFactor = http.get("/api/mfa", token);
+        ProblemAssert.assertProblem(noSecondFactor, 401, "step_up_required");
+        assertThat(noSecondFactor.header("WWW-Authenticate")).hasValueSatisfying(challenge -> assertThat(challenge)
+                .contains("error=\"insufficient_user_authentication\"").contains("acr_values=\"mfa\""));
+
         String bob = http.register("bob", PASSWORD).field("access_token");
         ProblemAssert.assertProblem(http.get("/api/admin", bob), 403, "insufficient_role");
         assertThat(http.get("/public/hello", null).json().get("hello").asText()).isEqualTo("world");

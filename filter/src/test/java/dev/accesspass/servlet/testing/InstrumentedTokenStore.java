@@ -60,6 +60,12 @@ public final class InstrumentedTokenStore implements TokenStore {
     }
 
     @Override
+    public boolean recordReauthentication(SessionId session, List<String> amr, int aal, Instant authTime) {
+        return faults.call("recordReauthentication",
+                () -> delegate.recordReauthentication(session, amr, aal, authTime));
+    }
+
+    @Override
     public Optional<SessionId> findSessionByRefreshToken(TokenHash refreshHash, Instant now) {
         return faults.call("findSessionByRefreshToken", () -> delegate.findSessionByRefreshToken(refreshHash, now));
     }

@@ -5,8 +5,10 @@ import dev.accesspass.store.IdentityRemoval;
 import dev.accesspass.UserId;
 import dev.accesspass.store.Identity;
 import dev.accesspass.store.NewUser;
+import dev.accesspass.store.SecondFactor;
 import dev.accesspass.store.UserRecord;
 import dev.accesspass.store.UserStore;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 
@@ -95,6 +97,41 @@ public final class InstrumentedUserStore implements UserStore {
     @Override
     public boolean linkIdentity(UserId id, Identity identity) {
         return faults.call("linkIdentity", () -> delegate.linkIdentity(id, identity));
+    }
+
+    @Override
+    public Optional<SecondFactor> findSecondFactor(UserId id) {
+        return faults.call("findSecondFactor", () -> delegate.findSecondFactor(id));
+    }
+
+    @Override
+    public boolean savePendingTotp(UserId id, String secret, Instant expiresAt) {
+        return faults.call("savePendingTotp", () -> delegate.savePendingTotp(id, secret, expiresAt));
+    }
+
+    @Override
+    public boolean enableTotp(UserId id, String secret, long step, Set<String> recoveryDigests, Instant now) {
+        return faults.call("enableTotp", () -> delegate.enableTotp(id, secret, step, recoveryDigests, now));
+    }
+
+    @Override
+    public boolean useTotpStep(UserId id, long step) {
+        return faults.call("useTotpStep", () -> delegate.useTotpStep(id, step));
+    }
+
+    @Override
+    public boolean useRecoveryCode(UserId id, String digest) {
+        return faults.call("useRecoveryCode", () -> delegate.useRecoveryCode(id, digest));
+    }
+
+    @Override
+    public boolean replaceRecoveryCodes(UserId id, Set<String> digests) {
+        return faults.call("replaceRecoveryCodes", () -> delegate.replaceRecoveryCodes(id, digests));
+    }
+
+    @Override
+    public boolean deleteSecondFactor(UserId id) {
+        return faults.call("deleteSecondFactor", () -> delegate.deleteSecondFactor(id));
     }
 
     @Override

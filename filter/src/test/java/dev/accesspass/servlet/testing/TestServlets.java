@@ -42,6 +42,28 @@ public final class TestServlets {
         }
     }
 
+    /** {@code GET /api/recent}: needs an authentication of the last 60 s (API.md §6, §9). */
+    public static class Recent extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        @Protected(maxAge = 60)
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            write(response, "{\"recent\":\"" + request.getUserPrincipal().getName() + "\"}");
+        }
+    }
+
+    /** {@code GET /api/mfa}: needs a session with a second factor. */
+    @Protected(mfa = true)
+    public static class Mfa extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            write(response, "{\"mfa\":\"" + request.getUserPrincipal().getName() + "\"}");
+        }
+    }
+
     /** {@code GET /api/admin}: needs role {@code admin}. */
     @Protected(roles = "admin")
     public static class Admin extends HttpServlet {
