@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 
 /**
  * {@link TokenStore} on PostgreSQL. Thread-safe; every method is one statement or one transaction.
@@ -150,28 +151,18 @@ final class JdbiTokenStore implements TokenStore {
         if (id == null) {
             return false;
         }
-        boolean live = database.inTransaction("record a re-authentication", handle -> {
-            int updated = handle.createUpdate("""
-                            UPDATE accesspass_sessions
-                            SET amr = :amr, aal = :aal,
-                                auth_time = GREATEST(COALESCE(auth_time, created_at), :authTime)
-                            WHERE id = :id""")
-                    .bind("id", id)
-                    .bindArray("amr", String.class, amr)
-                    .bind("aal", (short) aal)
-                    .bindByType("authTime", authTime.truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
-                            Instant.class)
-                    .execute();
-            if (updated > 0) {
-                // Cached grants elsewhere carry the old auth_time and aal.
-                ValidationCache.send(handle, "s:" + id);
-            }
-            return updated > 0;
-        });
-        if (live && cache != null) {
-            cache.evict("s:" + id);
-        }
-        return live;
+        // Cached grants elsewhere carry the old auth_time and aal.
+        return changeSession("record a re-authentication", id, handle -> handle.createUpdate("""
+                        UPDATE accesspass_sessions
+                        SET amr = :amr, aal = :aal,
+                            auth_time = GREATEST(COALESCE(auth_time, created_at), :authTime)
+                        WHERE id = :id""")
+                .bind("id", id)
+                .bindArray("amr", String.class, amr)
+                .bind("aal", (short) aal)
+                .bindByType("authTime", authTime.truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                        Instant.class)
+                .execute());
     }
 
     @Override
@@ -327,23 +318,13 @@ final class JdbiTokenStore implements TokenStore {
             return false; // not an id this store issued
         }
         // One row update: it takes the session row's lock, so it serializes with rotation and revocation.
-        boolean live = database.inTransaction("advance a session's epoch", handle -> {
-            int updated = handle.createUpdate("""
-                            UPDATE accesspass_sessions SET credential_epoch = GREATEST(credential_epoch, :epoch)
-                            WHERE id = :id""")
-                    .bind("id", id)
-                    .bind("epoch", credentialEpoch)
-                    .execute();
-            if (updated > 0) {
-                // Cached grants elsewhere still carry the old epoch: they go, so the session keeps working there.
-                ValidationCache.send(handle, "s:" + id);
-            }
-            return updated > 0;
-        });
-        if (live && cache != null) {
-            cache.evict("s:" + id);
-        }
-        return live;
+        // Cached grants elsewhere still carry the old epoch: they go, so the session keeps working there.
+        return changeSession("advance a session's epoch", id, handle -> handle.createUpdate("""
+                        UPDATE accesspass_sessions SET credential_epoch = GREATEST(credential_epoch, :epoch)
+                        WHERE id = :id""")
+                .bind("id", id)
+                .bind("epoch", credentialEpoch)
+                .execute());
     }
 
     @Override
@@ -352,19 +333,10 @@ final class JdbiTokenStore implements TokenStore {
         if (id == null) {
             return false; // not an id this store issued
         }
-        boolean revoked = database.inTransaction("revoke a session", handle -> {
-            int deleted = handle.createUpdate("DELETE FROM accesspass_sessions WHERE id = :id")
-                    .bind("id", id)
-                    .execute();
-            if (deleted > 0) {
-                ValidationCache.send(handle, "s:" + id);
-            }
-            return deleted > 0;
-        });
-        if (revoked && cache != null) {
-            cache.evict("s:" + id);
-        }
-        return revoked;
+        return changeSession("revoke a session", id, handle -> handle
+                .createUpdate("DELETE FROM accesspass_sessions WHERE id = :id")
+                .bind("id", id)
+                .execute());
     }
 
     @Override
@@ -374,20 +346,11 @@ final class JdbiTokenStore implements TokenStore {
             return false; // not an id this store issued
         }
         // The owner is part of the one DELETE, so another user's id changes nothing and answers like an unknown one.
-        boolean revoked = database.inTransaction("revoke a user's session", handle -> {
-            int deleted = handle.createUpdate("DELETE FROM accesspass_sessions WHERE id = :id AND user_id = :user")
-                    .bind("id", id)
-                    .bind("user", owner.value())
-                    .execute();
-            if (deleted > 0) {
-                ValidationCache.send(handle, "s:" + id);
-            }
-            return deleted > 0;
-        });
-        if (revoked && cache != null) {
-            cache.evict("s:" + id);
-        }
-        return revoked;
+        return changeSession("revoke a user's session", id, handle -> handle
+                .createUpdate("DELETE FROM accesspass_sessions WHERE id = :id AND user_id = :user")
+                .bind("id", id)
+                .bind("user", owner.value())
+                .execute());
     }
 
     @Override
@@ -643,6 +606,25 @@ final class JdbiTokenStore implements TokenStore {
             return null;
         }
         return accessExpiresAt.isAfter(refreshExpiresAt) ? accessExpiresAt : refreshExpiresAt;
+    }
+
+    /**
+     * Runs one statement that changes or deletes the session row {@code id}, in a transaction: when it touched the
+     * row, every instance's validation cache drops the session's grants (NOTIFY, sent with the commit) and this
+     * instance's at once. Returns whether a row was touched.
+     */
+    private boolean changeSession(String action, UUID id, HandleCallback<Integer, RuntimeException> change) {
+        boolean changed = database.inTransaction(action, handle -> {
+            boolean touched = change.withHandle(handle) > 0;
+            if (touched) {
+                ValidationCache.send(handle, "s:" + id);
+            }
+            return touched;
+        });
+        if (changed && cache != null) {
+            cache.evict("s:" + id);
+        }
+        return changed;
     }
 
     static UUID uuidOrNull(String value) {
