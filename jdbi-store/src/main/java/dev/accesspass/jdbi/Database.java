@@ -218,15 +218,36 @@ final class Database implements AutoCloseable {
 
     /** Runs {@code work} on a pooled handle; database failures become {@link StoreUnavailableException}. */
     <R> R withHandle(String action, HandleCallback<R, RuntimeException> work) {
-        return run(action, work, false);
+        return run(action, () -> jdbi.withHandle(work));
     }
 
     /** Runs {@code work} in one READ COMMITTED transaction; failures become {@link StoreUnavailableException}. */
     <R> R inTransaction(String action, HandleCallback<R, RuntimeException> work) {
-        return run(action, work, true);
+        return run(action, () -> jdbi.inTransaction(work));
     }
 
-    private <R> R run(String action, HandleCallback<R, RuntimeException> work, boolean transaction) {
+    /** Work on a plain JDBC connection. */
+    @FunctionalInterface
+    interface ConnectionWork<R> {
+        R run(Connection connection) throws SQLException;
+    }
+
+    /**
+     * Runs one read on a pooled connection without JDBI, for the per-request token check: opening a JDBI handle
+     * copies its whole configuration and wraps the statement in several objects, work that one indexed read does not
+     * need. Autocommit (the pool's default) makes it one round trip; on a pool without autocommit the read's
+     * transaction is rolled back before the connection goes back. Failures become {@link StoreUnavailableException}.
+     */
+    <R> R read(String action, ConnectionWork<R> work) {
+        return run(action, () -> readPlain(work));
+    }
+
+    @FunctionalInterface
+    private interface Call<R> {
+        R call() throws SQLException;
+    }
+
+    private <R> R run(String action, Call<R> call) {
         R result;
         try {
             if (gate != null) {
@@ -238,8 +259,8 @@ final class Database implements AutoCloseable {
             throw unavailable(action, e);
         }
         try {
-            result = transaction ? jdbi.inTransaction(work) : jdbi.withHandle(work);
-        } catch (JdbiException e) {
+            result = call.call();
+        } catch (JdbiException | SQLException e) {
             availability.failed(action, e);
             throw unavailable(action, e);
         } finally {
@@ -249,6 +270,16 @@ final class Database implements AutoCloseable {
         }
         availability.succeeded();
         return result;
+    }
+
+    private <R> R readPlain(ConnectionWork<R> work) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            R result = work.run(connection);
+            if (!connection.getAutoCommit()) {
+                connection.rollback();
+            }
+            return result;
+        }
     }
 
     static StoreUnavailableException unavailable(String action, Exception e) {

@@ -20,10 +20,13 @@ import dev.accesspass.store.UserRecord;
 import dev.accesspass.store.UserStore;
 import java.security.SecureRandom;
 import java.sql.Array;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -95,7 +98,12 @@ final class JdbiTokenStore implements TokenStore, SessionUserLookup {
             JOIN accesspass_users u ON u.id = CASE
                 WHEN s.user_id ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
                 THEN CAST(s.user_id AS uuid) END
-            WHERE a.token_hash = :hash AND a.expires_at > :now""";
+            WHERE a.token_hash = ? AND a.expires_at > ?""";
+    /** The token check: the session's columns, then {@link #CHECK_USER}; run on plain JDBC, hence {@code ?}. */
+    private static final String CHECK = """
+            SELECT s.id, s.user_id, s.credential_epoch, s.created_at, s.meta::text AS meta,
+                   a.expires_at AS access_expires_at, s.refresh_expires_at,
+            """ + METADATA_COLUMNS + ", " + CHECK_USER;
 
     private final Database database;
     private final ValidationCache cache;
@@ -188,14 +196,16 @@ final class JdbiTokenStore implements TokenStore, SessionUserLookup {
             }
             stamp = cache.stamp();
         }
-        Optional<Match> found = database.withHandle("check an access token", handle -> handle.createQuery("""
-                        SELECT s.id, s.user_id, s.credential_epoch, s.created_at, s.meta::text AS meta,
-                               a.expires_at AS access_expires_at, s.refresh_expires_at,
-                        """ + METADATA_COLUMNS + ", " + CHECK_USER)
-                .bind("hash", accessHash)
-                .bind("now", now)
-                .map((rs, ctx) -> new Match(grant(rs), JdbiUserStore.user(rs, "u_")))
-                .findOne());
+        Optional<Match> found = database.read("check an access token", connection -> {
+            try (PreparedStatement check = connection.prepareStatement(CHECK)) {
+                check.setBytes(1, accessHash.bytes());
+                check.setObject(2, now.atOffset(ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
+                try (ResultSet rs = check.executeQuery()) {
+                    return rs.next() ? Optional.of(new Match(grant(rs), JdbiUserStore.user(rs, "u_")))
+                            : Optional.<Match>empty();
+                }
+            }
+        });
         if (cache != null && found.isPresent()) {
             cache.put(accessHash, found.get().grant(), stamp);
             cache.putUser(found.get().user(), stamp);
