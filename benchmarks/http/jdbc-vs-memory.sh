@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# Requests per second of GET /api/hello with a valid token, in one run, on loopback:
-#   1. store=jdbc, no cache   2. store=jdbc, token-cache-ttl=30   3. store=memory
-# Needs: wrk, a PostgreSQL 14+ server binary (Debian: apt-get install -y postgresql wrk), curl, java 17,
+# Requests per second, p50 and p99 of GET /api/hello with a valid token, on loopback, in one run:
+#   memory = store=memory   jdbc-nocache = store=jdbc   jdbc-cache = store=jdbc, token-cache-ttl=30
+# interleaved A B C C B A (memory, nocache, cache, cache, nocache, memory), so that a drift of the shared machine
+# hits every configuration alike; the ratios are of the means. With BASE_JAR=<another example jar> the same
+# interleaving also runs that jar's no-cache configuration (base-nocache), for a before/after comparison.
+# For every jdbc run, the statements PostgreSQL executed per request (pg_stat_statements, counted over the
+# measured run and divided by wrk's request count; BEGIN and COMMIT count as statements).
+# Needs: wrk, PostgreSQL 14+ server binaries with contrib (Debian: apt-get install -y postgresql wrk), curl, java 17,
 # and the example jar: mvn -B -q -DskipTests package  (-> example-webapp/target/accesspass-example.jar).
 # Usage: benchmarks/http/jdbc-vs-memory.sh [duration-seconds] [connections]
 set -euo pipefail
@@ -10,7 +15,8 @@ DURATION="${1:-20}"
 CONNECTIONS="${2:-32}"
 THREADS=2
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-JAR="$ROOT/example-webapp/target/accesspass-example.jar"
+JAR="${JAR:-$ROOT/example-webapp/target/accesspass-example.jar}"
+BASE_JAR="${BASE_JAR:-}"
 PGBIN="${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}"
 PGPORT="${PGPORT:-55432}"
 APPPORT="${APPPORT:-18080}"
@@ -18,6 +24,7 @@ WORK="$(mktemp -d)"
 APP_PID=""
 
 [ -f "$JAR" ] || { echo "build the example first: mvn -B -q -DskipTests package" >&2; exit 1; }
+[ -z "$BASE_JAR" ] || [ -f "$BASE_JAR" ] || { echo "no such BASE_JAR: $BASE_JAR" >&2; exit 1; }
 [ -x "$PGBIN/initdb" ] || { echo "no PostgreSQL binaries (set PGBIN)" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "wrk is missing (apt-get install -y wrk)" >&2; exit 1; }
 
@@ -36,12 +43,16 @@ trap cleanup EXIT
 chmod 777 "$WORK"
 as_pg "$PGBIN/initdb" -D "$WORK/pg" -U accesspass --auth=trust >/dev/null
 as_pg "$PGBIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg.log" -w \
-  -o "-p $PGPORT -k $WORK -c listen_addresses=127.0.0.1 -c max_connections=100" start >/dev/null
+  -o "-p $PGPORT -k $WORK -c listen_addresses=127.0.0.1 -c max_connections=100 \
+      -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all" start >/dev/null
 JDBC_URL="jdbc:postgresql://127.0.0.1:$PGPORT/postgres"
+sql() { "$PGBIN/psql" -h 127.0.0.1 -p "$PGPORT" -U accesspass -d postgres -qAtc "$1"; }
+sql "CREATE EXTENSION pg_stat_statements"
 
-run() { # label, then env assignments
-  local label="$1"; shift
-  env "$@" PORT="$APPPORT" java -jar "$JAR" >"$WORK/app-$label.log" 2>&1 &
+declare -A SUM_RPS RUNS P99S
+run() { # label, jar, then env assignments
+  local label="$1" jar="$2"; shift 2
+  env "$@" PORT="$APPPORT" java -jar "$jar" >"$WORK/app-$label.log" 2>&1 &
   APP_PID=$!
   for _ in $(seq 1 100); do
     curl -sf "http://127.0.0.1:$APPPORT/public/hello" >/dev/null 2>&1 && break
@@ -56,22 +67,49 @@ run() { # label, then env assignments
     || { echo "$label: /api/hello did not answer 200" >&2; cat "$WORK/app-$label.log" >&2; exit 1; }
   # Warm-up (JIT, pool), then the measured run.
   wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -H "Authorization: Bearer $token" "http://127.0.0.1:$APPPORT/api/hello" >/dev/null
-  local out rps
+  sql "SELECT pg_stat_statements_reset()" >/dev/null
+  local out rps requests statements per
   out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "Authorization: Bearer $token" \
     "http://127.0.0.1:$APPPORT/api/hello")
   echo "$out" > "$WORK/wrk-$label.txt"
   rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  requests=$(echo "$out" | awk '/requests in/ {print $1}')
   p50=$(echo "$out" | awk '$1=="50%" {print $2}')
   p99=$(echo "$out" | awk '$1=="99%" {print $2}')
   non2xx=$(echo "$out" | awk '/Non-2xx/ {print $5}')
-  printf '%-14s %10s req/s   p50 %-8s p99 %-8s non-2xx %s\n' "$label" "$rps" "$p50" "$p99" "${non2xx:-0}"
-  eval "RPS_${label//-/_}=$rps"
+  per="-"
+  if [ "$label" != memory ]; then
+    statements=$(sql "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%'")
+    per=$(awk -v s="$statements" -v r="$requests" 'BEGIN { printf "%.3f", s / r }')
+  fi
+  printf '%-14s %10s req/s   p50 %-8s p99 %-8s non-2xx %-3s statements/request %s\n' \
+    "$label" "$rps" "$p50" "$p99" "${non2xx:-0}" "$per"
+  SUM_RPS[$label]=$(awk -v a="${SUM_RPS[$label]:-0}" -v b="$rps" 'BEGIN { print a + b }')
+  RUNS[$label]=$(( ${RUNS[$label]:-0} + 1 ))
+  P99S[$label]="${P99S[$label]:-}${P99S[$label]:+, }$p99"
   kill "$APP_PID"; wait "$APP_PID" 2>/dev/null || true; APP_PID=""
 }
 
+JDBC=(ACCESSPASS_STORE=jdbc ACCESSPASS_JDBC_URL="$JDBC_URL" ACCESSPASS_JDBC_USER=accesspass)
 echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, GET /api/hello with a valid token; $(nproc) cores; $(java -version 2>&1 | head -1)"
-run jdbc-nocache ACCESSPASS_STORE=jdbc ACCESSPASS_JDBC_URL="$JDBC_URL" ACCESSPASS_JDBC_USER=accesspass
-run jdbc-cache   ACCESSPASS_STORE=jdbc ACCESSPASS_JDBC_URL="$JDBC_URL" ACCESSPASS_JDBC_USER=accesspass ACCESSPASS_TOKEN_CACHE_TTL=30
-run memory       ACCESSPASS_STORE=memory
-awk -v n="$RPS_jdbc_nocache" -v c="$RPS_jdbc_cache" -v m="$RPS_memory" \
-  'BEGIN { printf "jdbc-nocache / memory = %.0f %%   jdbc-cache / memory = %.0f %% (target >= 85 %%)\n", 100*n/m, 100*c/m }'
+echo "load before: $(uptime | sed 's/.*load average/load average/')"
+for label in memory jdbc-nocache base-nocache jdbc-cache jdbc-cache base-nocache jdbc-nocache memory; do
+  case "$label" in
+    memory)       run memory "$JAR" ACCESSPASS_STORE=memory ;;
+    jdbc-nocache) run jdbc-nocache "$JAR" "${JDBC[@]}" ;;
+    jdbc-cache)   run jdbc-cache "$JAR" "${JDBC[@]}" ACCESSPASS_TOKEN_CACHE_TTL=30 ;;
+    base-nocache) [ -z "$BASE_JAR" ] || run base-nocache "$BASE_JAR" "${JDBC[@]}" ;;
+  esac
+done
+echo "load after:  $(uptime | sed 's/.*load average/load average/')"
+mean() { awk -v s="${SUM_RPS[$1]}" -v n="${RUNS[$1]}" 'BEGIN { printf "%.0f", s / n }'; }
+M=$(mean memory); N=$(mean jdbc-nocache); C=$(mean jdbc-cache)
+echo "means: memory $M, jdbc-nocache $N, jdbc-cache $C req/s; p99 memory ${P99S[memory]}; nocache ${P99S[jdbc-nocache]}; cache ${P99S[jdbc-cache]}"
+awk -v n="$N" -v c="$C" -v m="$M" \
+  'BEGIN { printf "jdbc-nocache / memory = %.0f %% (target >= 30 %%)   jdbc-cache / memory = %.0f %% (target >= 90 %%)\n", 100*n/m, 100*c/m }'
+if [ -n "$BASE_JAR" ]; then
+  B=$(mean base-nocache)
+  echo "base-nocache $B req/s, p99 ${P99S[base-nocache]}"
+  awk -v n="$N" -v b="$B" -v m="$M" \
+    'BEGIN { printf "base-nocache / memory = %.0f %%   jdbc-nocache / base-nocache = %.2f\n", 100*b/m, n/b }'
+fi

@@ -6,10 +6,12 @@ import dev.accesspass.store.NewSession;
 import dev.accesspass.store.OneTimeToken;
 import dev.accesspass.store.Rotation;
 import dev.accesspass.store.SessionGrant;
+import dev.accesspass.store.SessionUserLookup;
 import dev.accesspass.store.Successor;
 import dev.accesspass.store.TokenHash;
 import dev.accesspass.store.TokenPurpose;
 import dev.accesspass.store.TokenStore;
+import dev.accesspass.store.UserStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -17,9 +19,10 @@ import java.util.Optional;
 
 /**
  * A {@link TokenStore} behind the {@link StoreCircuit}: every method of the SPI goes through it (a new SPI method must
- * be added here too). Thread-safe as the store it wraps.
+ * be added here too), and so does the combined check of a store that offers {@link SessionUserLookup}. Thread-safe as
+ * the store it wraps.
  */
-final class CircuitTokenStore implements TokenStore {
+final class CircuitTokenStore implements TokenStore, SessionUserLookup {
     private final TokenStore store;
     private final StoreCircuit circuit;
 
@@ -46,6 +49,28 @@ final class CircuitTokenStore implements TokenStore {
             }
         }
         return circuit.call("findByAccessToken", () -> store.findByAccessToken(accessHash, now));
+    }
+
+    @Override
+    public boolean readsUsersOf(UserStore users) {
+        UserStore inner = users instanceof CircuitUserStore circuited ? circuited.store() : users;
+        return store instanceof SessionUserLookup lookup && lookup.readsUsersOf(inner);
+    }
+
+    /** Only called when {@link #readsUsersOf} said yes, so the wrapped store is a {@link SessionUserLookup}. */
+    @Override
+    public Optional<Match> findSessionAndUser(TokenHash accessHash, Instant now) {
+        SessionUserLookup lookup = (SessionUserLookup) store;
+        if (circuit.closed()) {
+            // The per-request check, as findByAccessToken.
+            try {
+                return lookup.findSessionAndUser(accessHash, now);
+            } catch (StoreUnavailableException e) {
+                circuit.failed("findSessionAndUser");
+                throw e;
+            }
+        }
+        return circuit.call("findSessionAndUser", () -> lookup.findSessionAndUser(accessHash, now));
     }
 
     @Override

@@ -24,6 +24,11 @@ final class CircuitUserStore implements UserStore {
         this.circuit = circuit;
     }
 
+    /** The store behind the circuit, for {@link CircuitTokenStore#readsUsersOf}. */
+    UserStore store() {
+        return store;
+    }
+
     @Override
     public UserRecord create(NewUser user) {
         return circuit.call("create", () -> store.create(user));

@@ -58,8 +58,9 @@ public interface AuthMetrics {
     }
 
     /**
-     * One store call returned or failed; {@code operation} is the SPI method name. The two per-request reads of the
-     * token check ({@code findByAccessToken}, {@code findById} while the store is healthy) are not reported here:
+     * One store call returned or failed; {@code operation} is the SPI method name. The per-request reads of the
+     * token check ({@code findByAccessToken}, {@code findById}, or the one-read {@code findSessionAndUser}, while the
+     * store is healthy) are not reported here:
      * {@link #tokenChecked} counts them without a clock read.
      */
     default void storeCalled(String operation, long nanos, boolean failed) {

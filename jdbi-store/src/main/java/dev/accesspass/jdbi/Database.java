@@ -10,6 +10,7 @@ import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,11 +58,15 @@ final class Database implements AutoCloseable {
     private final String url;
     private final Properties driverProperties;
     private final Availability availability = new Availability();
+    /** Admission to our own pool in arrival order (see {@link PoolGate}); null on an application's pool. */
+    private final PoolGate gate;
     /** Whether close deregisters the PostgreSQL driver from {@link DriverManager}: see {@link #driverIsOurs()}. */
     private volatile boolean deregisterDriverOnClose;
 
-    private Database(DataSource dataSource, AutoCloseable owned, String url, Properties driverProperties) {
+    private Database(DataSource dataSource, AutoCloseable owned, String url, Properties driverProperties,
+                     PoolGate gate) {
         this.dataSource = dataSource;
+        this.gate = gate;
         this.owned = owned;
         this.url = url;
         this.driverProperties = driverProperties;
@@ -116,7 +121,8 @@ final class Database implements AutoCloseable {
             }
             throw startFailure("cannot connect to the database", e, config);
         }
-        Database database = new Database(pool, pool, url, properties);
+        Database database = new Database(pool, pool, url, properties,
+                new PoolGate(config.jdbcPoolSize(), CONNECTION_TIMEOUT));
         database.deregisterDriverOnClose = driverIsOurs();
         try {
             database.migrate();
@@ -134,7 +140,7 @@ final class Database implements AutoCloseable {
      * @throws IllegalArgumentException naming {@code jdbc-url} when the schema cannot be migrated
      */
     static Database on(DataSource dataSource, AccessPassConfig config) {
-        Database database = new Database(dataSource, null, null, null);
+        Database database = new Database(dataSource, null, null, null, null);
         try {
             database.migrate();
         } catch (RuntimeException e) {
@@ -212,28 +218,68 @@ final class Database implements AutoCloseable {
 
     /** Runs {@code work} on a pooled handle; database failures become {@link StoreUnavailableException}. */
     <R> R withHandle(String action, HandleCallback<R, RuntimeException> work) {
+        return run(action, () -> jdbi.withHandle(work));
+    }
+
+    /** Runs {@code work} in one READ COMMITTED transaction; failures become {@link StoreUnavailableException}. */
+    <R> R inTransaction(String action, HandleCallback<R, RuntimeException> work) {
+        return run(action, () -> jdbi.inTransaction(work));
+    }
+
+    /** Work on a plain JDBC connection. */
+    @FunctionalInterface
+    interface ConnectionWork<R> {
+        R run(Connection connection) throws SQLException;
+    }
+
+    /**
+     * Runs one read on a pooled connection without JDBI, for the per-request token check: opening a JDBI handle
+     * copies its whole configuration and wraps the statement in several objects, work that one indexed read does not
+     * need. Autocommit (the pool's default) makes it one round trip; on a pool without autocommit the read's
+     * transaction is rolled back before the connection goes back. Failures become {@link StoreUnavailableException}.
+     */
+    <R> R read(String action, ConnectionWork<R> work) {
+        return run(action, () -> readPlain(work));
+    }
+
+    @FunctionalInterface
+    private interface Call<R> {
+        R call() throws SQLException;
+    }
+
+    private <R> R run(String action, Call<R> call) {
         R result;
         try {
-            result = jdbi.withHandle(work);
-        } catch (JdbiException e) {
+            if (gate != null) {
+                gate.enter();
+            }
+        } catch (SQLTransientConnectionException e) {
+            // As if the pool had timed out: the same 503, the same outage line.
             availability.failed(action, e);
             throw unavailable(action, e);
+        }
+        try {
+            result = call.call();
+        } catch (JdbiException | SQLException e) {
+            availability.failed(action, e);
+            throw unavailable(action, e);
+        } finally {
+            if (gate != null) {
+                gate.leave();
+            }
         }
         availability.succeeded();
         return result;
     }
 
-    /** Runs {@code work} in one READ COMMITTED transaction; failures become {@link StoreUnavailableException}. */
-    <R> R inTransaction(String action, HandleCallback<R, RuntimeException> work) {
-        R result;
-        try {
-            result = jdbi.inTransaction(work);
-        } catch (JdbiException e) {
-            availability.failed(action, e);
-            throw unavailable(action, e);
+    private <R> R readPlain(ConnectionWork<R> work) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            R result = work.run(connection);
+            if (!connection.getAutoCommit()) {
+                connection.rollback();
+            }
+            return result;
         }
-        availability.succeeded();
-        return result;
     }
 
     static StoreUnavailableException unavailable(String action, Exception e) {

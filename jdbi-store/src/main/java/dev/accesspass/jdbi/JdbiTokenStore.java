@@ -11,16 +11,22 @@ import dev.accesspass.store.OneTimeToken;
 import dev.accesspass.store.Rotation;
 import dev.accesspass.store.SessionGrant;
 import dev.accesspass.store.SessionMetadata;
+import dev.accesspass.store.SessionUserLookup;
 import dev.accesspass.store.Successor;
 import dev.accesspass.store.TokenHash;
 import dev.accesspass.store.TokenPurpose;
 import dev.accesspass.store.TokenStore;
+import dev.accesspass.store.UserRecord;
+import dev.accesspass.store.UserStore;
 import java.security.SecureRandom;
 import java.sql.Array;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -43,12 +49,14 @@ import org.jdbi.v3.core.HandleCallback;
  *       {@code ON DELETE CASCADE}) and so takes the same row lock first: logout and refresh serialize on the
  *       session and can never leave a live token behind, and the lock order (session, then tokens) is the same
  *       everywhere, so they cannot deadlock.</li>
- *   <li>Validation is one primary-key look-up of the access digest joined to its session by primary key.</li>
+ *   <li>Validation is one primary-key look-up of the access digest joined to its session by primary key; the token
+ *       check ({@link SessionUserLookup}) joins the user row by primary key too, so it is one statement and one
+ *       round trip, and writes nothing.</li>
  *   <li>With a {@link ValidationCache}, every committed revocation or rotation also sends a notification that
  *       other instances use to evict, and this instance evicts at once after the commit.</li>
  * </ul>
  */
-final class JdbiTokenStore implements TokenStore {
+final class JdbiTokenStore implements TokenStore, SessionUserLookup {
     /** Rows deleted per purge statement. */
     static final int PURGE_BATCH = 1000;
     /**
@@ -69,6 +77,33 @@ final class JdbiTokenStore implements TokenStore {
             s.address, s.user_agent, s.method, s.amr, COALESCE(s.auth_time, s.created_at) AS auth_time, s.aal,
             COALESCE(s.last_used_at, s.created_at) AS last_used_at
             """;
+
+    /**
+     * The token check: access token, session and user in one statement. The user columns are those of
+     * {@code JdbiUserStore}'s user query (roles and the identities aggregate included) under the prefix {@code u_}.
+     * Sessions keep the user id as text; only the canonical form of a uuid (what {@link #uuidOrNull} accepts) is
+     * cast and joined, so any other id finds no user, as {@code findById} answers, instead of failing the cast.
+     */
+    private static final String CHECK_USER = """
+            u.id AS u_id, u.username AS u_username, u.email AS u_email, u.email_confirmed AS u_email_confirmed,
+            u.password_hash AS u_password_hash, u.roles AS u_roles, u.created_at AS u_created_at,
+            u.credential_epoch AS u_credential_epoch,
+            (SELECT coalesce(json_agg(json_build_object(
+                        'provider', i.provider, 'subject', i.subject, 'profile', i.profile,
+                        'linked_at_micros', (extract(epoch FROM i.linked_at) * 1000000)::bigint)
+                        ORDER BY i.seq), '[]'::json)::text
+             FROM accesspass_identities i WHERE i.user_id = u.id) AS u_identities
+            FROM accesspass_access_tokens a
+            JOIN accesspass_sessions s ON s.id = a.session_id
+            JOIN accesspass_users u ON u.id = CASE
+                WHEN s.user_id ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+                THEN CAST(s.user_id AS uuid) END
+            WHERE a.token_hash = ? AND a.expires_at > ?""";
+    /** The token check: the session's columns, then {@link #CHECK_USER}; run on plain JDBC, hence {@code ?}. */
+    private static final String CHECK = """
+            SELECT s.id, s.user_id, s.credential_epoch, s.created_at, s.meta::text AS meta,
+                   a.expires_at AS access_expires_at, s.refresh_expires_at,
+            """ + METADATA_COLUMNS + ", " + CHECK_USER;
 
     private final Database database;
     private final ValidationCache cache;
@@ -141,6 +176,39 @@ final class JdbiTokenStore implements TokenStore {
                         .findOne());
         if (cache != null && found.isPresent()) {
             cache.put(accessHash, found.get(), stamp);
+        }
+        return found;
+    }
+
+    @Override
+    public boolean readsUsersOf(UserStore users) {
+        return users instanceof JdbiUserStore jdbiUsers && jdbiUsers.on(database);
+    }
+
+    @Override
+    public Optional<Match> findSessionAndUser(TokenHash accessHash, Instant now) {
+        long stamp = 0;
+        if (cache != null && cache.active()) {
+            SessionGrant grant = cache.get(accessHash, now);
+            UserRecord user = grant == null ? null : cache.getUser(grant.user());
+            if (user != null) {
+                return Optional.of(new Match(grant, user));
+            }
+            stamp = cache.stamp();
+        }
+        Optional<Match> found = database.read("check an access token", connection -> {
+            try (PreparedStatement check = connection.prepareStatement(CHECK)) {
+                check.setBytes(1, accessHash.bytes());
+                check.setObject(2, now.atOffset(ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
+                try (ResultSet rs = check.executeQuery()) {
+                    return rs.next() ? Optional.of(new Match(grant(rs), JdbiUserStore.user(rs, "u_")))
+                            : Optional.<Match>empty();
+                }
+            }
+        });
+        if (cache != null && found.isPresent()) {
+            cache.put(accessHash, found.get().grant(), stamp);
+            cache.putUser(found.get().user(), stamp);
         }
         return found;
     }

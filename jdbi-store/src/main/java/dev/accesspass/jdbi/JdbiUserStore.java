@@ -75,6 +75,11 @@ final class JdbiUserStore implements UserStore {
         this.onClose = onClose;
     }
 
+    /** Whether {@code database} is this store's, for {@link JdbiTokenStore#readsUsersOf}. */
+    boolean on(Database database) {
+        return this.database == database;
+    }
+
     /**
      * Runs a write on user {@code id}. Without a cache: as one statement (or a transaction when
      * {@code transaction}), exactly as written. With a cache: always in a transaction that queues {@code prefix + id}
@@ -534,11 +539,17 @@ final class JdbiUserStore implements UserStore {
     }
 
     private static UserRecord user(ResultSet rs) throws SQLException {
-        Array roles = rs.getArray("roles");
+        return user(rs, "");
+    }
+
+    /** The user of the current row, whose columns are named as in {@link #SELECT_USER} after {@code prefix}. */
+    static UserRecord user(ResultSet rs, String prefix) throws SQLException {
+        Array roles = rs.getArray(prefix + "roles");
         Set<String> roleSet = roles == null ? Set.of() : Set.of((String[]) roles.getArray());
-        return new UserRecord(new UserId(rs.getString("id")), rs.getString("username"), rs.getString("email"),
-                rs.getBoolean("email_confirmed"), rs.getString("password_hash"), roleSet,
-                instant(rs, "created_at"), identities(rs.getString("identities")), rs.getLong("credential_epoch"));
+        return new UserRecord(new UserId(rs.getString(prefix + "id")), rs.getString(prefix + "username"),
+                rs.getString(prefix + "email"), rs.getBoolean(prefix + "email_confirmed"),
+                rs.getString(prefix + "password_hash"), roleSet, instant(rs, prefix + "created_at"),
+                identities(rs.getString(prefix + "identities")), rs.getLong(prefix + "credential_epoch"));
     }
 
     private static List<Identity> identities(String json) {
