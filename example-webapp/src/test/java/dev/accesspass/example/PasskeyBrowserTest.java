@@ -312,6 +312,56 @@ class PasskeyBrowserTest {
     }
 
     /**
+     * The page's fallback conversion gives, field for field, what the browser's own {@code toJSON()} gives, for a
+     * registration and for an assertion (the ceremonies run in the page on options it made itself, no server).
+     */
+    @Test
+    void theHandWrittenJsonIsWhatTheBrowsersToJsonGives() {
+        Object outcome = ((JavascriptExecutor) browser).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                const random = () => toBase64url(crypto.getRandomValues(new Uint8Array(32)));
+                const byHand = (credential) => {
+                  const native = PublicKeyCredential.prototype.toJSON;
+                  delete PublicKeyCredential.prototype.toJSON;
+                  try { return credentialJson(credential); }
+                  finally { PublicKeyCredential.prototype.toJSON = native; }
+                };
+                const handOptions = (parse, json) => {
+                  const native = PublicKeyCredential[parse];
+                  delete PublicKeyCredential[parse];
+                  try { return parse === "parseCreationOptionsFromJSON" ? creationOptions(json) : requestOptions(json); }
+                  finally { PublicKeyCredential[parse] = native; }
+                };
+                (async () => {
+                  const created = await navigator.credentials.create({ publicKey: handOptions(
+                    "parseCreationOptionsFromJSON", { challenge: random(), rp: { id: "localhost", name: "test" },
+                      user: { id: random(), name: "json", displayName: "json" },
+                      pubKeyCredParams: [{ type: "public-key", alg: -7 }],
+                      authenticatorSelection: { residentKey: "required", requireResidentKey: true,
+                                                userVerification: "required" },
+                      attestation: "none", excludeCredentials: [], timeout: 30000 }) });
+                  const asserted = await navigator.credentials.get({ publicKey: handOptions(
+                    "parseRequestOptionsFromJSON", { challenge: random(), rpId: "localhost",
+                      allowCredentials: [{ type: "public-key", id: created.id }], userVerification: "required",
+                      timeout: 30000 }) });
+                  done({ createdByHand: JSON.stringify(byHand(created)), created: JSON.stringify(created.toJSON()),
+                         assertedByHand: JSON.stringify(byHand(asserted)),
+                         asserted: JSON.stringify(asserted.toJSON()) });
+                })().catch((e) => done({ error: String(e) }));
+                """);
+        assertThat(outcome).isInstanceOf(java.util.Map.class);
+        java.util.Map<?, ?> json = (java.util.Map<?, ?>) outcome;
+        assertThat(json.get("error")).as("error").isNull();
+        assertThat(parse(json.get("createdByHand"))).isEqualTo(parse(json.get("created")))
+                .containsKeys("id", "rawId", "type", "response", "clientExtensionResults");
+        assertThat(parse(json.get("assertedByHand"))).isEqualTo(parse(json.get("asserted")));
+    }
+
+    private static java.util.Map<String, Object> parse(Object json) {
+        return new org.openqa.selenium.json.Json().toType((String) json, org.openqa.selenium.json.Json.MAP_TYPE);
+    }
+
+    /**
      * A clone of a passkey (its private key copied to another authenticator whose signature counter starts again at
      * zero) is refused once the original has counted past it, and the page says only that the passkey was not
      * accepted.
