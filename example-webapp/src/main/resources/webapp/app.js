@@ -496,6 +496,8 @@ function explainPasskey(problem) {
   };
   if (problem && problem.browser) return browser[problem.browser] || "The browser said: " + problem.message;
   if (problem && problem.code === "invalid_credentials") return "That passkey was not accepted.";
+  // The passkey routes answer 404 when the server has no relying party (no base-url, no webauthn-rp-id).
+  if (problem && problem.code === "not_found") return "This server has passkeys turned off.";
   return explain(problem);
 }
 
@@ -509,7 +511,7 @@ async function loadPasskeys() {
     const data = await call("GET", "/auth/passkeys", null, true);
     $("passkeys-note").textContent = data.passkeys.length ? data.passkeys.length + " passkey(s)." : "No passkeys yet.";
     $("passkeys-list").replaceChildren(...data.passkeys.map(passkeyItem));
-  } catch (problem) { show(explain(problem), true); }
+  } catch (problem) { show(explainPasskey(problem), true); }
 }
 
 function passkeyItem(passkey) {
@@ -595,5 +597,6 @@ $("passkey-reauth").onclick = async () => {
     const body = await passkeyCeremony("/auth/passkeys/reauth/options", null, true, false);
     const done = await call("POST", "/auth/reauth", body, true);
     show("Confirmed it's you with a passkey (" + done.amr.join(", ") + ", level " + done.aal + ").");
+    if ($("passkeys-list").children.length) loadPasskeys(); // its "last used" moved
   } catch (problem) { show(explainPasskey(problem), true); }
 };
