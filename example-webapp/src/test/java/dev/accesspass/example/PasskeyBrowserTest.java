@@ -384,10 +384,76 @@ class PasskeyBrowserTest {
         authenticator = browser.addVirtualAuthenticator(platformAuthenticator());
         authenticator.addCredential(Credential.createResidentCredential(original.getId(), original.getRpId(),
                 original.getPrivateKey(), original.getUserHandle(), 0));
-        click("passkey-login");
-        awaitStatus("That passkey was not accepted.");
+        List<String> securityLog = captureSecurityLog(() -> {
+            click("passkey-login");
+            awaitStatus("That passkey was not accepted.");
+        });
         assertThat(accessToken()).isNull();
+        assertThat(securityLog).as("the security log says why; the page does not")
+                .anySatisfy(line -> assertThat(line).startsWith("event=passkey_counter_mismatch ")
+                        .contains(" user=\"" + accessPass.findUser(username).orElseThrow().id().value() + "\""))
+                .anySatisfy(line -> assertThat(line).startsWith("event=passkey_failed ")
+                        .contains(" ceremony=\"login\"").contains(" reason=\"counter\""));
+        assertThat(status()).doesNotContain("counter");
         screenshot("passkey-09-clone-refused");
+    }
+
+    /**
+     * The OAuth side of the second factor: the demo user turns two-step login on and adds a passkey; "Log in with
+     * demo" then comes back with {@code mfa_required} in the fragment (no tokens), and the page offers "Use a passkey"
+     * from the fragment's {@code mfa_methods}, which finishes the login. The demo user is deleted afterwards.
+     */
+    @Test
+    void aDemoLoginWithTwoStepLoginOnFinishesWithAPasskey() throws IOException {
+        accessPass.findUser("demo").ifPresent(user -> accessPass.deleteUser(user.id()));
+        try {
+            click("oauth-demo");
+            awaitStatus("Logged in with demo as demo (");
+            // No password: a login this fresh is re-authentication enough for the setup.
+            click("mfa-setup");
+            awaitStatus("Scan the code");
+            String secret = browser.findElement(By.id("mfa-secret")).getText();
+            type("mfa-code", Totp.codeAt(secret, Instant.now()));
+            click("mfa-confirm");
+            awaitStatus("Two-step login is on.");
+            click("passkey-add");
+            awaitStatus("Added the passkey \"");
+            click("logout");
+            awaitStatus("Logged out.");
+
+            click("oauth-demo");
+            awaitStatus("Enter the code from your authenticator app.");
+            assertThat(accessToken()).isNull();
+            assertThat(browser.getCurrentUrl()).as("the fragment is wiped").isEqualTo(baseUrl + "/");
+            WebElement usePasskey = browser.findElement(By.id("login-passkey"));
+            assertThat(usePasskey.isDisplayed()).as("offered from the fragment's mfa_methods").isTrue();
+            screenshot("passkey-10-demo-second-factor-offered");
+            click("login-passkey");
+            awaitStatus("Hello, demo (");
+            click("mfa-api");
+            awaitStatus("The server says: {\"mfa\":\"demo\"}");
+        } finally {
+            accessPass.findUser("demo").ifPresent(user -> accessPass.deleteUser(user.id()));
+        }
+    }
+
+    /** The lines {@code dev.accesspass.security} logs while {@code action} runs. */
+    private static List<String> captureSecurityLog(Runnable action) {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger)
+                org.slf4j.LoggerFactory.getLogger("dev.accesspass.security");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        ch.qos.logback.classic.Level level = logger.getLevel();
+        lines.start();
+        logger.addAppender(lines);
+        logger.setLevel(ch.qos.logback.classic.Level.INFO);
+        try {
+            action.run();
+        } finally {
+            logger.setLevel(level);
+            logger.detachAppender(lines);
+        }
+        return lines.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
     }
 
     private String registerOnThePage(String prefix) {
