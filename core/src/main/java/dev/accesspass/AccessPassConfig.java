@@ -259,7 +259,8 @@ public final class AccessPassConfig {
         if (webauthnRpId != null) {
             return Optional.of(webauthnRpId);
         }
-        return baseUrl == null ? Optional.empty() : Optional.ofNullable(baseUrl.getHost());
+        return baseUrl == null || baseUrl.getHost() == null ? Optional.empty()
+                : Optional.of(baseUrl.getHost().toLowerCase(Locale.ROOT));
     }
     /** The relying party name browsers show: {@code webauthn-rp-name}, else {@link #mfaIssuer()}. */
     public String webauthnRpName() {
@@ -273,8 +274,8 @@ public final class AccessPassConfig {
         if (baseUrl == null) {
             return List.of();
         }
-        String origin = baseUrl.getScheme().toLowerCase(Locale.ROOT) + "://" + baseUrl.getRawAuthority();
-        return List.of(origin);
+        // A browser's origin has a lower-case host and no path.
+        return List.of((baseUrl.getScheme() + "://" + baseUrl.getRawAuthority()).toLowerCase(Locale.ROOT));
     }
     /** The AES-256 key TOTP secrets are sealed with ({@code secret-encryption-key}), if set; a copy. */
     public Optional<byte[]> secretEncryptionKey() {
@@ -783,11 +784,12 @@ public final class AccessPassConfig {
                     continue;
                 }
                 URI uri = url("webauthn-origins", origin, true);
-                if ((uri.getRawPath() != null && !uri.getRawPath().isEmpty()) || uri.getRawQuery() != null) {
+                String path = uri.getRawPath();
+                if ((path != null && !path.isEmpty() && !path.equals("/")) || uri.getRawQuery() != null) {
                     throw new IllegalArgumentException("webauthn-origins: \"" + origin
                             + "\" is not an origin (scheme://host[:port], no path)");
                 }
-                list.add(uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getRawAuthority());
+                list.add((uri.getScheme() + "://" + uri.getRawAuthority()).toLowerCase(Locale.ROOT));
             }
             if (list.isEmpty()) {
                 throw new IllegalArgumentException("webauthn-origins: at least one origin");

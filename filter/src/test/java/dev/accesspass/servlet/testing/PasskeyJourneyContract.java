@@ -8,7 +8,6 @@ import dev.accesspass.Totp;
 import dev.accesspass.event.SecurityEvent;
 import dev.accesspass.store.NewUser;
 import dev.accesspass.store.UserRecord;
-import dev.accesspass.store.UserStore;
 import dev.accesspass.testing.Http;
 import dev.accesspass.testing.SoftAuthenticator;
 import java.nio.charset.StandardCharsets;
@@ -44,9 +43,6 @@ public abstract class PasskeyJourneyContract {
 
     /** The server under test, any store; the contract adds the relying-party settings and its hooks. */
     protected abstract TestServer.Builder serverBuilder();
-
-    /** The user store behind the server, to make a user without a password. */
-    protected abstract UserStore userStore();
 
     @BeforeAll
     final void start() {
@@ -548,7 +544,7 @@ public abstract class PasskeyJourneyContract {
 
     @Test
     void theLastPasskeyOfAUserWithoutPasswordCannotBeRemoved() {
-        UserRecord created = userStore().create(new NewUser("nopw" + NAMES.incrementAndGet(), null, false, null,
+        UserRecord created = server.accessPass().userStore().create(new NewUser("nopw" + NAMES.incrementAndGet(), null, false, null,
                 Set.of(), server.clock().instant()));
         String access = server.accessPass().openSession(created.id(), Map.of()).accessToken();
         SoftAuthenticator first = enrolled(access);
