@@ -93,10 +93,12 @@ public final class SoftAuthenticator {
                         (byte) (flags() | 0x40), counter, attested);
         byte[] attestation = new AttestationObjectConverter(CONVERTER)
                 .convertToBytes(new AttestationObject(data, new NoneAttestationStatement()));
+        byte[] authData = new AuthenticatorDataConverter(CONVERTER).convert(data);
         return "{\"id\":\"" + id() + "\",\"rawId\":\"" + id() + "\",\"type\":\"public-key\","
                 + "\"authenticatorAttachment\":\"platform\",\"clientExtensionResults\":{\"credProps\":{\"rk\":true}},"
                 + "\"response\":{\"clientDataJSON\":\"" + B64.encodeToString(clientData) + "\","
                 + "\"attestationObject\":\"" + B64.encodeToString(attestation) + "\","
+                + "\"authenticatorData\":\"" + B64.encodeToString(authData) + "\","
                 + "\"transports\":[\"internal\"],\"publicKeyAlgorithm\":-7,"
                 + "\"publicKey\":\"" + B64.encodeToString(keys.getPublic().getEncoded()) + "\"}}";
     }

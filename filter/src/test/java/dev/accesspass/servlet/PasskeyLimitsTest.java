@@ -102,7 +102,7 @@ class PasskeyLimitsTest {
     }
 
     @Test
-    void addingAndRemovingAPasskeyMailsANotice() {
+    void sr84_addingAndRemovingAPasskeyMailsANotice() {
         String access = http.register("noticed", PASSWORD).field("access_token");
         SoftAuthenticator authenticator = enroll(access);
         List<MailMessage> added = MailTesting.awaitOutbox(server.accessPass(),

@@ -223,7 +223,7 @@ public abstract class PasskeyJourneyContract {
     }
 
     @Test
-    void aCredentialIdAlreadyKnownIsRefusedForAnyUser() {
+    void sr81_aCredentialIdAlreadyKnownIsRefusedForAnyUser() {
         Account first = account();
         SoftAuthenticator authenticator = enrolled(first.access());
         Account second = account();
@@ -235,7 +235,7 @@ public abstract class PasskeyJourneyContract {
     }
 
     @Test
-    void registrationRefusesAWrongOriginUvOffUpOffAndALoginCeremony() {
+    void sr81_registrationRefusesAWrongOriginUvOffUpOffAndALoginCeremony() {
         Account user = account();
         SoftAuthenticator wrongOrigin = new SoftAuthenticator(RP_ID, "http://evil.test");
         assertProblem(addPasskey(user.access(), wrongOrigin, null), 400, "validation_failed");
@@ -277,7 +277,7 @@ public abstract class PasskeyJourneyContract {
     }
 
     @Test
-    void aWrongOriginIsRefused() {
+    void sr81_aWrongOriginIsRefused() {
         SoftAuthenticator authenticator = enrolled(account().access());
         authenticator.origin = "http://localhost:9999";
         refused(login(authenticator), "origin");
@@ -286,28 +286,28 @@ public abstract class PasskeyJourneyContract {
     }
 
     @Test
-    void aWrongRpIdIsRefused() {
+    void sr81_aWrongRpIdIsRefused() {
         SoftAuthenticator authenticator = enrolled(account().access());
         authenticator.rpId = "example.com";
         refused(login(authenticator), "rp_id");
     }
 
     @Test
-    void userVerificationOffIsRefused() {
+    void sr81_userVerificationOffIsRefused() {
         SoftAuthenticator authenticator = enrolled(account().access());
         authenticator.userVerified = false;
         refused(login(authenticator), "user_verification");
     }
 
     @Test
-    void userPresenceOffIsRefused() {
+    void sr81_userPresenceOffIsRefused() {
         SoftAuthenticator authenticator = enrolled(account().access());
         authenticator.userPresent = false;
         refused(login(authenticator), "user_presence");
     }
 
     @Test
-    void aCeremonyIsSingleUse() {
+    void sr81_aCeremonyIsSingleUse() {
         SoftAuthenticator authenticator = enrolled(account().access());
         Started started = loginOptions();
         String credential = authenticator.assertion(started.challenge());
@@ -317,7 +317,7 @@ public abstract class PasskeyJourneyContract {
     }
 
     @Test
-    void theChallengeOfAnotherCeremonyIsRefused() {
+    void sr81_theChallengeOfAnotherCeremonyIsRefused() {
         SoftAuthenticator authenticator = enrolled(account().access());
         Started first = loginOptions();
         Started second = loginOptions();
@@ -325,7 +325,7 @@ public abstract class PasskeyJourneyContract {
     }
 
     @Test
-    void aRegistrationCeremonyCannotFinishALogin() {
+    void sr81_aRegistrationCeremonyCannotFinishALogin() {
         Account user = account();
         SoftAuthenticator authenticator = enrolled(user.access());
         Http.Reply options = http.postWithToken("/auth/passkeys/register/options", user.access());
@@ -335,14 +335,14 @@ public abstract class PasskeyJourneyContract {
     }
 
     @Test
-    void aBadSignatureIsRefused() {
+    void sr81_aBadSignatureIsRefused() {
         SoftAuthenticator authenticator = enrolled(account().access());
         authenticator.breakSignature = true;
         refused(login(authenticator), "signature");
     }
 
     @Test
-    void aCounterThatDoesNotIncreaseIsRefusedAndRaisesASecurityEvent() {
+    void sr81_aCounterThatDoesNotIncreaseIsRefusedAndRaisesASecurityEvent() {
         SoftAuthenticator authenticator = new SoftAuthenticator(RP_ID, ORIGIN);
         authenticator.counter = 5;
         assertThat(addPasskey(account().access(), authenticator, null).status()).isEqualTo(201);
@@ -369,7 +369,7 @@ public abstract class PasskeyJourneyContract {
     }
 
     @Test
-    void aUserHandleThatIsNotTheRegisteredOneIsRefused() {
+    void sr81_aUserHandleThatIsNotTheRegisteredOneIsRefused() {
         SoftAuthenticator authenticator = enrolled(account().access());
         authenticator.sendUserHandle = false;
         refused(login(authenticator), "user_handle");
