@@ -585,8 +585,10 @@ $("login-passkey").onclick = async () => {
     loggedIn(await call("POST", "/auth/mfa/verify", body));
     secondFactorDone();
   } catch (problem) {
-    show(problem.code === "invalid_grant" ? "The login has expired; enter your password again." : explainPasskey(problem),
-      true);
+    // /auth/mfa/verify refuses a passkey as it refuses a code (invalid_code); a dead mfa_token is invalid_grant.
+    const words = { invalid_grant: "The login has expired; enter your password again.",
+                    invalid_code: "That passkey was not accepted." };
+    show(words[problem.code] || explainPasskey(problem), true);
   }
 };
 
