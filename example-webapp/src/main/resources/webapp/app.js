@@ -88,6 +88,7 @@ function takeFragment() {
 // Back from /auth/oauth/demo: oauth-success-url is this page, with the token response in the fragment
 // (form-encoded, never in the query).
 let mfaTokenFromFragment = null;
+let mfaMethodsFromFragment = [];
 const fragment = takeFragment();
 if (fragment && fragment.get("access_token")) {
   tokens = { access_token: fragment.get("access_token"), refresh_token: fragment.get("refresh_token") };
@@ -107,6 +108,7 @@ if (fragment && fragment.get("access_token")) {
     // A demo login of a user with two-step login on: the code goes to /auth/mfa/verify with this token. A crafted
     // link can at most ask for a code of someone else's account, which the visitor does not have.
     mfaTokenFromFragment = fields.get("mfa_token");
+    mfaMethodsFromFragment = (fields.get("mfa_methods") || "").split(" ");
   }
 }
 
@@ -136,8 +138,15 @@ $("register").onclick = async () => {
 
 // With two-step login on, a right password answers 403 mfa_required with a one-time mfa_token: the form then asks
 // for the code and sends both to /auth/mfa/verify.
-let mfaToken = mfaTokenFromFragment;
-if (mfaToken) $("login-mfa").hidden = false;
+let mfaToken = null;
+if (mfaTokenFromFragment) askSecondFactor(mfaTokenFromFragment, mfaMethodsFromFragment);
+
+// The form for the second factor: the code field always, "Use a passkey" when the account has one.
+function askSecondFactor(token, methods) {
+  mfaToken = token;
+  $("login-mfa").hidden = false;
+  $("login-passkey").hidden = !(methods || []).includes("passkey");
+}
 
 $("login").onclick = async () => {
   try {
@@ -145,11 +154,11 @@ $("login").onclick = async () => {
       username: $("login-username").value, password: $("login-password").value }));
   } catch (problem) {
     if (problem.code === "mfa_required") {
-      mfaToken = problem.mfa_token;
-      $("login-mfa").hidden = false;
+      askSecondFactor(problem.mfa_token, problem.mfa_methods);
       $("login-code").focus();
     }
-    show(explain(problem), problem.code !== "mfa_required");
+    const orPasskey = problem.code === "mfa_required" && !$("login-passkey").hidden ? " Or use a passkey." : "";
+    show(explain(problem) + orPasskey, problem.code !== "mfa_required");
   }
 };
 
@@ -160,11 +169,15 @@ $("login-verify").onclick = async () => {
                                         : { mfa_token: mfaToken, recovery_code: typed };
   try {
     loggedIn(await call("POST", "/auth/mfa/verify", body));
-    mfaToken = null;
-    $("login-mfa").hidden = true;
-    $("login-code").value = "";
+    secondFactorDone();
   } catch (problem) { show(explain(problem), true); }
 };
+
+function secondFactorDone() {
+  mfaToken = null;
+  $("login-mfa").hidden = true;
+  $("login-code").value = "";
+}
 
 $("mfa-setup").onclick = async () => {
   if (!tokens) return show("Log in first.", true);
@@ -382,5 +395,210 @@ $("logout").onclick = async () => {
   if (!tokens) return show("Not logged in.");
   try { await call("POST", "/auth/logout", null, true); } catch (ignored) { /* already over */ }
   tokens = null;
+  $("passkeys-list").replaceChildren();
+  $("passkeys-note").textContent = "Log in to see your passkeys.";
   show("Logged out.");
+};
+
+// ---- Passkeys (WebAuthn) ----
+// The server sends the Level 3 JSON form of the options and takes the JSON form of the credential. Browsers that
+// have PublicKeyCredential.parseCreationOptionsFromJSON / parseRequestOptionsFromJSON and credential.toJSON() do the
+// conversion themselves; for the others the base64url fields are converted here.
+
+function toBase64url(buffer) {
+  const bytes = new Uint8Array(buffer);
+  let text = "";
+  for (const byte of bytes) text += String.fromCharCode(byte);
+  return btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function fromBase64url(text) {
+  const base64 = text.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((text.length + 3) % 4);
+  return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+}
+
+const withBinaryId = (descriptor) => Object.assign({}, descriptor, { id: fromBase64url(descriptor.id) });
+
+function creationOptions(json) {
+  if (typeof PublicKeyCredential.parseCreationOptionsFromJSON === "function") {
+    return PublicKeyCredential.parseCreationOptionsFromJSON(json);
+  }
+  return Object.assign({}, json, {
+    challenge: fromBase64url(json.challenge),
+    user: Object.assign({}, json.user, { id: fromBase64url(json.user.id) }),
+    excludeCredentials: (json.excludeCredentials || []).map(withBinaryId)
+  });
+}
+
+function requestOptions(json) {
+  if (typeof PublicKeyCredential.parseRequestOptionsFromJSON === "function") {
+    return PublicKeyCredential.parseRequestOptionsFromJSON(json);
+  }
+  return Object.assign({}, json, {
+    challenge: fromBase64url(json.challenge),
+    allowCredentials: (json.allowCredentials || []).map(withBinaryId)
+  });
+}
+
+// RegistrationResponseJSON or AuthenticationResponseJSON, as credential.toJSON() gives them.
+function credentialJson(credential) {
+  if (typeof credential.toJSON === "function") return credential.toJSON();
+  const response = credential.response;
+  const json = {
+    id: credential.id, rawId: toBase64url(credential.rawId), type: credential.type,
+    authenticatorAttachment: credential.authenticatorAttachment || null,
+    clientExtensionResults: credential.getClientExtensionResults(),
+    response: { clientDataJSON: toBase64url(response.clientDataJSON) }
+  };
+  if (response.attestationObject) {
+    json.response.attestationObject = toBase64url(response.attestationObject);
+    json.response.transports = typeof response.getTransports === "function" ? response.getTransports() : [];
+    if (typeof response.getAuthenticatorData === "function") {
+      json.response.authenticatorData = toBase64url(response.getAuthenticatorData());
+    }
+    if (typeof response.getPublicKeyAlgorithm === "function") {
+      json.response.publicKeyAlgorithm = response.getPublicKeyAlgorithm();
+      const publicKey = response.getPublicKey();
+      if (publicKey) json.response.publicKey = toBase64url(publicKey);
+    }
+  } else {
+    json.response.authenticatorData = toBase64url(response.authenticatorData);
+    json.response.signature = toBase64url(response.signature);
+    json.response.userHandle = response.userHandle ? toBase64url(response.userHandle) : null;
+  }
+  return json;
+}
+
+// Options from the server, the browser's ceremony, and what goes back: {ceremony, credential}.
+async function passkeyCeremony(optionsPath, optionsBody, auth, create) {
+  if (!window.PublicKeyCredential) throw { browser: "unsupported" };
+  const options = await call("POST", optionsPath, optionsBody, auth);
+  let credential;
+  try {
+    credential = create ? await navigator.credentials.create({ publicKey: creationOptions(options.publicKey) })
+                        : await navigator.credentials.get({ publicKey: requestOptions(options.publicKey) });
+  } catch (refused) {
+    throw { browser: refused.name || "Error", message: refused.message };
+  }
+  if (!credential) throw { browser: "NotAllowedError" };
+  return { ceremony: options.ceremony, credential: credentialJson(credential) };
+}
+
+// Words for what the browser or the server said. A refused passkey is one 401 invalid_credentials whatever check
+// failed (the server says which only in its security log).
+function explainPasskey(problem) {
+  const browser = {
+    unsupported: "This browser has no passkeys.",
+    NotAllowedError: "No passkey was used (cancelled, timed out or none for this site).",
+    InvalidStateError: "This device already holds a passkey for this account.",
+    SecurityError: "Passkeys work only on this site's own address (https, or http://localhost).",
+    NotSupportedError: "This device cannot make a passkey of the kind the server asks for."
+  };
+  if (problem && problem.browser) return browser[problem.browser] || "The browser said: " + problem.message;
+  if (problem && problem.code === "invalid_credentials") return "That passkey was not accepted.";
+  // The passkey routes answer 404 when the server has no relying party (no base-url, no webauthn-rp-id).
+  if (problem && problem.code === "not_found") return "This server has passkeys turned off.";
+  return explain(problem);
+}
+
+function when(instant) {
+  return instant ? instant.replace("T", " ").replace(/\.\d+/, "").replace("Z", " UTC") : "never";
+}
+
+async function loadPasskeys() {
+  if (!tokens) return show("Log in first.", true);
+  try {
+    const data = await call("GET", "/auth/passkeys", null, true);
+    $("passkeys-note").textContent = data.passkeys.length ? data.passkeys.length + " passkey(s)." : "No passkeys yet.";
+    $("passkeys-list").replaceChildren(...data.passkeys.map(passkeyItem));
+  } catch (problem) { show(explainPasskey(problem), true); }
+}
+
+function passkeyItem(passkey) {
+  const item = document.createElement("li");
+  item.dataset.passkeyId = passkey.id;
+  const what = document.createElement("span");
+  what.className = "what";
+  what.textContent = passkey.name + ", added " + when(passkey.created_at) + ", last used " + when(passkey.last_used_at);
+  const rename = document.createElement("button");
+  rename.type = "button";
+  rename.className = "rename-passkey";
+  rename.textContent = "Rename";
+  rename.title = "Rename to the name typed above";
+  rename.onclick = async () => {
+    const name = $("passkey-name").value.trim();
+    if (!name) return show("Type the new name in the Name field first.", true);
+    try {
+      const renamed = await call("PATCH", "/auth/passkeys/" + encodeURIComponent(passkey.id), { name }, true);
+      show("Renamed the passkey to \"" + renamed.name + "\".");
+    } catch (problem) { show(explain(problem), true); }
+    loadPasskeys();
+  };
+  const remove = document.createElement("button");
+  remove.type = "button";
+  remove.className = "remove-passkey";
+  remove.textContent = "Remove";
+  remove.onclick = async () => {
+    try {
+      await call("DELETE", "/auth/passkeys/" + encodeURIComponent(passkey.id), null, true);
+      show("Removed the passkey \"" + passkey.name + "\".");
+    } catch (problem) {
+      show(problem.code === "not_found" ? "That passkey is already gone." : explain(problem), true);
+    }
+    loadPasskeys();
+  };
+  item.append(what, rename, remove);
+  return item;
+}
+
+$("passkeys-load").onclick = loadPasskeys;
+
+$("passkey-add").onclick = async () => {
+  if (!tokens) return show("Log in first, then add a passkey.", true);
+  try {
+    const body = await passkeyCeremony("/auth/passkeys/register/options", null, true, true);
+    const name = $("passkey-name").value.trim();
+    if (name) body.name = name;
+    const passkey = await call("POST", "/auth/passkeys/register", body, true);
+    $("passkey-name").value = "";
+    show("Added the passkey \"" + passkey.name + "\".");
+    loadPasskeys();
+  } catch (problem) { show(explainPasskey(problem), true); }
+};
+
+// Usernameless: the options name no account; the passkey the person picks says whose it is.
+$("passkey-login").onclick = async () => {
+  try {
+    const body = await passkeyCeremony("/auth/passkeys/login/options", {}, false, false);
+    loggedIn(await call("POST", "/auth/passkeys/login", body));
+    secondFactorDone();
+  } catch (problem) { show(explainPasskey(problem), true); }
+};
+
+// The second factor after a password (or a provider): the options list this account's passkeys and the ceremony
+// finishes only at /auth/mfa/verify with the same mfa_token.
+$("login-passkey").onclick = async () => {
+  if (!mfaToken) return show("Log in with your password first.", true);
+  try {
+    const body = await passkeyCeremony("/auth/passkeys/login/options", { mfa_token: mfaToken }, false, false);
+    body.mfa_token = mfaToken;
+    loggedIn(await call("POST", "/auth/mfa/verify", body));
+    secondFactorDone();
+  } catch (problem) {
+    // /auth/mfa/verify refuses a passkey as it refuses a code (invalid_code); a dead mfa_token is invalid_grant.
+    const words = { invalid_grant: "The login has expired; enter your password again.",
+                    invalid_code: "That passkey was not accepted." };
+    show(words[problem.code] || explainPasskey(problem), true);
+  }
+};
+
+// Re-authentication of this session: a fresh auth_time, and aal 2 (a user-verifying passkey is two factors).
+$("passkey-reauth").onclick = async () => {
+  if (!tokens) return show("Log in first.", true);
+  try {
+    const body = await passkeyCeremony("/auth/passkeys/reauth/options", null, true, false);
+    const done = await call("POST", "/auth/reauth", body, true);
+    show("Confirmed it's you with a passkey (" + done.amr.join(", ") + ", level " + done.aal + ").");
+    if ($("passkeys-list").children.length) loadPasskeys(); // its "last used" moved
+  } catch (problem) { show(explainPasskey(problem), true); }
 };

@@ -49,6 +49,7 @@ public final class AccessPass implements AutoCloseable {
     private final Introspection introspection;
     private final AccountChanges changes;
     private final SecondFactors secondFactors;
+    private final Passkeys passkeys;
 
     private AccessPass(Assembly parts) {
         this.parts = parts;
@@ -61,6 +62,7 @@ public final class AccessPass implements AutoCloseable {
         this.introspection = parts.introspection;
         this.changes = parts.changes;
         this.secondFactors = parts.secondFactors;
+        this.passkeys = parts.passkeys;
     }
 
     /** Starts building an instance with this configuration. */
@@ -364,6 +366,117 @@ public final class AccessPass implements AutoCloseable {
     public Reauthenticated reauthenticate(Authentication auth, String password, String code, ClientContext client) {
         SecondFactors.Reauthenticated done = secondFactors.reauthenticate(auth, password, code, client);
         return new Reauthenticated(done.authTime(), done.amr(), done.aal());
+    }
+
+    // ---- passkeys (API.md §10) ----------------------------------------------------------------------------------
+
+    /**
+     * A passkey ceremony's id (send it back with the credential) and its WebAuthn options
+     * ({@code PublicKeyCredentialCreationOptionsJSON} or {@code PublicKeyCredentialRequestOptionsJSON}), as a tree of
+     * maps, lists, strings, numbers and booleans ready to be written as JSON.
+     */
+    public record PasskeyOptions(String ceremony, Map<String, Object> publicKey) {
+    }
+
+    /** A passkey as its owner sees it; {@code id} is the credential id (base64url). */
+    public record Passkey(String id, String name, Instant createdAt, Instant lastUsedAt) {
+        static Passkey of(dev.accesspass.store.PasskeyCredential credential) {
+            return new Passkey(credential.id(), credential.name(), credential.createdAt(), credential.lastUsedAt());
+        }
+    }
+
+    /** Whether passkeys are on: {@code webauthn-rp-id} and {@code webauthn-origins}, given or from {@code base-url}. */
+    public boolean passkeysEnabled() {
+        return passkeys.enabled();
+    }
+
+    /**
+     * Starts adding a passkey ({@code POST /passkeys/register/options}).
+     *
+     * @throws AccessPassException {@code not_found} when passkeys are off
+     */
+    public PasskeyOptions passkeyRegistrationOptions(Authentication auth) {
+        Passkeys.Options options = passkeys.registrationOptions(auth);
+        return new PasskeyOptions(options.ceremony(), options.publicKey());
+    }
+
+    /**
+     * Finishes adding a passkey ({@code POST /passkeys/register}) with the browser's {@code RegistrationResponseJSON}.
+     *
+     * @param name the user's name for it, or null for "Passkey" and the date
+     * @throws AccessPassException {@code validation_failed} when the credential is refused or already registered
+     */
+    public Passkey registerPasskey(Authentication auth, String ceremony, String credentialJson, String name,
+                                   ClientContext client) {
+        return Passkey.of(passkeys.register(auth, ceremony, credentialJson, name, client));
+    }
+
+    /**
+     * Login options ({@code POST /passkeys/login/options}): usernameless with a null {@code mfaToken}, else the
+     * second-factor options of that token's user (the token is not used up).
+     *
+     * @throws AccessPassException {@code invalid_grant} for a dead {@code mfa_token}, {@code too_many_attempts}
+     */
+    public PasskeyOptions passkeyLoginOptions(String mfaToken, ClientContext client) {
+        Passkeys.Options options = passkeys.loginOptions(mfaToken, client);
+        return new PasskeyOptions(options.ceremony(), options.publicKey());
+    }
+
+    /**
+     * Logs in with a passkey ({@code POST /passkeys/login}): session {@code method} {@code passkey}, {@code aal} 2.
+     *
+     * @throws AccessPassException {@code invalid_credentials} for any refused assertion
+     */
+    public TokenResponse loginWithPasskey(String ceremony, String credentialJson, ClientContext client) {
+        return passkeys.login(ceremony, credentialJson, client);
+    }
+
+    /**
+     * The second step of a login with a passkey ({@code POST /mfa/verify} with {@code ceremony} and
+     * {@code credential}); the ceremony must come from {@link #passkeyLoginOptions} with the same {@code mfaToken}.
+     *
+     * @throws AccessPassException {@code invalid_grant}, {@code invalid_code}, {@code too_many_attempts}
+     */
+    public TokenResponse verifyMfaWithPasskey(String mfaToken, String ceremony, String credentialJson,
+                                              ClientContext client) {
+        return passkeys.verifyMfa(mfaToken, ceremony, credentialJson, client);
+    }
+
+    /** Re-authentication options ({@code POST /passkeys/reauth/options}): the caller's passkeys, this session. */
+    public PasskeyOptions passkeyReauthOptions(Authentication auth, ClientContext client) {
+        Passkeys.Options options = passkeys.reauthOptions(auth, client);
+        return new PasskeyOptions(options.ceremony(), options.publicKey());
+    }
+
+    /**
+     * Re-authenticates with a passkey ({@code POST /reauth} with {@code ceremony} and {@code credential}): raises
+     * the session's {@code auth_time} and its {@code aal} to 2.
+     *
+     * @throws AccessPassException {@code invalid_credentials}, {@code too_many_attempts}
+     */
+    public Reauthenticated reauthenticateWithPasskey(Authentication auth, String ceremony, String credentialJson,
+                                                     ClientContext client) {
+        SecondFactors.Reauthenticated done = passkeys.reauthenticate(auth, ceremony, credentialJson, client);
+        return new Reauthenticated(done.authTime(), done.amr(), done.aal());
+    }
+
+    /** The caller's passkeys, oldest first ({@code GET /passkeys}). */
+    public List<Passkey> passkeys(Authentication auth) {
+        return passkeys.list(auth).stream().map(Passkey::of).toList();
+    }
+
+    /** Renames one of the caller's passkeys ({@code PATCH /passkeys/{id}}); {@code not_found} for any other id. */
+    public Passkey renamePasskey(Authentication auth, String id, String name) {
+        return Passkey.of(passkeys.rename(auth, id, name));
+    }
+
+    /**
+     * Removes one of the caller's passkeys ({@code DELETE /passkeys/{id}}).
+     *
+     * @throws AccessPassException {@code not_found} (not the caller's), {@code last_login_method}
+     */
+    public void removePasskey(Authentication auth, String id, ClientContext client) {
+        passkeys.remove(auth, id, client);
     }
 
     /** Deletes the authenticated user's account ({@code DELETE /account}); needs the password if it has one. */

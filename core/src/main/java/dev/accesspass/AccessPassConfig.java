@@ -47,6 +47,9 @@ public final class AccessPassConfig {
     private final boolean notifyNewDevice;
     private final Duration reauthMaxAge;
     private final String mfaIssuer;
+    private final String webauthnRpId;
+    private final String webauthnRpName;
+    private final List<String> webauthnOrigins;
     private final byte[] secretEncryptionKey;
     private final Duration confirmTokenTtl;
     private final Duration resetTokenTtl;
@@ -96,6 +99,9 @@ public final class AccessPassConfig {
         this.notifyNewDevice = b.notifyNewDevice;
         this.reauthMaxAge = b.reauthMaxAge;
         this.mfaIssuer = b.mfaIssuer;
+        this.webauthnRpId = b.webauthnRpId;
+        this.webauthnRpName = b.webauthnRpName;
+        this.webauthnOrigins = b.webauthnOrigins;
         this.secretEncryptionKey = b.secretEncryptionKey;
         this.confirmTokenTtl = b.confirmTokenTtl;
         this.resetTokenTtl = b.resetTokenTtl;
@@ -245,6 +251,32 @@ public final class AccessPassConfig {
         }
         return baseUrl != null && baseUrl.getHost() != null ? baseUrl.getHost() : "AccessPass";
     }
+    /**
+     * The passkey relying party id: {@code webauthn-rp-id}, else the {@code base-url} host; empty when neither is
+     * set (passkeys are then off).
+     */
+    public Optional<String> webauthnRpId() {
+        if (webauthnRpId != null) {
+            return Optional.of(webauthnRpId);
+        }
+        return baseUrl == null || baseUrl.getHost() == null ? Optional.empty()
+                : Optional.of(baseUrl.getHost().toLowerCase(Locale.ROOT));
+    }
+    /** The relying party name browsers show: {@code webauthn-rp-name}, else {@link #mfaIssuer()}. */
+    public String webauthnRpName() {
+        return webauthnRpName != null ? webauthnRpName : mfaIssuer();
+    }
+    /** The origins a passkey ceremony may come from: {@code webauthn-origins}, else the {@code base-url} origin. */
+    public List<String> webauthnOrigins() {
+        if (webauthnOrigins != null) {
+            return webauthnOrigins;
+        }
+        if (baseUrl == null) {
+            return List.of();
+        }
+        // A browser's origin has a lower-case host and no path.
+        return List.of((baseUrl.getScheme() + "://" + baseUrl.getRawAuthority()).toLowerCase(Locale.ROOT));
+    }
     /** The AES-256 key TOTP secrets are sealed with ({@code secret-encryption-key}), if set; a copy. */
     public Optional<byte[]> secretEncryptionKey() {
         return Optional.ofNullable(secretEncryptionKey).map(byte[]::clone);
@@ -362,6 +394,9 @@ public final class AccessPassConfig {
                     (b, v) -> b.notifySecurityChanges = bool("notify-security-changes", v));
             SETTERS.put("notify-new-device", (b, v) -> b.notifyNewDevice = bool("notify-new-device", v));
             SETTERS.put("mfa-issuer", (b, v) -> b.mfaIssuer = issuer(v));
+            SETTERS.put("webauthn-rp-id", (b, v) -> b.webauthnRpId = rpId(v));
+            SETTERS.put("webauthn-rp-name", (b, v) -> b.webauthnRpName = rpName(v));
+            SETTERS.put("webauthn-origins", (b, v) -> b.webauthnOrigins = origins(v));
             SETTERS.put("secret-encryption-key", (b, v) -> b.secretEncryptionKey = aesKey(v));
             SETTERS.put("reauth-max-age", (b, v) -> b.reauthMaxAge = seconds("reauth-max-age", v, false));
             SETTERS.put("confirm-token-ttl", (b, v) -> b.confirmTokenTtl = seconds("confirm-token-ttl", v, false));
@@ -414,6 +449,9 @@ public final class AccessPassConfig {
         private boolean notifyNewDevice;
         private Duration reauthMaxAge = Duration.ofSeconds(300);
         private String mfaIssuer;
+        private String webauthnRpId;
+        private String webauthnRpName;
+        private List<String> webauthnOrigins;
         private byte[] secretEncryptionKey;
         private Duration confirmTokenTtl = Duration.ofSeconds(86_400);
         private Duration resetTokenTtl = Duration.ofSeconds(3_600);
@@ -500,6 +538,10 @@ public final class AccessPassConfig {
         public Builder notifySecurityChanges(boolean on) { return set("notify-security-changes", Boolean.toString(on)); }
         public Builder notifyNewDevice(boolean on) { return set("notify-new-device", Boolean.toString(on)); }
         public Builder mfaIssuer(String issuer) { return set("mfa-issuer", issuer); }
+        public Builder webauthnRpId(String rpId) { return set("webauthn-rp-id", rpId); }
+        public Builder webauthnRpName(String name) { return set("webauthn-rp-name", name); }
+        /** Comma-separated origins ({@code https://host[:port]}), matched exactly. */
+        public Builder webauthnOrigins(String origins) { return set("webauthn-origins", origins); }
         public Builder secretEncryptionKey(String base64) { return set("secret-encryption-key", base64); }
         public Builder reauthMaxAge(Duration age) { return set("reauth-max-age", Long.toString(age.toSeconds())); }
         public Builder confirmTokenTtl(Duration ttl) { return set("confirm-token-ttl", Long.toString(ttl.toSeconds())); }
@@ -714,6 +756,45 @@ public final class AccessPassConfig {
                 throw new IllegalArgumentException("mfa-issuer: 1 to 64 characters, no colon or control character");
             }
             return value;
+        }
+
+        /** A registrable domain or {@code localhost}: lower-case labels of letters, digits and hyphens. */
+        private static String rpId(String value) {
+            String id = value.trim();
+            if (id.isEmpty() || id.length() > 253
+                    || !id.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")) {
+                throw new IllegalArgumentException("webauthn-rp-id: a lower-case domain name such as example.com");
+            }
+            return id;
+        }
+
+        private static String rpName(String value) {
+            if (value.isBlank() || value.length() > 64 || value.chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
+                throw new IllegalArgumentException("webauthn-rp-name: 1 to 64 characters, no control character");
+            }
+            return value;
+        }
+
+        /** Exact origins: scheme, host and optional port, nothing more (a browser sends them so). */
+        private static List<String> origins(String value) {
+            List<String> list = new ArrayList<>();
+            for (String part : value.split(",")) {
+                String origin = part.trim();
+                if (origin.isEmpty()) {
+                    continue;
+                }
+                URI uri = url("webauthn-origins", origin, true);
+                String path = uri.getRawPath();
+                if ((path != null && !path.isEmpty() && !path.equals("/")) || uri.getRawQuery() != null) {
+                    throw new IllegalArgumentException("webauthn-origins: \"" + origin
+                            + "\" is not an origin (scheme://host[:port], no path)");
+                }
+                list.add((uri.getScheme() + "://" + uri.getRawAuthority()).toLowerCase(Locale.ROOT));
+            }
+            if (list.isEmpty()) {
+                throw new IllegalArgumentException("webauthn-origins: at least one origin");
+            }
+            return List.copyOf(list);
         }
 
         private static byte[] aesKey(String value) {

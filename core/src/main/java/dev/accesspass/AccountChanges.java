@@ -106,7 +106,7 @@ final class AccountChanges {
             throw notFound();
         }
         accounts.reauthenticate(user, auth, password, client);
-        IdentityRemoval outcome = users.unlinkIdentity(user.id(), provider, LoginMethods.withoutProvider(provider));
+        IdentityRemoval outcome = users.unlinkIdentity(user.id(), provider, LoginMethods.withoutProvider(provider, users));
         switch (outcome) {
             case NOT_LINKED -> throw notFound();
             case REFUSED -> throw new AccessPassException(ErrorCode.LAST_LOGIN_METHOD,

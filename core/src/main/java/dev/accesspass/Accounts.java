@@ -15,6 +15,7 @@ import dev.accesspass.store.TokenStore;
 import dev.accesspass.store.UserRecord;
 import dev.accesspass.store.UserStore;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -227,7 +228,12 @@ final class Accounts {
                 clock.instant().plus(SecondFactors.MFA_TOKEN_TTL),
                 SecondFactors.pendingLogin(user.credentialEpoch(), method, sessionMethod, meta)));
         security.emit(SecurityEvent.Type.MFA_REQUIRED, user.id(), null, null, Map.of("method", method));
-        throw new MfaRequiredException(token, SecondFactors.METHODS);
+        List<String> methods = SecondFactors.METHODS;
+        if (Passkeys.configured(config) && !users.listPasskeys(user.id()).isEmpty()) {
+            methods = new ArrayList<>(methods);
+            methods.add("passkey");
+        }
+        throw new MfaRequiredException(token, methods);
     }
 
     /** Opens a session; {@code secondFactor} holds the RFC 8176 values of a second factor just checked, if any. */

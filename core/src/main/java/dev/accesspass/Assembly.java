@@ -41,13 +41,15 @@ final class Assembly implements AutoCloseable {
     final AccountChanges changes;
     final MailQueue mailQueue;
     final SecondFactors secondFactors;
+    final Passkeys passkeys;
     /** Closed in this order: the purge thread, the mail queue (drained while the stores and mailer are open), … */
     private final List<AutoCloseable> owned;
 
     private Assembly(ServiceContext context, AuthHooks hooks, Sessions sessions, Accounts accounts, OAuthLogins oauth,
                      EmailFlows email, PasswordFlows passwords, Introspection introspection,
-                     AccountChanges changes, MailQueue mailQueue, SecondFactors secondFactors,
+                     AccountChanges changes, MailQueue mailQueue, SecondFactors secondFactors, Passkeys passkeys,
                      List<AutoCloseable> owned) {
+        this.passkeys = passkeys;
         this.changes = changes;
         this.mailQueue = mailQueue;
         this.secondFactors = secondFactors;
@@ -165,8 +167,9 @@ final class Assembly implements AutoCloseable {
         owned.add(0, PurgeSchedule.start(tokens, choices.clock));
         Introspection introspection = new Introspection(context, sessions, throttle);
         SecondFactors secondFactors = new SecondFactors(context, accounts, throttle, notices);
+        Passkeys passkeys = new Passkeys(context, accounts, secondFactors, throttle);
         return new Assembly(context, hooks, sessions, accounts, oauth, email, passwords, introspection, changes,
-                mailQueue, secondFactors, owned);
+                mailQueue, secondFactors, passkeys, owned);
     }
 
     private static MailTemplates templates(AuthHooks hooks, MailTemplates given) {

@@ -3,10 +3,12 @@ package dev.accesspass;
 import dev.accesspass.store.Identity;
 import dev.accesspass.store.IdentityRemoval;
 import dev.accesspass.store.NewUser;
+import dev.accesspass.store.PasskeyCredential;
 import dev.accesspass.store.SecondFactor;
 import dev.accesspass.store.UserRecord;
 import dev.accesspass.store.UserStore;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -136,6 +138,41 @@ final class CircuitUserStore implements UserStore {
     @Override
     public boolean deleteSecondFactor(UserId id) {
         return circuit.call("deleteSecondFactor", () -> store.deleteSecondFactor(id));
+    }
+
+    @Override
+    public Optional<String> passkeyUserHandle(UserId id, String candidate) {
+        return circuit.call("passkeyUserHandle", () -> store.passkeyUserHandle(id, candidate));
+    }
+
+    @Override
+    public boolean addPasskey(PasskeyCredential passkey) {
+        return circuit.call("addPasskey", () -> store.addPasskey(passkey));
+    }
+
+    @Override
+    public List<PasskeyCredential> listPasskeys(UserId id) {
+        return circuit.call("listPasskeys", () -> store.listPasskeys(id));
+    }
+
+    @Override
+    public Optional<PasskeyCredential> findPasskey(String credentialId) {
+        return circuit.call("findPasskey", () -> store.findPasskey(credentialId));
+    }
+
+    @Override
+    public boolean usePasskey(String credentialId, long expectedCount, long newCount, Instant usedAt) {
+        return circuit.call("usePasskey", () -> store.usePasskey(credentialId, expectedCount, newCount, usedAt));
+    }
+
+    @Override
+    public Optional<PasskeyCredential> renamePasskey(UserId id, String credentialId, String name) {
+        return circuit.call("renamePasskey", () -> store.renamePasskey(id, credentialId, name));
+    }
+
+    @Override
+    public IdentityRemoval removePasskey(UserId id, String credentialId, Predicate<UserRecord> allowed) {
+        return circuit.call("removePasskey", () -> store.removePasskey(id, credentialId, allowed));
     }
 
     @Override

@@ -232,17 +232,36 @@ final class SecondFactors {
         return enabled(user).isPresent();
     }
 
-    /**
-     * {@code POST /mfa/verify}: uses up the {@code mfa_token}, checks the code and opens the session. A wrong code
-     * puts the token back, unless it was its fifth; so the token is single use even under racing requests (only
-     * one of them holds it at a time) and dies after five failures.
-     */
+    /** {@code POST /mfa/verify} with a TOTP or recovery code. */
     TokenResponse verify(String mfaToken, String code, String recoveryCode, ClientContext client) {
         boolean byCode = code != null;
         if (byCode == (recoveryCode != null)) {
             throw AccessPassException.validation(new FieldErrors().add("code", "send either code or recovery_code"));
         }
         String checkedCode = byCode ? requireCode(code) : requireRecoveryCode(recoveryCode);
+        return continueLogin(mfaToken, client, user -> {
+            if (byCode) {
+                checkTotp(user, checkedCode, client);
+            } else {
+                useRecoveryCode(user, checkedCode, client);
+            }
+            return List.of("otp");
+        });
+    }
+
+    /** A second-factor check of the user an {@code mfa_token} is for; gives its RFC 8176 values. */
+    @FunctionalInterface
+    interface FactorCheck {
+        /** @throws AccessPassException when the factor is wrong ({@code invalid_code}) or throttled */
+        List<String> check(UserRecord user);
+    }
+
+    /**
+     * Uses up the {@code mfa_token}, runs {@code factor} and opens the session. A wrong factor puts the token back,
+     * unless it was its fifth; so the token is single use even under racing requests (only one of them holds it at
+     * a time) and dies after five failures. TOTP, recovery codes and passkeys all come this way.
+     */
+    TokenResponse continueLogin(String mfaToken, ClientContext client, FactorCheck factor) {
         if (mfaToken == null || !Secrets.isToken(mfaToken)) {
             throw invalidGrant();
         }
@@ -256,12 +275,9 @@ final class SecondFactors {
                 .filter(found -> found.credentialEpoch() == login.epoch())
                 .orElseThrow(SecondFactors::invalidGrant);
         String failuresKey = LoginThrottle.Key.of("mfa-token", mfaToken).value();
+        List<String> proved;
         try {
-            if (byCode) {
-                checkTotp(user, checkedCode, client);
-            } else {
-                useRecoveryCode(user, checkedCode, client);
-            }
+            proved = factor.check(user);
         } catch (AccessPassException wrong) {
             if (wrong.code() == ErrorCode.TOO_MANY_ATTEMPTS
                     || tokens.recordFailedAttempt(failuresKey, now, MFA_TOKEN_TTL).failures()
@@ -271,8 +287,22 @@ final class SecondFactors {
             throw wrong;
         }
         tokens.clearFailedAttempts(failuresKey);
-        return accounts.openSession(user, login.meta(), login.method(), login.sessionMethod(), client,
-                List.of("otp"));
+        return accounts.openSession(user, login.meta(), login.method(), login.sessionMethod(), client, proved);
+    }
+
+    /**
+     * The user an {@code mfa_token} is for, without using it up (a passkey step needs its options first); empty
+     * when the token is unknown, used or expired.
+     */
+    Optional<UserId> pendingUser(String mfaToken) {
+        if (mfaToken == null || !Secrets.isToken(mfaToken)) {
+            return Optional.empty();
+        }
+        TokenHash hash = TokenHash.of(mfaToken);
+        Optional<OneTimeToken> pending = tokens.consumeOneTimeToken(hash, TokenPurpose.MFA_LOGIN, clock.instant());
+        // Read by consuming and putting back: the SPI has no peek, and the token stays exactly as it was.
+        pending.ifPresent(tokens::saveOneTimeToken);
+        return pending.map(OneTimeToken::user);
     }
 
     private void useRecoveryCode(UserRecord user, String code, ClientContext client) {

@@ -50,7 +50,16 @@ public record SecurityEvent(Type type, Instant at, UserId user, SessionId sessio
         RECOVERY_CODE_USED("recovery_code_used"),
         RECOVERY_CODES_REGENERATED("recovery_codes_regenerated"),
         /** {@code /reauth} raised a session's {@code auth_time}. */
-        REAUTHENTICATED("reauthenticated");
+        REAUTHENTICATED("reauthenticated"),
+        PASSKEY_ADDED("passkey_added"),
+        PASSKEY_REMOVED("passkey_removed"),
+        /** A passkey registration or assertion refused; {@code reason} names the failed check (never the client). */
+        PASSKEY_FAILED("passkey_failed"),
+        /**
+         * An assertion whose signature counter did not increase: the authenticator may have been cloned. The
+         * assertion was refused.
+         */
+        PASSKEY_COUNTER_MISMATCH("passkey_counter_mismatch");
 
         private final String wireName;
 

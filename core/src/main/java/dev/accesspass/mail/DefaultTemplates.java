@@ -110,6 +110,8 @@ final class DefaultTemplates {
             case "identity_linked" -> "a " + c.detail() + " login was linked to your account";
             case "identity_unlinked" -> "the " + c.detail() + " login was removed from your account";
             case "new_device_login" -> "your account was signed in to from a browser it has not seen before";
+            case "passkey_added" -> "a passkey (" + c.detail() + ") was added to your account";
+            case "passkey_removed" -> "a passkey (" + c.detail() + ") was removed from your account";
             default -> "a security setting of your account changed (" + c.event() + ")";
         };
         String subject = switch (c.event() == null ? "" : c.event()) {
@@ -117,6 +119,8 @@ final class DefaultTemplates {
             case "identity_linked" -> "A login was linked to your account";
             case "identity_unlinked" -> "A login was removed from your account";
             case "new_device_login" -> "New sign-in to your account";
+            case "passkey_added" -> "A passkey was added to your account";
+            case "passkey_removed" -> "A passkey was removed from your account";
             default -> "A security setting of your account changed";
         };
         String advice = "If this was not you, reset your password at once with \"Forgot password\", sign out "

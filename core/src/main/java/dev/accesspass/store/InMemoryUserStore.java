@@ -22,6 +22,9 @@ final class InMemoryUserStore implements UserStore {
     private final ConcurrentHashMap<String, UserId> byUsername = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, UserId> byEmail = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, UserId> byIdentity = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<UserId, String> userHandles = new ConcurrentHashMap<>();
+    /** Passkeys by credential id; the id is claimed with {@code putIfAbsent}, so it belongs to one user only. */
+    private final ConcurrentHashMap<String, PasskeyCredential> passkeys = new ConcurrentHashMap<>();
 
     @Override
     public UserRecord create(NewUser user) {
@@ -299,9 +302,96 @@ final class InMemoryUserStore implements UserStore {
     }
 
     @Override
+    public Optional<String> passkeyUserHandle(UserId id, String candidate) {
+        if (!users.containsKey(id)) {
+            return Optional.empty();
+        }
+        String handle = userHandles.computeIfAbsent(id, key -> candidate);
+        if (!users.containsKey(id)) {
+            userHandles.remove(id, handle);
+            return Optional.empty();
+        }
+        return Optional.of(handle);
+    }
+
+    @Override
+    public boolean addPasskey(PasskeyCredential passkey) {
+        boolean[] added = {false};
+        // Under the user's entry, so a deletion of the user cannot leave the passkey behind.
+        users.computeIfPresent(passkey.user(), (key, user) -> {
+            added[0] = passkeys.putIfAbsent(passkey.id(), passkey) == null;
+            return user;
+        });
+        return added[0];
+    }
+
+    @Override
+    public List<PasskeyCredential> listPasskeys(UserId id) {
+        List<PasskeyCredential> list = new ArrayList<>();
+        for (PasskeyCredential passkey : passkeys.values()) {
+            if (passkey.user().equals(id)) {
+                list.add(passkey);
+            }
+        }
+        list.sort(java.util.Comparator.comparing(PasskeyCredential::createdAt).thenComparing(PasskeyCredential::id));
+        return List.copyOf(list);
+    }
+
+    @Override
+    public Optional<PasskeyCredential> findPasskey(String credentialId) {
+        return Optional.ofNullable(passkeys.get(credentialId));
+    }
+
+    @Override
+    public boolean usePasskey(String credentialId, long expectedCount, long newCount, Instant usedAt) {
+        boolean[] used = {false};
+        // computeIfPresent is atomic per key: the counter is compared and set in one step.
+        passkeys.computeIfPresent(credentialId, (key, passkey) -> {
+            if (passkey.signCount() != expectedCount) {
+                return passkey;
+            }
+            used[0] = true;
+            return passkey.used(newCount, usedAt);
+        });
+        return used[0];
+    }
+
+    @Override
+    public Optional<PasskeyCredential> renamePasskey(UserId id, String credentialId, String name) {
+        return Optional.ofNullable(passkeys.computeIfPresent(credentialId,
+                (key, passkey) -> passkey.user().equals(id) ? passkey.named(name) : passkey))
+                .filter(passkey -> passkey.user().equals(id));
+    }
+
+    @Override
+    public IdentityRemoval removePasskey(UserId id, String credentialId, Predicate<UserRecord> allowed) {
+        IdentityRemoval[] outcome = {IdentityRemoval.NOT_LINKED};
+        // The user's entry serializes this with identity removals and other passkey removals of the user.
+        users.computeIfPresent(id, (key, user) -> {
+            PasskeyCredential passkey = passkeys.get(credentialId);
+            if (passkey == null || !passkey.user().equals(id)) {
+                outcome[0] = IdentityRemoval.NOT_LINKED;
+                return user;
+            }
+            boolean last = listPasskeys(id).size() == 1;
+            if (last && !allowed.test(user)) {
+                outcome[0] = IdentityRemoval.REFUSED;
+                return user;
+            }
+            passkeys.remove(credentialId, passkey);
+            outcome[0] = IdentityRemoval.REMOVED;
+            return user;
+        });
+        return outcome[0];
+    }
+
+    @Override
     public boolean delete(UserId id) {
         mfa.remove(id);
         UserRecord removed = users.remove(id);
+        // After the user: an addPasskey runs under the user's entry, so none can follow this sweep.
+        userHandles.remove(id);
+        passkeys.values().removeIf(passkey -> passkey.user().equals(id));
         if (removed == null) {
             return false;
         }

@@ -2,6 +2,7 @@ package dev.accesspass.store;
 
 import dev.accesspass.UserId;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -134,6 +135,47 @@ public interface UserStore extends AutoCloseable {
 
     /** Removes the TOTP credential and every recovery code; returns whether there was a credential. */
     boolean deleteSecondFactor(UserId id);
+
+    /**
+     * The user's WebAuthn user handle (base64url), made {@code candidate} on the first call for that user; the
+     * same handle ever after (a racing first call loses to the one that stored its candidate).
+     *
+     * @return the handle, or empty when there is no such user
+     */
+    Optional<String> passkeyUserHandle(UserId id, String candidate);
+
+    /**
+     * Adds a passkey.
+     *
+     * @return false, changing nothing, when there is no such user or the credential id is already known (for any
+     *         user): one credential belongs to one user only
+     */
+    boolean addPasskey(PasskeyCredential passkey);
+
+    /** The user's passkeys, oldest first. */
+    List<PasskeyCredential> listPasskeys(UserId id);
+
+    /** A passkey by its credential id, whoever's it is. */
+    Optional<PasskeyCredential> findPasskey(String credentialId);
+
+    /**
+     * Records an assertion as one compare-and-set: the counter becomes {@code newCount} and {@code last_used_at}
+     * {@code usedAt} only if the counter is still {@code expectedCount}. Of concurrent calls with one expected
+     * count (on any instance), at most one gets true when {@code newCount} differs from it.
+     */
+    boolean usePasskey(String credentialId, long expectedCount, long newCount, Instant usedAt);
+
+    /** Renames a passkey of {@code id}; empty when that user has no passkey with that id. */
+    Optional<PasskeyCredential> renamePasskey(UserId id, String credentialId, String name);
+
+    /**
+     * Removes a passkey of {@code id}. When it is the user's last passkey, only if {@code allowed} accepts the user
+     * as it is right before the removal; the test and the removal are atomic with respect to every other change of
+     * that user (as in {@link #unlinkIdentity}). {@code allowed} may run more than once.
+     *
+     * @return {@code REMOVED}; {@code NOT_LINKED} when that user has no such passkey; {@code REFUSED}
+     */
+    IdentityRemoval removePasskey(UserId id, String credentialId, Predicate<UserRecord> allowed);
 
     /** Deletes a user with its identities; returns whether it existed. */
     boolean delete(UserId id);

@@ -712,6 +712,26 @@ public abstract class TokenStoreContract {
     }
 
     @Test
+    public void sr04_everyPurposeIncludingTheCeremoniesIsItsOwnAndKeepsItsPayload() {
+        for (TokenPurpose purpose : TokenPurpose.values()) {
+            String token = newToken();
+            UserId user = purpose == TokenPurpose.PASSKEY_LOGIN ? null : new UserId("alice");
+            String payload = "challenge-" + purpose + "\nbinding";
+            store.saveOneTimeToken(new OneTimeToken(TokenHash.of(token), purpose, user, T0.plusSeconds(300), payload));
+            for (TokenPurpose other : TokenPurpose.values()) {
+                if (other != purpose) {
+                    assertThat(store.consumeOneTimeToken(TokenHash.of(token), other, T0)).as("%s as %s", purpose,
+                            other).isEmpty();
+                }
+            }
+            OneTimeToken consumed = store.consumeOneTimeToken(TokenHash.of(token), purpose, T0).orElseThrow();
+            assertThat(consumed.payload()).isEqualTo(payload);
+            assertThat(consumed.user()).isEqualTo(user);
+            assertThat(store.consumeOneTimeToken(TokenHash.of(token), purpose, T0)).as("single use").isEmpty();
+        }
+    }
+
+    @Test
     public void sr08_oneTimeTokenDiesAtExactlyItsExpiry() {
         Instant expiry = T0.plusSeconds(1800);
         String early = newToken();

@@ -749,6 +749,134 @@ public abstract class UserStoreContract {
         return user;
     }
 
+    // ---------------------------------------------------------------------------------------------- passkeys
+
+    private static PasskeyCredential passkey(String id, UserRecord user, long count, Instant createdAt) {
+        return new PasskeyCredential(id, user.id(), "handle-" + user.username(), new byte[] {1, 2, 3, (byte) count},
+                count, true, false, Set.of("internal", "hybrid"), "Key " + id, createdAt, null);
+    }
+
+    @Test
+    public void passkeyUserHandleIsMadeOnceAndKept() {
+        UserRecord alice = store.create(newUser("alice"));
+        assertThat(store.passkeyUserHandle(alice.id(), "first")).contains("first");
+        assertThat(store.passkeyUserHandle(alice.id(), "second")).as("the first one stays").contains("first");
+        UserRecord bob = store.create(newUser("bob"));
+        assertThat(store.passkeyUserHandle(bob.id(), "bobs")).contains("bobs");
+        assertThat(store.passkeyUserHandle(new UserId("00000000-0000-0000-0000-000000000000"), "x")).isEmpty();
+        assertThat(store.passkeyUserHandle(new UserId("not-a-uuid"), "x")).isEmpty();
+    }
+
+    @Test
+    public void racingFirstUserHandlesAgreeOnOne() throws Exception {
+        UserRecord alice = store.create(newUser("alice"));
+        List<java.util.Optional<String>> handles = Race.race(RACERS,
+                i -> () -> store.passkeyUserHandle(alice.id(), "h" + i));
+        assertThat(new java.util.HashSet<>(handles)).hasSize(1);
+    }
+
+    @Test
+    public void passkeysAreAddedListedFoundAndKeptWhole() {
+        UserRecord alice = store.create(newUser("alice"));
+        PasskeyCredential first = passkey("cred-1", alice, 0, T0);
+        PasskeyCredential second = passkey("cred-2", alice, 7, T0.plusSeconds(5));
+        assertThat(store.addPasskey(second)).isTrue();
+        assertThat(store.addPasskey(first)).isTrue();
+        assertThat(store.listPasskeys(alice.id())).containsExactly(first, second);
+        PasskeyCredential found = store.findPasskey("cred-2").orElseThrow();
+        assertThat(found).isEqualTo(second);
+        assertThat(found.credentialData()).containsExactly(1, 2, 3, 7);
+        assertThat(found.transports()).containsExactlyInAnyOrder("internal", "hybrid");
+        assertThat(found.lastUsedAt()).isNull();
+        assertThat(store.findPasskey("unknown")).isEmpty();
+        assertThat(store.listPasskeys(store.create(newUser("bob")).id())).isEmpty();
+    }
+
+    @Test
+    public void aCredentialIdBelongsToOneUserOnly() {
+        UserRecord alice = store.create(newUser("alice"));
+        UserRecord bob = store.create(newUser("bob"));
+        assertThat(store.addPasskey(passkey("cred", alice, 0, T0))).isTrue();
+        assertThat(store.addPasskey(passkey("cred", bob, 0, T0))).isFalse();
+        assertThat(store.addPasskey(passkey("cred", alice, 3, T0))).isFalse();
+        assertThat(store.findPasskey("cred").orElseThrow().user()).isEqualTo(alice.id());
+        assertThat(store.findPasskey("cred").orElseThrow().signCount()).isZero();
+        assertThat(store.listPasskeys(bob.id())).isEmpty();
+        UserRecord gone = store.create(newUser("gone"));
+        store.delete(gone.id());
+        assertThat(store.addPasskey(passkey("orphan", gone, 0, T0))).as("no such user").isFalse();
+    }
+
+    @Test
+    public void usingAPasskeyIsACompareAndSetOfTheCounter() {
+        UserRecord alice = store.create(newUser("alice"));
+        store.addPasskey(passkey("cred", alice, 5, T0));
+        assertThat(store.usePasskey("cred", 4, 9, T0.plusSeconds(1))).isFalse();
+        assertThat(store.usePasskey("cred", 5, 6, T0.plusSeconds(2))).isTrue();
+        PasskeyCredential used = store.findPasskey("cred").orElseThrow();
+        assertThat(used.signCount()).isEqualTo(6);
+        assertThat(used.lastUsedAt()).isEqualTo(T0.plusSeconds(2));
+        assertThat(store.usePasskey("cred", 5, 6, T0.plusSeconds(3))).isFalse();
+        assertThat(store.usePasskey("unknown", 0, 1, T0)).isFalse();
+    }
+
+    @Test
+    public void racingAssertionsOfOneCounterHaveExactlyOneWinner() throws Exception {
+        UserRecord alice = store.create(newUser("alice"));
+        store.addPasskey(passkey("cred", alice, 10, T0));
+        List<Boolean> outcomes = Race.race(RACERS, i -> () -> store.usePasskey("cred", 10, 11, T0.plusSeconds(i)));
+        assertThat(outcomes).containsOnlyOnce(true);
+        assertThat(store.findPasskey("cred").orElseThrow().signCount()).isEqualTo(11);
+    }
+
+    @Test
+    public void renamingTouchesOnlyTheOwnersPasskey() {
+        UserRecord alice = store.create(newUser("alice"));
+        UserRecord bob = store.create(newUser("bob"));
+        store.addPasskey(passkey("cred", alice, 0, T0));
+        assertThat(store.renamePasskey(bob.id(), "cred", "Bob's")).isEmpty();
+        assertThat(store.renamePasskey(alice.id(), "cred", "Laptop").orElseThrow().name()).isEqualTo("Laptop");
+        assertThat(store.findPasskey("cred").orElseThrow().name()).isEqualTo("Laptop");
+        assertThat(store.renamePasskey(alice.id(), "unknown", "x")).isEmpty();
+    }
+
+    @Test
+    public void removingAPasskeyAsksTheRuleOnlyForTheLastOne() {
+        UserRecord alice = store.create(newUser("alice"));
+        UserRecord bob = store.create(newUser("bob"));
+        store.addPasskey(passkey("a1", alice, 0, T0));
+        store.addPasskey(passkey("a2", alice, 0, T0.plusSeconds(1)));
+        assertThat(store.removePasskey(bob.id(), "a1", user -> true)).isEqualTo(IdentityRemoval.NOT_LINKED);
+        assertThat(store.removePasskey(alice.id(), "a1", user -> false)).isEqualTo(IdentityRemoval.REMOVED);
+        assertThat(store.removePasskey(alice.id(), "a2", user -> false)).isEqualTo(IdentityRemoval.REFUSED);
+        assertThat(store.listPasskeys(alice.id())).hasSize(1);
+        assertThat(store.removePasskey(alice.id(), "a2", user -> user.id().equals(alice.id())))
+                .isEqualTo(IdentityRemoval.REMOVED);
+        assertThat(store.listPasskeys(alice.id())).isEmpty();
+        assertThat(store.removePasskey(alice.id(), "a2", user -> true)).isEqualTo(IdentityRemoval.NOT_LINKED);
+    }
+
+    @Test
+    public void racingRemovalsOfTheLastTwoPasskeysLeaveOne() throws Exception {
+        UserRecord alice = store.create(new NewUser("alice", null, false, null, Set.of(), T0));
+        store.addPasskey(passkey("a1", alice, 0, T0));
+        store.addPasskey(passkey("a2", alice, 0, T0.plusSeconds(1)));
+        List<IdentityRemoval> outcomes = Race.race(2, i -> () -> store.removePasskey(alice.id(), "a" + (i + 1),
+                user -> user.passwordHash() != null || !user.identities().isEmpty()));
+        assertThat(outcomes).containsExactlyInAnyOrder(IdentityRemoval.REMOVED, IdentityRemoval.REFUSED);
+        assertThat(store.listPasskeys(alice.id())).hasSize(1);
+    }
+
+    @Test
+    public void deletingAUserDeletesItsPasskeys() {
+        UserRecord alice = store.create(newUser("alice"));
+        store.passkeyUserHandle(alice.id(), "h");
+        store.addPasskey(passkey("cred", alice, 0, T0));
+        assertThat(store.delete(alice.id())).isTrue();
+        assertThat(store.findPasskey("cred")).isEmpty();
+        assertThat(store.listPasskeys(alice.id())).isEmpty();
+    }
+
     // ---------------------------------------------------------------------------------------------- helpers
 
     /** A user {@code name} with email {@code name@example.com}, a password and the role {@code user}. */

@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -98,6 +99,71 @@ final class BodyReader {
                     "The request body needs a Content-Type of application/json or application/x-www-form-urlencoded.");
         }
         return mediaType == MediaType.JSON ? jsonFields(body, fields) : formFields(body, fields);
+    }
+
+    /** The largest body of a route that carries a WebAuthn credential: a credential is a few hundred bytes. */
+    static final int MAX_CEREMONY_BYTES = 8192;
+    /** The deepest nesting of such a body: {@code {credential:{clientExtensionResults:{credProps:{rk}}}}}. */
+    static final int MAX_CEREMONY_DEPTH = 5;
+
+    /** The string fields of a ceremony body and its {@code credential} object as compact JSON (or null). */
+    record CeremonyBody(Map<String, String> fields, String credential) {
+    }
+
+    /**
+     * Reads a body that may carry a WebAuthn {@code credential} (a JSON object: {@code RegistrationResponseJSON} or
+     * {@code AuthenticationResponseJSON}) next to string {@code fields}, within tighter limits than other routes:
+     * at most {@value #MAX_CEREMONY_BYTES} bytes (or {@code maxBytes} if lower) and {@value #MAX_CEREMONY_DEPTH}
+     * levels. The credential is handed on as JSON text re-serialized from the parsed tree, never the raw bytes, so
+     * what the verifier reads is exactly what passed these checks. A form body has no credential.
+     *
+     * @throws AccessPassException as {@link #readFields}; {@code validation_failed} when {@code credential} is not
+     *         an object; {@code malformed_request} when the body nests too deeply
+     */
+    static CeremonyBody readCeremony(HttpServletRequest request, int maxBytes, Set<String> fields) {
+        Objects.requireNonNull(request, "request");
+        int limit = Math.min(maxBytes, MAX_CEREMONY_BYTES);
+        if (request.getContentLengthLong() > limit) {
+            throw tooLarge(limit);
+        }
+        MediaType mediaType = mediaType(request);
+        byte[] body = readBounded(request, limit);
+        if (mediaType == null) {
+            if (body.length == 0) {
+                return new CeremonyBody(Map.of(), null);
+            }
+            throw new AccessPassException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                    "The request body needs a Content-Type of application/json or application/x-www-form-urlencoded.");
+        }
+        if (mediaType == MediaType.FORM) {
+            return new CeremonyBody(formFields(body, fields), null);
+        }
+        JsonNode root = Json.readTree(body);
+        if (!root.isObject()) {
+            throw new AccessPassException(ErrorCode.MALFORMED_REQUEST, "The request body must be a JSON object.");
+        }
+        if (depth(root, 0) > MAX_CEREMONY_DEPTH) {
+            throw new AccessPassException(ErrorCode.MALFORMED_REQUEST, "The request body is nested too deeply.");
+        }
+        Map<String, String> values = jsonFields(root, fields);
+        JsonNode credential = root.get("credential");
+        if (credential == null || credential.isNull()) {
+            return new CeremonyBody(values, null);
+        }
+        if (!credential.isObject()) {
+            throw AccessPassException.validation(new FieldErrors().add("credential", "must be an object"));
+        }
+        return new CeremonyBody(values, new String(Json.write(credential), StandardCharsets.UTF_8));
+    }
+
+    private static int depth(JsonNode node, int level) {
+        int deepest = level + 1;
+        if (node.isContainerNode()) {
+            for (JsonNode child : node) {
+                deepest = Math.max(deepest, depth(child, level + 1));
+            }
+        }
+        return deepest;
     }
 
     // ---- media type ---------------------------------------------------------------------------------------------
@@ -223,6 +289,10 @@ final class BodyReader {
         if (!root.isObject()) {
             throw new AccessPassException(ErrorCode.MALFORMED_REQUEST, "The request body must be a JSON object.");
         }
+        return jsonFields(root, fields);
+    }
+
+    private static Map<String, String> jsonFields(JsonNode root, Set<String> fields) {
         FieldErrors errors = new FieldErrors();
         Map<String, String> values = new LinkedHashMap<>();
         // Walk the documented fields, not the document: extra members are never even looked at.

@@ -3,7 +3,6 @@ package dev.accesspass.servlet;
 import dev.accesspass.AccessPass;
 import dev.accesspass.Authentication;
 import dev.accesspass.ClientContext;
-import dev.accesspass.StoreUnavailableException;
 import dev.accesspass.TokenResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -62,24 +61,29 @@ final class MfaRoutes {
     }
 
     private void verify(HttpServletRequest req, HttpServletResponse res, Authentication none) throws IOException {
-        Map<String, String> body = fields(req, "mfa_token", "code", "recovery_code");
+        // A passkey step carries a credential object, so the body is read as a ceremony body (tighter limits).
+        BodyReader.CeremonyBody read = BodyReader.readCeremony(req, maxBodyBytes,
+                Set.of("mfa_token", "code", "recovery_code", "ceremony"));
+        Map<String, String> body = read.fields();
         ClientContext client = Clients.of(req);
-        TokenResponse tokens = accessPass.verifyMfa(body.get("mfa_token"), body.get("code"),
-                body.get("recovery_code"), client);
-        // As after a password login: this browser is known to the user from now on.
-        try {
-            res.addHeader("Set-Cookie", Clients.deviceCookieHeader(accessPass.rememberDevice(tokens.user().id(),
-                    client)));
-        } catch (StoreUnavailableException lost) {
-            // The login succeeded; the browser is merely not (yet) a known device.
+        TokenResponse tokens;
+        if (body.containsKey("ceremony") || read.credential() != null) {
+            tokens = accessPass.verifyMfaWithPasskey(body.get("mfa_token"), body.get("ceremony"), read.credential(),
+                    client);
+        } else {
+            tokens = accessPass.verifyMfa(body.get("mfa_token"), body.get("code"), body.get("recovery_code"), client);
         }
+        PasskeyRoutes.rememberDevice(res, tokens, client, accessPass);
         Responses.json(res, 200, Responses.tokens(tokens));
     }
 
     private void reauth(HttpServletRequest req, HttpServletResponse res, Authentication auth) throws IOException {
-        Map<String, String> body = fields(req, "password", "code");
-        AccessPass.Reauthenticated done = accessPass.reauthenticate(auth, body.get("password"), body.get("code"),
-                Clients.of(req));
+        BodyReader.CeremonyBody read = BodyReader.readCeremony(req, maxBodyBytes,
+                Set.of("password", "code", "ceremony"));
+        Map<String, String> body = read.fields();
+        AccessPass.Reauthenticated done = body.containsKey("ceremony") || read.credential() != null
+                ? accessPass.reauthenticateWithPasskey(auth, body.get("ceremony"), read.credential(), Clients.of(req))
+                : accessPass.reauthenticate(auth, body.get("password"), body.get("code"), Clients.of(req));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("auth_time", done.authTime().getEpochSecond());
         out.put("amr", done.amr());

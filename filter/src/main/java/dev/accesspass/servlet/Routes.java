@@ -15,7 +15,7 @@ import java.util.TreeSet;
 /**
  * The dispatcher of the routes under the prefix (API.md §1): finds the handler of a path and method. The handlers
  * live in their groups ({@link AccountRoutes}, {@link EmailRoutes}, {@link OAuthRoutes}, {@link SessionRoutes},
- * {@link GatewayRoutes}); each reads its documented fields, calls one {@link AccessPass} method and renders the
+ * {@link GatewayRoutes}, {@link MfaRoutes}, {@link PasskeyRoutes}); each reads its documented fields, calls one {@link AccessPass} method and renders the
  * result, while the logic lives in core. Thread-safe.
  */
 final class Routes {
@@ -64,6 +64,7 @@ final class Routes {
         SessionRoutes.register(this, accessPass);
         GatewayRoutes.register(this, accessPass);
         MfaRoutes.register(this, accessPass);
+        PasskeyRoutes.register(this, accessPass);
     }
 
     /** Adds a route that answers every method at {@code path}. */

@@ -8,6 +8,7 @@ import dev.accesspass.store.Identifiers;
 import dev.accesspass.store.Identity;
 import dev.accesspass.store.IdentityRemoval;
 import dev.accesspass.store.NewUser;
+import dev.accesspass.store.PasskeyCredential;
 import dev.accesspass.store.SecondFactor;
 import dev.accesspass.store.UserRecord;
 import dev.accesspass.store.UserStore;
@@ -515,6 +516,164 @@ final class JdbiUserStore implements UserStore {
                         "DELETE FROM accesspass_totp WHERE user_id = :id")
                 .bind("id", uuid)
                 .execute() > 0);
+    }
+
+    private static final String SELECT_PASSKEY = """
+            SELECT credential_id, user_id, user_handle, credential_data, sign_count, backup_eligible, backup_state,
+                   transports, name, created_at, last_used_at
+            FROM accesspass_passkeys
+            """;
+
+    @Override
+    public Optional<String> passkeyUserHandle(UserId id, String candidate) {
+        UUID uuid = JdbiTokenStore.uuidOrNull(id.value());
+        if (uuid == null) {
+            return Optional.empty();
+        }
+        // Insert-or-keep, then read: of two racing first calls, the row that got in first is the handle of both.
+        return database.inTransaction("find a passkey user handle", handle -> {
+            handle.createUpdate("""
+                            INSERT INTO accesspass_passkey_users (user_id, user_handle)
+                            SELECT :id, :handle WHERE EXISTS (SELECT 1 FROM accesspass_users WHERE id = :id)
+                            ON CONFLICT (user_id) DO NOTHING""")
+                    .bind("id", uuid)
+                    .bind("handle", candidate)
+                    .execute();
+            return handle.createQuery("SELECT user_handle FROM accesspass_passkey_users WHERE user_id = :id")
+                    .bind("id", uuid)
+                    .mapTo(String.class)
+                    .findOne();
+        });
+    }
+
+    @Override
+    public boolean addPasskey(PasskeyCredential passkey) {
+        UUID uuid = JdbiTokenStore.uuidOrNull(passkey.user().value());
+        if (uuid == null) {
+            return false;
+        }
+        try {
+            // ON CONFLICT DO NOTHING on the primary key: a credential id already known (to anyone) is not added.
+            return database.withHandle("add a passkey", handle -> handle.createUpdate("""
+                            INSERT INTO accesspass_passkeys (credential_id, user_id, user_handle, credential_data,
+                                sign_count, backup_eligible, backup_state, transports, name, created_at, last_used_at)
+                            SELECT :id, :user, :userHandle, :data, :signCount, :be, :bs, CAST(:transports AS text[]),
+                                   :name, :createdAt, :lastUsedAt
+                            WHERE EXISTS (SELECT 1 FROM accesspass_users WHERE id = :user)
+                            ON CONFLICT (credential_id) DO NOTHING""")
+                    .bind("id", passkey.id())
+                    .bind("user", uuid)
+                    .bind("userHandle", passkey.userHandle())
+                    .bind("data", passkey.credentialData())
+                    .bind("signCount", passkey.signCount())
+                    .bind("be", passkey.backupEligible())
+                    .bind("bs", passkey.backupState())
+                    .bindArray("transports", String.class, passkey.transports())
+                    .bind("name", passkey.name())
+                    .bindByType("createdAt", passkey.createdAt(), Instant.class)
+                    .bindByType("lastUsedAt", passkey.lastUsedAt(), Instant.class)
+                    .execute() > 0);
+        } catch (StoreUnavailableException e) {
+            if (violated(e, FOREIGN_KEY_VIOLATION) != null) {
+                return false; // the user was deleted meanwhile
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public List<PasskeyCredential> listPasskeys(UserId id) {
+        UUID uuid = JdbiTokenStore.uuidOrNull(id.value());
+        if (uuid == null) {
+            return List.of();
+        }
+        return database.withHandle("list passkeys", handle -> handle.createQuery(SELECT_PASSKEY
+                        + "WHERE user_id = :id ORDER BY created_at, credential_id")
+                .bind("id", uuid)
+                .map((rs, ctx) -> passkey(rs))
+                .list());
+    }
+
+    @Override
+    public Optional<PasskeyCredential> findPasskey(String credentialId) {
+        return database.withHandle("find a passkey", handle -> handle.createQuery(SELECT_PASSKEY
+                        + "WHERE credential_id = :id")
+                .bind("id", credentialId)
+                .map((rs, ctx) -> passkey(rs))
+                .findOne());
+    }
+
+    @Override
+    public boolean usePasskey(String credentialId, long expectedCount, long newCount, Instant usedAt) {
+        // The compare-and-set of the counter: racing instances serialize on the row, the loser's WHERE fails.
+        return database.withHandle("use a passkey", handle -> handle.createUpdate("""
+                        UPDATE accesspass_passkeys SET sign_count = :newCount, last_used_at = :usedAt
+                        WHERE credential_id = :id AND sign_count = :expected""")
+                .bind("id", credentialId)
+                .bind("newCount", newCount)
+                .bind("expected", expectedCount)
+                .bindByType("usedAt", usedAt, Instant.class)
+                .execute() > 0);
+    }
+
+    @Override
+    public Optional<PasskeyCredential> renamePasskey(UserId id, String credentialId, String name) {
+        UUID uuid = JdbiTokenStore.uuidOrNull(id.value());
+        if (uuid == null) {
+            return Optional.empty();
+        }
+        return database.withHandle("rename a passkey", handle -> handle.createQuery("""
+                        UPDATE accesspass_passkeys SET name = :name WHERE credential_id = :id AND user_id = :user
+                        RETURNING credential_id, user_id, user_handle, credential_data, sign_count, backup_eligible,
+                                  backup_state, transports, name, created_at, last_used_at""")
+                .bind("id", credentialId)
+                .bind("user", uuid)
+                .bind("name", name)
+                .map((rs, ctx) -> passkey(rs))
+                .findOne());
+    }
+
+    @Override
+    public IdentityRemoval removePasskey(UserId id, String credentialId, Predicate<UserRecord> allowed) {
+        UUID uuid = JdbiTokenStore.uuidOrNull(id.value());
+        if (uuid == null) {
+            return IdentityRemoval.NOT_LINKED;
+        }
+        return write("remove a passkey", uuid, "r:", true, handle -> {
+            // The user row's lock serializes this with identity removals and other passkey removals of the user.
+            Optional<UUID> locked = handle.createQuery("SELECT id FROM accesspass_users WHERE id = :id FOR UPDATE")
+                    .bind("id", uuid)
+                    .mapTo(UUID.class)
+                    .findOne();
+            if (locked.isEmpty()) {
+                return IdentityRemoval.NOT_LINKED;
+            }
+            List<String> ids = handle.createQuery(
+                            "SELECT credential_id FROM accesspass_passkeys WHERE user_id = :id")
+                    .bind("id", uuid)
+                    .mapTo(String.class)
+                    .list();
+            if (!ids.contains(credentialId)) {
+                return IdentityRemoval.NOT_LINKED;
+            }
+            if (ids.size() == 1 && !allowed.test(findById(handle, uuid).orElseThrow())) {
+                return IdentityRemoval.REFUSED;
+            }
+            handle.createUpdate("DELETE FROM accesspass_passkeys WHERE credential_id = :id AND user_id = :user")
+                    .bind("id", credentialId)
+                    .bind("user", uuid)
+                    .execute();
+            return IdentityRemoval.REMOVED;
+        }, outcome -> outcome == IdentityRemoval.REMOVED);
+    }
+
+    private static PasskeyCredential passkey(ResultSet rs) throws SQLException {
+        Array transports = rs.getArray("transports");
+        Set<String> transportSet = transports == null ? Set.of() : Set.of((String[]) transports.getArray());
+        return new PasskeyCredential(rs.getString("credential_id"), new UserId(rs.getString("user_id")),
+                rs.getString("user_handle"), rs.getBytes("credential_data"), rs.getLong("sign_count"),
+                rs.getBoolean("backup_eligible"), rs.getBoolean("backup_state"), transportSet, rs.getString("name"),
+                instant(rs, "created_at"), instant(rs, "last_used_at"));
     }
 
     @Override

@@ -111,7 +111,8 @@ final class EmbeddedDatabase implements BeforeAllCallback, AfterAllCallback {
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {
             statement.execute("TRUNCATE accesspass_identities, accesspass_users, accesspass_access_tokens, "
                     + "accesspass_refresh_tokens, accesspass_sessions, accesspass_one_time_tokens, "
-                    + "accesspass_login_attempts, accesspass_totp, accesspass_recovery_codes");
+                    + "accesspass_login_attempts, accesspass_totp, accesspass_recovery_codes, accesspass_passkey_users, "
+                    + "accesspass_passkeys");
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

@@ -5,10 +5,12 @@ import dev.accesspass.store.IdentityRemoval;
 import dev.accesspass.UserId;
 import dev.accesspass.store.Identity;
 import dev.accesspass.store.NewUser;
+import dev.accesspass.store.PasskeyCredential;
 import dev.accesspass.store.SecondFactor;
 import dev.accesspass.store.UserRecord;
 import dev.accesspass.store.UserStore;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -132,6 +134,41 @@ public final class InstrumentedUserStore implements UserStore {
     @Override
     public boolean deleteSecondFactor(UserId id) {
         return faults.call("deleteSecondFactor", () -> delegate.deleteSecondFactor(id));
+    }
+
+    @Override
+    public Optional<String> passkeyUserHandle(UserId id, String candidate) {
+        return faults.call("passkeyUserHandle", () -> delegate.passkeyUserHandle(id, candidate));
+    }
+
+    @Override
+    public boolean addPasskey(PasskeyCredential passkey) {
+        return faults.call("addPasskey", () -> delegate.addPasskey(passkey));
+    }
+
+    @Override
+    public List<PasskeyCredential> listPasskeys(UserId id) {
+        return faults.call("listPasskeys", () -> delegate.listPasskeys(id));
+    }
+
+    @Override
+    public Optional<PasskeyCredential> findPasskey(String credentialId) {
+        return faults.call("findPasskey", () -> delegate.findPasskey(credentialId));
+    }
+
+    @Override
+    public boolean usePasskey(String credentialId, long expectedCount, long newCount, Instant usedAt) {
+        return faults.call("usePasskey", () -> delegate.usePasskey(credentialId, expectedCount, newCount, usedAt));
+    }
+
+    @Override
+    public Optional<PasskeyCredential> renamePasskey(UserId id, String credentialId, String name) {
+        return faults.call("renamePasskey", () -> delegate.renamePasskey(id, credentialId, name));
+    }
+
+    @Override
+    public IdentityRemoval removePasskey(UserId id, String credentialId, Predicate<UserRecord> allowed) {
+        return faults.call("removePasskey", () -> delegate.removePasskey(id, credentialId, allowed));
     }
 
     @Override
