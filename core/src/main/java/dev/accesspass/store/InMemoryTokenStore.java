@@ -165,6 +165,9 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus {
                 access.remove(older.accessHash);
             }
             family.previous = parent;
+            // The token rotated out is rarely presented again (a logout racing the refresh); its grant would
+            // double the session's memory until the purge.
+            parent.grant = null;
             family.current = next;
             family.lastUsed = seconds(now);
             // Only the token just rotated can still be answered inside the grace window; an older one keeps just
@@ -298,9 +301,12 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus {
         if (owner == null) {
             return 0;
         }
+        // The session to keep, found once: comparing ids would build every session's id string (a scaling
+        // benchmark showed /logout-others spending most of its time there).
+        Family kept = keep == null ? null : family(keep);
         int revoked = 0;
         for (Family family : owner.snapshot()) {
-            if (keep != null && family.id().equals(keep)) {
+            if (family == kept) {
                 continue;
             }
             if (end(family)) {

@@ -201,6 +201,13 @@ class InMemoryTokenStoreTest extends TokenStoreContract {
         store().recordReauthentication(session.id(), List.of("pwd", "otp", "mfa"), 2, T0.plusSeconds(5));
         assertThat(store().findByAccessToken(access, T0.plusSeconds(5)).orElseThrow().metadata().aal()).isEqualTo(2);
         assertThat(((InMemoryTokenStore) store()).cachedGrants()).isEqualTo(1);
+
+        Minted next = mint(T0.plusSeconds(6));
+        rotated(store().rotate(TokenHash.of(session.refresh()), next.successor(), T0.plusSeconds(6)));
+        store().findByAccessToken(TokenHash.of(next.access()), T0.plusSeconds(6)).orElseThrow();
+        assertThat(((InMemoryTokenStore) store()).cachedGrants()).as("the pair rotated out lets its grant go")
+                .isEqualTo(1);
+        assertThat(store().findByAccessToken(access, T0.plusSeconds(6))).as("yet still works (SR-17)").isPresent();
     }
 
     @Test
