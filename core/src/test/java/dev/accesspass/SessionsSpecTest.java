@@ -131,6 +131,48 @@ class SessionsSpecTest {
     }
 
     @Test
+    void sr13_sr71_aSessionCheckedBeforeSeesEachChangeOnItsVeryNextCheck() {
+        rig = SpecRig.start();
+        TokenResponse current = rig.register("alice");
+        TokenResponse other = rig.login("alice");
+        TokenResponse bob = rig.register("bob");
+        UserId id = current.user().id();
+        // Checked first, so that the memory store holds each session's ready grant when the changes come.
+        rig.auth(current);
+        rig.auth(other);
+        rig.auth(bob);
+
+        rig.accessPass.grantRole(id, "admin");
+        assertThat(rig.auth(current).user().hasRole("admin")).isTrue();
+        assertThat(rig.auth(other).user().hasRole("admin")).isTrue();
+        rig.accessPass.revokeRole(id, "admin");
+        assertThat(rig.auth(current).user().hasRole("admin")).isFalse();
+
+        rig.clock.advance(Duration.ofSeconds(30));
+        AccessPass.Reauthenticated stepUp =
+                rig.accessPass.reauthenticate(rig.auth(current), SpecRig.PASSWORD, null, ClientContext.none());
+        assertThat(rig.auth(current).authTime()).isEqualTo(stepUp.authTime()).isAfter(rig.auth(other).authTime());
+
+        // The caller's session moves to the new credential epoch and lives on; the other one ends.
+        rig.accessPass.changePassword(rig.auth(current), SpecRig.PASSWORD, "a new and long passphrase",
+                "a new and long passphrase", SpecRig.CLIENT);
+        assertThat(rig.accessPass.authenticate(other.accessToken())).isEmpty();
+        assertThat(rig.accessPass.authenticate(current.accessToken())).isPresent();
+
+        TokenResponse rotated = rig.accessPass.refresh(current.refreshToken());
+        assertThat(rig.auth(rotated).expiresAt()).isAfterOrEqualTo(rig.auth(current).expiresAt());
+        TokenResponse again = rig.accessPass.refresh(rotated.refreshToken());
+        assertThat(rig.accessPass.authenticate(current.accessToken())).as("two rotations back").isEmpty();
+
+        rig.accessPass.logoutAll(rig.auth(again));
+        assertThat(rig.accessPass.authenticate(again.accessToken())).isEmpty();
+        assertThat(rig.accessPass.authenticate(rotated.accessToken())).isEmpty();
+
+        rig.accessPass.deleteUser(bob.user().id());
+        assertThat(rig.accessPass.authenticate(bob.accessToken())).isEmpty();
+    }
+
+    @Test
     void sr13_tokensOfAUserRemovedFromTheStoreStopWorkingAtOnce() {
         rig = SpecRig.start();
         TokenResponse tokens = rig.register("alice");

@@ -115,6 +115,20 @@ class TokenShapeTest {
         assertThat(Secrets.isToken("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNO-_")).isTrue();
     }
 
+    @Test
+    void sr05_everyCharacterOutsideTheBase64urlAlphabetIsRefusedAtAnyPosition() {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        char[] token = "A".repeat(Secrets.TOKEN_LENGTH).toCharArray();
+        for (int position : new int[] {0, 21, Secrets.TOKEN_LENGTH - 1}) {
+            for (int c = 0; c <= Character.MAX_VALUE; c++) {
+                char[] candidate = token.clone();
+                candidate[position] = (char) c;
+                assertThat(Secrets.isToken(new String(candidate)))
+                        .as("U+%04X at %d", c, position).isEqualTo(alphabet.indexOf(c) >= 0);
+            }
+        }
+    }
+
     private void resetCounts() {
         tokenStoreCalls.set(0);
         userStoreCalls.set(0);

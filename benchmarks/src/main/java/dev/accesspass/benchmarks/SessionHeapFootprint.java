@@ -31,7 +31,9 @@ import java.util.UUID;
  * (a new pair; the used refresh digest, its sealed successor pair and the history ring stay for reuse detection) and
  * the figure is reported again; {@code --rotations=N} rotates N times (the history keeps at most 16 used digests per
  * session, so N=16 is the steady state of a long-lived session) and reports after the first and the last round.
- * With {@code --histogram} it also prints the top of {@code jcmd GC.class_histogram}.
+ * With {@code --histogram} it also prints the top of {@code jcmd GC.class_histogram}. With {@code --checked} every
+ * session's access token is also checked once before the rotations ({@code findByAccessToken}), and the figure
+ * reported again: the store then holds each checked session's ready grant until that access token expires.
  *
  * <p>Every session carries the metadata a login records (API.md §7): a random IPv4 client address per session, a
  * {@code User-Agent} drawn from a pool of {@value #USER_AGENTS} realistic strings (each session gets its own copy
@@ -40,7 +42,7 @@ import java.util.UUID;
  * without it.
  *
  * <p>Run: {@code java -Xmx2g -cp benchmarks/target/benchmarks.jar dev.accesspass.benchmarks.SessionHeapFootprint
- * [users] [sessionsPerUser] [--rotations=N] [--histogram] [--no-metadata]}
+ * [users] [sessionsPerUser] [--rotations=N] [--histogram] [--no-metadata] [--checked]}
  */
 public final class SessionHeapFootprint {
     /** What {@code Secrets.seal} returns for two 43-character tokens: 12-byte nonce, 87 bytes of text, 16-byte tag. */
@@ -57,9 +59,12 @@ public final class SessionHeapFootprint {
         boolean histogram = false;
         int rotations = 1;
         boolean metadata = true;
+        boolean checked = false;
         int position = 0;
         for (String arg : args) {
-            if (arg.equals("--no-metadata")) {
+            if (arg.equals("--checked")) {
+                checked = true;
+            } else if (arg.equals("--no-metadata")) {
                 metadata = false;
             } else if (arg.equals("--histogram")) {
                 histogram = true;
@@ -81,6 +86,7 @@ public final class SessionHeapFootprint {
         }
         // Kept to rotate later; allocated before the first reading so that only the store is counted.
         TokenHash[] refreshHashes = new TokenHash[sessions];
+        TokenHash[] accessHashes = new TokenHash[checked ? sessions : 0];
         TokenStore store = TokenStore.inMemory();
         String[] agents = userAgents(random);
         List<String> pwd = List.of("pwd");
@@ -89,17 +95,32 @@ public final class SessionHeapFootprint {
         for (int i = 0; i < sessions; i++) {
             TokenHash refresh = randomDigest(random);
             refreshHashes[i] = refresh;
+            TokenHash access = randomDigest(random);
+            if (checked) {
+                accessHashes[i] = access;
+            }
             // Defaults of AccessPassConfig: 300 s access token, 30-day refresh token, no session cap.
             SessionMetadata recorded = !metadata ? null : SessionMetadata.of(randomIpv4(random),
                     new String(agents[random.nextInt(USER_AGENTS)].toCharArray()), "password", pwd, now, 1);
             store.createSession(new NewSession(userIds[i / perUser], 0, now, null, Map.of(),
-                    randomDigest(random), now.plus(Duration.ofSeconds(300)),
+                    access, now.plus(Duration.ofSeconds(300)),
                     refresh, now.plus(Duration.ofDays(30)), recorded));
         }
         long afterCreate = usedAfterGc();
         report("live sessions, never rotated", afterCreate - before, sessions);
         if (histogram) {
             printHistogram();
+        }
+        if (checked) {
+            for (int i = 0; i < sessions; i++) {
+                if (store.findByAccessToken(accessHashes[i], now).isEmpty()) {
+                    throw new IllegalStateException("session " + i + " does not check out");
+                }
+            }
+            report("live sessions, each checked once", usedAfterGc() - before, sessions);
+            if (histogram) {
+                printHistogram();
+            }
         }
 
         for (int rotation = 1; rotation <= rotations; rotation++) {

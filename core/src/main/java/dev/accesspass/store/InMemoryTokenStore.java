@@ -20,7 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * The default {@link TokenStore}: everything in concurrent hash maps, lost on restart.
  *
  * <p>Notes for maintainers. The hot path is {@link #findByAccessToken}: one lock-free {@code ConcurrentHashMap.get}
- * and a few field reads, no allocation beyond the returned grant. Layout, chosen for bytes per session:
+ * and a few field reads, no allocation beyond the returned {@code Optional}: a generation's grant is built at its
+ * first check and reused ({@link Generation#grant}; a change of epoch or authentication facts drops it, and the
+ * purge drops it once that access token expired). Layout, chosen for bytes per session:
  * <ul>
  *   <li>{@code access}: access digest → the {@link Generation} (one token pair) it belongs to;</li>
  *   <li>{@code refresh}: refresh digest → its live {@link Generation}, or a {@link Used} marker once rotated;</li>
@@ -100,17 +102,23 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus {
     @Override
     public Optional<SessionGrant> findByAccessToken(TokenHash accessHash, Instant now) {
         Generation generation = access.get(accessHash);
+        if (generation == null || now.toEpochMilli() >= generation.accessExpiresAt) {
+            return Optional.empty();
+        }
+        // A cached grant was built while its generation was live, and the generation is still live while this map
+        // holds it: every write that ends one (a revocation, the second rotation after it) removes it from the map
+        // under the family's monitor before returning. So a hit needs no read of the family (one cache miss less).
+        SessionGrant cached = generation.grant;
+        if (cached != null) {
+            return Optional.of(cached);
+        }
         // The generation just rotated out keeps its access token until that token expires, as long as the session
         // lives: otherwise a logout sent with it while another tab refreshes would be refused and leave the new
         // pair alive (SR-17). Revoking the session still ends both at once.
-        if (generation == null || !(generation.isCurrent() || generation.isPrevious())) {
+        if (!(generation.isCurrent() || generation.isPrevious())) {
             return Optional.empty();
         }
-        long nowMillis = now.toEpochMilli();
-        if (nowMillis >= generation.accessExpiresAt) {
-            return Optional.empty();
-        }
-        return Optional.of(generation.grant());
+        return Optional.of(generation.cachedGrant());
     }
 
     @Override
@@ -157,6 +165,9 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus {
                 access.remove(older.accessHash);
             }
             family.previous = parent;
+            // The token rotated out is rarely presented again (a logout racing the refresh); its grant would
+            // double the session's memory until the purge.
+            parent.grant = null;
             family.current = next;
             family.lastUsed = seconds(now);
             // Only the token just rotated can still be answered inside the grace window; an older one keeps just
@@ -187,6 +198,7 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus {
                 return false;
             }
             family.credentialEpoch = Math.max(family.credentialEpoch, credentialEpoch);
+            family.grantChanged();
             return true;
         }
     }
@@ -206,6 +218,7 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus {
             if (Integer.compareUnsigned(seconds, family.authTime) > 0) {
                 family.authTime = seconds;
             }
+            family.grantChanged();
             return true;
         }
     }
@@ -288,9 +301,12 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus {
         if (owner == null) {
             return 0;
         }
+        // The session to keep, found once: comparing ids would build every session's id string (a scaling
+        // benchmark showed /logout-others spending most of its time there).
+        Family kept = keep == null ? null : family(keep);
         int revoked = 0;
         for (Family family : owner.snapshot()) {
-            if (keep != null && family.id().equals(keep)) {
+            if (family == kept) {
                 continue;
             }
             if (end(family)) {
@@ -477,6 +493,8 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus {
                 Generation current = family.current;
                 if (current != null && current.isDead(nowMillis) && end(family)) {
                     purged++;
+                } else {
+                    family.forgetExpiredGrants(nowMillis);
                 }
             }
         }
@@ -511,6 +529,20 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus {
     int indexedOneTimeTokens(UserId user) {
         Set<TokenHash> digests = oneTimeByUser.get(user);
         return digests == null ? 0 : digests.size();
+    }
+
+    /** For tests: how many token pairs of live sessions hold a ready grant. */
+    int cachedGrants() {
+        int cached = 0;
+        for (UserSessions owner : users.values()) {
+            for (Family family : owner.snapshot()) {
+                Generation current = family.current;
+                Generation previous = family.previous;
+                cached += (current != null && current.grant != null ? 1 : 0)
+                        + (previous != null && previous.grant != null ? 1 : 0);
+            }
+        }
+        return cached;
     }
 
     /** For the SR-02 test: every token digest this store holds, of any kind. */
@@ -603,6 +635,33 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus {
             return new SessionId(owner.user.value() + "." + ID_ENCODER.encodeToString(key));
         }
 
+        /**
+         * After a change of what a grant shows (epoch, authentication facts), under the monitor: the next check
+         * builds a new grant. Grants are built under the monitor too, so none from before the change survives it.
+         */
+        void grantChanged() {
+            Generation generation = current;
+            if (generation != null) {
+                generation.grant = null;
+            }
+            generation = previous;
+            if (generation != null) {
+                generation.grant = null;
+            }
+        }
+
+        /** Lets the grants of access tokens that expired be collected (the purge calls it for live sessions). */
+        void forgetExpiredGrants(long nowMillis) {
+            Generation generation = current;
+            if (generation != null && nowMillis >= generation.accessExpiresAt) {
+                generation.grant = null;
+            }
+            generation = previous;
+            if (generation != null && nowMillis >= generation.accessExpiresAt) {
+                generation.grant = null;
+            }
+        }
+
         /** Under the monitor. */
         List<TokenHash> usedHistory() {
             return history == null ? List.of() : history.digests();
@@ -641,13 +700,19 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus {
         }
     }
 
-    /** One access/refresh pair of a session. Immutable. */
+    /** One access/refresh pair of a session. Immutable but for the cached {@link #grant}. */
     static final class Generation {
         final Family family;
         final TokenHash accessHash;
         final long accessExpiresAt;
         final TokenHash refreshHash;
         final long refreshExpiresAt;
+        /**
+         * What a check of this pair returns, built at its first check and then reused, so that a check allocates
+         * nothing here; null until then, and again after {@link Family#grantChanged} or once the purge saw the access
+         * token expire. Written under the family's monitor, read without a lock.
+         */
+        volatile SessionGrant grant;
 
         Generation(Family family, TokenHash accessHash, long accessExpiresAt, TokenHash refreshHash,
                    long refreshExpiresAt) {
@@ -677,6 +742,22 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus {
             return new SessionGrant(family.id(), family.owner.user, family.credentialEpoch,
                     Instant.ofEpochMilli(family.createdAt), family.meta, Instant.ofEpochMilli(accessExpiresAt),
                     instantOrNull(refreshExpiresAt), family.metadata());
+        }
+
+        /** The grant of the token check: the cached one, or one built (under the monitor, see {@link #grant}). */
+        SessionGrant cachedGrant() {
+            SessionGrant cached = grant;
+            if (cached != null) {
+                return cached;
+            }
+            synchronized (family) {
+                cached = grant;
+                if (cached == null) {
+                    cached = grant();
+                    grant = cached;
+                }
+                return cached;
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package dev.accesspass.store;
 
 import dev.accesspass.SessionId;
 import dev.accesspass.UserId;
+import dev.accesspass.testing.Race;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -183,6 +184,75 @@ class InMemoryTokenStoreTest extends TokenStoreContract {
                 .isPresent();
         assertThat(store().failedAttempts("user:ending", T0).failures()).as("purged").isZero();
         assertThat(store().failedAttempts("user:lasting", T0.plus(MS)).failures()).isEqualTo(1);
+    }
+
+    @Test
+    void aCheckedSessionGetsItsReadyGrantBackUntilSomethingTheGrantShowsChanges() {
+        Opened session = open(new UserId("alice"));
+        TokenHash access = TokenHash.of(session.access());
+        SessionGrant first = store().findByAccessToken(access, T0).orElseThrow();
+
+        assertThat(store().findByAccessToken(access, T0.plusSeconds(1)).orElseThrow()).isSameAs(first);
+        store().advanceSessionEpoch(session.id(), 3);
+        SessionGrant advanced = store().findByAccessToken(access, T0).orElseThrow();
+        assertThat(advanced).isNotSameAs(first);
+        assertThat(advanced.credentialEpoch()).isEqualTo(3);
+        assertThat(store().findByAccessToken(access, T0).orElseThrow()).isSameAs(advanced);
+        store().recordReauthentication(session.id(), List.of("pwd", "otp", "mfa"), 2, T0.plusSeconds(5));
+        assertThat(store().findByAccessToken(access, T0.plusSeconds(5)).orElseThrow().metadata().aal()).isEqualTo(2);
+        assertThat(((InMemoryTokenStore) store()).cachedGrants()).isEqualTo(1);
+
+        Minted next = mint(T0.plusSeconds(6));
+        rotated(store().rotate(TokenHash.of(session.refresh()), next.successor(), T0.plusSeconds(6)));
+        store().findByAccessToken(TokenHash.of(next.access()), T0.plusSeconds(6)).orElseThrow();
+        assertThat(((InMemoryTokenStore) store()).cachedGrants()).as("the pair rotated out lets its grant go")
+                .isEqualTo(1);
+        assertThat(store().findByAccessToken(access, T0.plusSeconds(6))).as("yet still works (SR-17)").isPresent();
+    }
+
+    @Test
+    void purgeLetsTheReadyGrantOfAnExpiredAccessTokenGoAndKeepsTheSession() {
+        Opened session = open(new UserId("alice"));
+        Opened unchecked = open(new UserId("bob"));
+        store().findByAccessToken(TokenHash.of(session.access()), T0);
+        InMemoryTokenStore memory = (InMemoryTokenStore) store();
+        assertThat(memory.cachedGrants()).isEqualTo(1);
+
+        assertThat(store().purgeExpired(T0.plus(ACCESS_TTL).minus(MS))).isZero();
+        assertThat(memory.cachedGrants()).as("access token still live").isEqualTo(1);
+        assertThat(store().purgeExpired(T0.plus(ACCESS_TTL))).as("the sessions live on").isZero();
+        assertThat(memory.cachedGrants()).isZero();
+
+        Minted next = mint(T0.plus(ACCESS_TTL));
+        assertThat(store().rotate(TokenHash.of(session.refresh()), next.successor(), T0.plus(ACCESS_TTL)))
+                .isInstanceOf(Rotation.Rotated.class);
+        assertThat(store().findByAccessToken(TokenHash.of(next.access()), T0.plus(ACCESS_TTL))).isPresent();
+        assertThat(store().rotate(TokenHash.of(unchecked.refresh()), mint(T0).successor(), T0.plus(ACCESS_TTL)))
+                .isInstanceOf(Rotation.Rotated.class);
+    }
+
+    @Test
+    void sr71_checksRacingEpochChangesNeverLeaveAStaleGrantBehind() throws Exception {
+        // A check that builds the grant while another thread raises the epoch must not cache the old epoch for
+        // every check after the change.
+        Opened session = open(new UserId("alice"));
+        TokenHash access = TokenHash.of(session.access());
+        try (Race race = new Race(4)) {
+            for (int round = 1; round <= 200; round++) {
+                long epoch = round;
+                race.run(i -> () -> {
+                    if (i == 0) {
+                        return store().advanceSessionEpoch(session.id(), epoch);
+                    }
+                    for (int check = 0; check < 50; check++) {
+                        store().findByAccessToken(access, T0);
+                    }
+                    return true;
+                });
+                assertThat(store().findByAccessToken(access, T0).orElseThrow().credentialEpoch())
+                        .as("round %d", round).isEqualTo(epoch);
+            }
+        }
     }
 
     @Test

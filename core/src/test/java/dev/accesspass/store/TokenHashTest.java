@@ -97,4 +97,25 @@ class TokenHashTest {
         }
         assertThat(codes).hasSizeGreaterThan(90);
     }
+
+    @Test
+    void sr02_anyTextHashesAsItsUsAsciiBytesWhateverItsLengthOrCharacters() throws Exception {
+        // The reused per-thread buffers must give what encoding the text afresh gives: short, long (past the
+        // buffer), empty, and non-ASCII text (one '?' per unmappable code point, a surrogate pair included).
+        MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+        StringBuilder text = new StringBuilder();
+        for (int length = 0; length <= 300; length++) {
+            String value = text.toString();
+            assertThat(TokenHash.of(value).bytes()).as("length %d", length)
+                    .isEqualTo(sha256.digest(value.getBytes(StandardCharsets.US_ASCII)));
+            text.append((char) ('a' + length % 26));
+        }
+        for (String value : new String[] {"caf\u00e9", "\u00ff" + TOKEN, "x\uD83D\uDE00y", "\uD83Dlone", "\u0100"}) {
+            assertThat(TokenHash.of(value).bytes()).as(value)
+                    .isEqualTo(sha256.digest(value.getBytes(StandardCharsets.US_ASCII)));
+        }
+        // A long text then a short one on the same thread: nothing of the first is left in the buffer.
+        TokenHash.of(TOKEN + TOKEN + TOKEN);
+        assertThat(TokenHash.of(TOKEN).bytes()).isEqualTo(sha256.digest(TOKEN.getBytes(StandardCharsets.US_ASCII)));
+    }
 }

@@ -657,6 +657,52 @@ public abstract class TokenStoreContract {
     }
 
     @Test
+    public void sr71_everyChangeShowsOnTheNextCheckOfASessionCheckedBefore() {
+        // Each step first checks the tokens, so that a store keeping a ready grant per session has one to go stale.
+        Opened session = openAtEpoch(new UserId("alice"), 1);
+        TokenHash first = TokenHash.of(session.access());
+        store.findByAccessToken(first, T0);
+        assertThat(store.findByAccessToken(first, T0).orElseThrow().credentialEpoch()).isEqualTo(1);
+
+        store.advanceSessionEpoch(session.id(), 4);
+        assertThat(store.findByAccessToken(first, T0).orElseThrow().credentialEpoch()).isEqualTo(4);
+
+        store.recordReauthentication(session.id(), List.of("pwd", "otp", "mfa"), 2, T0.plusSeconds(30));
+        SessionGrant reauthenticated = store.findByAccessToken(first, T0.plusSeconds(31)).orElseThrow();
+        assertThat(reauthenticated.metadata().aal()).isEqualTo(2);
+        assertThat(reauthenticated.metadata().amr()).containsExactly("pwd", "otp", "mfa");
+        assertThat(reauthenticated.metadata().authTime()).isEqualTo(T0.plusSeconds(30));
+        assertThat(reauthenticated.credentialEpoch()).isEqualTo(4);
+
+        Instant rotatedAt = T0.plusSeconds(40);
+        Minted second = mint(rotatedAt);
+        rotated(store.rotate(TokenHash.of(session.refresh()), second.successor(), rotatedAt));
+        TokenHash secondAccess = TokenHash.of(second.access());
+        // The token rotated out keeps its own expiry (SR-17); the new one has its own, and both the session's state.
+        assertThat(store.findByAccessToken(first, rotatedAt).orElseThrow().accessExpiresAt())
+                .isEqualTo(T0.plus(ACCESS_TTL));
+        SessionGrant afterRotation = store.findByAccessToken(secondAccess, rotatedAt).orElseThrow();
+        assertThat(afterRotation.accessExpiresAt()).isEqualTo(rotatedAt.plus(ACCESS_TTL));
+        assertThat(afterRotation.credentialEpoch()).isEqualTo(4);
+        assertThat(afterRotation.metadata().aal()).isEqualTo(2);
+
+        store.advanceSessionEpoch(session.id(), 6);
+        assertThat(store.findByAccessToken(first, rotatedAt).orElseThrow().credentialEpoch()).isEqualTo(6);
+        assertThat(store.findByAccessToken(secondAccess, rotatedAt).orElseThrow().credentialEpoch()).isEqualTo(6);
+
+        Minted third = mint(rotatedAt.plusSeconds(1));
+        rotated(store.rotate(TokenHash.of(second.refresh()), third.successor(), rotatedAt.plusSeconds(1)));
+        assertThat(store.findByAccessToken(first, rotatedAt.plusSeconds(1))).as("two rotations back").isEmpty();
+        TokenHash thirdAccess = TokenHash.of(third.access());
+        assertThat(store.findByAccessToken(thirdAccess, rotatedAt.plusSeconds(1))).isPresent();
+        assertThat(store.findByAccessToken(secondAccess, rotatedAt.plusSeconds(1))).isPresent();
+
+        store.revokeSession(session.id());
+        assertThat(store.findByAccessToken(thirdAccess, rotatedAt.plusSeconds(1))).isEmpty();
+        assertThat(store.findByAccessToken(secondAccess, rotatedAt.plusSeconds(1))).isEmpty();
+    }
+
+    @Test
     public void sr71_advanceSessionEpochOfARevokedOrUnknownSessionIsFalseAndRevivesNothing() {
         Opened session = openAtEpoch(new UserId("alice"), 0);
         store.revokeSession(session.id());
