@@ -367,11 +367,7 @@ final class JdbiUserStore implements UserStore {
         return write("unlink an identity", uuid, "r:", true, handle -> {
             // The user row's lock serializes this with other removals, password changes and links (their
             // identity insert takes a key-share lock on it), so the rule decides on the user as it is.
-            Optional<UUID> locked = handle.createQuery("SELECT id FROM accesspass_users WHERE id = :id FOR UPDATE")
-                    .bind("id", uuid)
-                    .mapTo(UUID.class)
-                    .findOne();
-            if (locked.isEmpty()) {
+            if (!lockUserRow(handle, uuid)) {
                 return IdentityRemoval.NOT_LINKED;
             }
             UserRecord user = findById(handle, uuid).orElseThrow();
@@ -633,6 +629,20 @@ final class JdbiUserStore implements UserStore {
                 .findOne());
     }
 
+    /**
+     * Locks the user's row for the rest of the transaction ({@code FOR UPDATE}), the one lock every removal of a way
+     * in takes, so that the "is there another way in" rule decides on the user as it is.
+     *
+     * @return false if there is no such user
+     */
+    private static boolean lockUserRow(Handle handle, UUID uuid) {
+        return handle.createQuery("SELECT id FROM accesspass_users WHERE id = :id FOR UPDATE")
+                .bind("id", uuid)
+                .mapTo(UUID.class)
+                .findOne()
+                .isPresent();
+    }
+
     @Override
     public IdentityRemoval removePasskey(UserId id, String credentialId, Predicate<UserRecord> allowed) {
         UUID uuid = JdbiTokenStore.uuidOrNull(id.value());
@@ -641,11 +651,7 @@ final class JdbiUserStore implements UserStore {
         }
         return write("remove a passkey", uuid, "r:", true, handle -> {
             // The user row's lock serializes this with identity removals and other passkey removals of the user.
-            Optional<UUID> locked = handle.createQuery("SELECT id FROM accesspass_users WHERE id = :id FOR UPDATE")
-                    .bind("id", uuid)
-                    .mapTo(UUID.class)
-                    .findOne();
-            if (locked.isEmpty()) {
+            if (!lockUserRow(handle, uuid)) {
                 return IdentityRemoval.NOT_LINKED;
             }
             List<String> ids = handle.createQuery(
