@@ -11,11 +11,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterAll;
@@ -31,8 +29,6 @@ import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -46,27 +42,21 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * install, and fails them in CI ({@code CI=true}), where {@code .ci/run} installs both. Both paths are given
  * explicitly, so Selenium Manager never tries to download a browser or a driver.
  */
-@RequiredTool(value = {"/usr/bin/chromium", "/usr/bin/chromedriver"},
+@RequiredTool(value = {HeadlessChromium.CHROMIUM, HeadlessChromium.CHROMEDRIVER},
         install = "apt-get install chromium chromium-driver")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExamplePageBrowserTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final String PASSWORD = "correct horse battery";
     private static final AtomicInteger USERS = new AtomicInteger();
 
     private final Path screenshots = Path.of(System.getProperty("basedir", "."), "target", "screenshots");
     private Server app;
     private String baseUrl;
-    private Path profile;
-    private ChromeDriverService service;
+    private HeadlessChromium chromium;
     private WebDriver browser;
 
     @BeforeAll
     void startApp() throws Exception {
-        // Belt and braces: Selenium never looks for, or downloads, a driver of its own.
-        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
-        System.setProperty("SE_OFFLINE", "true");
         app = ExampleApp.start(0);
         // localhost, not 127.0.0.1: the demo OAuth callback comes back to base-url (http://localhost:<port>), and the
         // browser-binding cookie set on the way out must be sent on the way back, to the same host.
@@ -76,32 +66,15 @@ class ExamplePageBrowserTest {
 
     @BeforeEach
     void openBrowser() throws IOException {
-        profile = Files.createTempDirectory("accesspass-chromium");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=900,820",
-                "--user-data-dir=" + profile);
-        service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .build();
-        browser = new ChromeDriver(service, options);
-        browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
+        chromium = HeadlessChromium.open();
+        browser = chromium.driver();
     }
 
     @AfterEach
     void closeBrowser() throws IOException {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (service != null) {
-            service.stop();
-        }
-        if (profile != null) {
-            try (Stream<Path> paths = Files.walk(profile)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
+        if (chromium != null) {
+            chromium.close();
+            chromium = null;
         }
     }
 

@@ -13,11 +13,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -35,8 +33,6 @@ import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.openqa.selenium.virtualauthenticator.Credential;
 import org.openqa.selenium.virtualauthenticator.VirtualAuthenticator;
@@ -52,13 +48,11 @@ import org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions;
  *
  * <p>Needs Debian's {@code chromium} and {@code chromium-driver}, like {@link ExamplePageBrowserTest}.
  */
-@RequiredTool(value = {"/usr/bin/chromium", "/usr/bin/chromedriver"},
+@RequiredTool(value = {HeadlessChromium.CHROMIUM, HeadlessChromium.CHROMEDRIVER},
         install = "apt-get install chromium chromium-driver")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class PasskeyBrowserTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final String PASSWORD = "correct horse battery";
     private static final AtomicInteger USERS = new AtomicInteger();
 
@@ -66,15 +60,12 @@ class PasskeyBrowserTest {
     private Server app;
     private AccessPass accessPass;
     private String baseUrl;
-    private Path profile;
-    private ChromeDriverService service;
+    private HeadlessChromium chromium;
     private ChromeDriver browser;
     private VirtualAuthenticator authenticator;
 
     @BeforeAll
     void startAppAndBrowser() throws Exception {
-        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
-        System.setProperty("SE_OFFLINE", "true");
         app = ExampleApp.start(0);
         accessPass = (AccessPass) ((WebAppContext) app.getHandler()).getServletContext()
                 .getAttribute(AccessPassFilter.CONTEXT_ATTRIBUTE);
@@ -83,18 +74,8 @@ class PasskeyBrowserTest {
         baseUrl = "http://localhost:" + ((ServerConnector) app.getConnectors()[0]).getLocalPort();
         Files.createDirectories(screenshots);
 
-        profile = Files.createTempDirectory("accesspass-chromium");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=900,820",
-                "--user-data-dir=" + profile);
-        service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .build();
-        browser = new ChromeDriver(service, options);
-        browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
+        chromium = HeadlessChromium.open();
+        browser = chromium.driver();
     }
 
     @BeforeEach
@@ -115,16 +96,8 @@ class PasskeyBrowserTest {
 
     @AfterAll
     void stopBrowserAndApp() throws Exception {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (service != null) {
-            service.stop();
-        }
-        if (profile != null) {
-            try (Stream<Path> paths = Files.walk(profile)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
+        if (chromium != null) {
+            chromium.close();
         }
         if (app != null) {
             app.stop();
