@@ -95,6 +95,7 @@ final class Passkeys {
     Options registrationOptions(Authentication auth) {
         RelyingParty party = party();
         UserRecord user = accounts.current(auth);
+        reserveUserStart(user.id());
         String handle = users.passkeyUserHandle(user.id(), B64.encodeToString(random(USER_HANDLE_BYTES)))
                 .orElseThrow(() -> new AccessPassException(ErrorCode.INVALID_TOKEN, "The access token is invalid."));
         byte[] challenge = random(CHALLENGE_BYTES);
@@ -170,6 +171,7 @@ final class Passkeys {
     Options reauthOptions(Authentication auth, ClientContext client) {
         RelyingParty party = party();
         UserRecord user = accounts.current(auth);
+        reserveUserStart(user.id());
         byte[] challenge = random(CHALLENGE_BYTES);
         String ceremony = save(TokenPurpose.PASSKEY_REAUTH, user.id(), challenge, auth.sessionId().value());
         return new Options(ceremony, party.requestOptions(challenge, allowed(user.id())));
@@ -190,6 +192,16 @@ final class Passkeys {
                     config.loginAddressMaxAttempts(), "Too many passkey sign-ins started from this address. "
                             + "Try again later.");
         }
+    }
+
+    /**
+     * The ceremonies a signed-in user starts (registration, re-authentication) keep a challenge for 300 s too, and
+     * anyone can sign up for an account: counted per user with the address limit, so no account fills the store.
+     */
+    private void reserveUserStart(UserId user) {
+        LoginThrottle.reserve(tokens, LoginThrottle.Key.of("passkey-start-user", user.value()).value(),
+                clock.instant(), CEREMONY_TTL, config.loginAddressMaxAttempts(),
+                "Too many passkey ceremonies started for this account. Try again later.");
     }
 
     /** {@code POST /passkeys/login}: a usernameless assertion; any failure is one {@code invalid_credentials}. */

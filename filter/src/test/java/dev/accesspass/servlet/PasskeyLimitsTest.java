@@ -20,8 +20,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * What surrounds the passkey ceremonies: the unauthenticated login options are bounded per client address (each
- * call keeps a challenge for 300 s), passkeys are off without a relying party, a passkey counts as a way in for
+ * What surrounds the passkey ceremonies: the unauthenticated login options are bounded per client address and the
+ * registration and re-authentication options per user (each call keeps a challenge for 300 s), passkeys are off without a relying party, a passkey counts as a way in for
  * the removal of the last identity, and adding or removing one mails a security notice.
  */
 class PasskeyLimitsTest {
@@ -61,6 +61,27 @@ class PasskeyLimitsTest {
         SoftAuthenticator nobody = new SoftAuthenticator("localhost", ORIGIN);
         assertProblem(http.postJson("/auth/passkeys/login", "{\"ceremony\":\"" + first + "\",\"credential\":"
                 + nobody.assertion("AAAA") + "}", null), 401, "invalid_credentials");
+    }
+
+    @Test
+    void registrationAndReauthenticationOptionsAreCountedPerUserAndRefusedWith429BeyondTheLimit() {
+        String access = http.register("manyceremonies", PASSWORD).field("access_token");
+        // login-address-max-attempts is 5 here, for both kinds together.
+        for (int i = 0; i < 5; i++) {
+            String route = i % 2 == 0 ? "/auth/passkeys/register/options" : "/auth/passkeys/reauth/options";
+            assertThat(http.postWithToken(route, access).status()).as("call %d", i).isEqualTo(200);
+        }
+        Http.Reply refused = http.postWithToken("/auth/passkeys/register/options", access);
+        assertProblem(refused, 429, "too_many_attempts");
+        assertThat(refused.header("Retry-After")).isPresent();
+        assertProblem(http.postWithToken("/auth/passkeys/reauth/options", access), 429, "too_many_attempts");
+        // Another account is counted on its own.
+        String other = http.register("fewceremonies", PASSWORD).field("access_token");
+        assertThat(http.postWithToken("/auth/passkeys/register/options", other).status()).isEqualTo(200);
+        server.clock().advance(java.time.Duration.ofSeconds(301));
+        String later = http.login("manyceremonies", PASSWORD).field("access_token");
+        assertThat(http.postWithToken("/auth/passkeys/register/options", later).status()).as("a new window")
+                .isEqualTo(200);
     }
 
     @Test
