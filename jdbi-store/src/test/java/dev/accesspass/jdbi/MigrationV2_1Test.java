@@ -6,17 +6,13 @@ import dev.accesspass.AccessPass;
 import dev.accesspass.Authentication;
 import dev.accesspass.TokenResponse;
 import dev.accesspass.store.NewUser;
-import dev.accesspass.store.TokenHash;
 import dev.accesspass.store.UserRecord;
 import dev.accesspass.store.UserStore;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -30,36 +26,17 @@ class MigrationV2_1Test {
 
     @Test
     void v2DatabaseWithALiveSessionMigratesAndKeepsWorking() throws Exception {
-        Flyway.configure().dataSource(POSTGRES.jdbcUrl(), "postgres", "").locations(Database.MIGRATIONS)
-                .table(Database.HISTORY_TABLE).baselineOnMigrate(true).baselineVersion("0").target("2").load()
-                .migrate();
+        OldSchema.migrateTo(POSTGRES, "2");
         UUID userId = UUID.randomUUID();
         UUID sessionId = UUID.randomUUID();
         String accessToken = "A".repeat(43);
         Instant now = Instant.now();
         try (Connection connection = POSTGRES.connect()) {
-            try (PreparedStatement user = connection.prepareStatement("INSERT INTO accesspass_users (id, username, "
-                    + "username_key, email, email_key, email_confirmed, password_hash, created_at) "
-                    + "VALUES (?, 'old', 'old', 'old@example.com', 'old@example.com', true, NULL, ?)")) {
-                user.setObject(1, userId);
-                user.setTimestamp(2, Timestamp.from(now));
-                user.executeUpdate();
-            }
-            try (PreparedStatement session = connection.prepareStatement("INSERT INTO accesspass_sessions (id, "
-                    + "user_id, created_at, meta, expires_at) VALUES (?, ?, ?, '{}'::jsonb, ?)")) {
-                session.setObject(1, sessionId);
-                session.setString(2, userId.toString());
-                session.setTimestamp(3, Timestamp.from(now));
-                session.setTimestamp(4, Timestamp.from(now.plusSeconds(3600)));
-                session.executeUpdate();
-            }
-            try (PreparedStatement token = connection.prepareStatement("INSERT INTO accesspass_access_tokens "
-                    + "(token_hash, session_id, expires_at) VALUES (?, ?, ?)")) {
-                token.setBytes(1, TokenHash.of(accessToken).bytes());
-                token.setObject(2, sessionId);
-                token.setTimestamp(3, Timestamp.from(now.plusSeconds(3600)));
-                token.executeUpdate();
-            }
+            OldSchema.insertOldUser(connection, userId, now);
+            OldSchema.execute(connection, "INSERT INTO accesspass_sessions (id, "
+                    + "user_id, created_at, meta, expires_at) VALUES (?, ?, ?, '{}'::jsonb, ?)",
+                    sessionId, userId.toString(), now, now.plusSeconds(3600));
+            OldSchema.insertAccessToken(connection, accessToken, sessionId, now.plusSeconds(3600));
         }
 
         try (AccessPass accessPass = AccessPass.builder(POSTGRES.config().build()).build()) {

@@ -7,15 +7,11 @@ import dev.accesspass.Authentication;
 import dev.accesspass.ClientContext;
 import dev.accesspass.Totp;
 import dev.accesspass.UserId;
-import dev.accesspass.store.TokenHash;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -30,39 +26,19 @@ class MigrationV3_2Test {
 
     @Test
     void databaseOfSchema31MigratesAndItsUsersKeepWorkingAndCanEnroll() throws Exception {
-        Flyway.configure().dataSource(POSTGRES.jdbcUrl(), "postgres", "").locations(Database.MIGRATIONS)
-                .table(Database.HISTORY_TABLE).baselineOnMigrate(true).baselineVersion("0").target("3.1").load()
-                .migrate();
+        OldSchema.migrateTo(POSTGRES, "3.1");
         UUID userId = UUID.randomUUID();
         UUID sessionId = UUID.randomUUID();
         String accessToken = "A".repeat(43);
         Instant created = Instant.now().minusSeconds(30).truncatedTo(ChronoUnit.MILLIS);
         try (Connection connection = POSTGRES.connect()) {
-            try (PreparedStatement user = connection.prepareStatement("INSERT INTO accesspass_users (id, username, "
-                    + "username_key, email, email_key, email_confirmed, password_hash, created_at) "
-                    + "VALUES (?, 'old', 'old', 'old@example.com', 'old@example.com', true, NULL, ?)")) {
-                user.setObject(1, userId);
-                user.setTimestamp(2, Timestamp.from(created));
-                user.executeUpdate();
-            }
-            try (PreparedStatement session = connection.prepareStatement("INSERT INTO accesspass_sessions (id, "
+            OldSchema.insertOldUser(connection, userId, created);
+            OldSchema.execute(connection, "INSERT INTO accesspass_sessions (id, "
                     + "user_id, created_at, meta, refresh_expires_at, expires_at, method, amr, auth_time, aal) "
-                    + "VALUES (?, ?, ?, '{}'::jsonb, ?, ?, 'oauth:github', '{}', ?, 1)")) {
-                session.setObject(1, sessionId);
-                session.setString(2, userId.toString());
-                session.setTimestamp(3, Timestamp.from(created));
-                session.setTimestamp(4, Timestamp.from(created.plusSeconds(86_400)));
-                session.setTimestamp(5, Timestamp.from(created.plusSeconds(86_400)));
-                session.setTimestamp(6, Timestamp.from(created));
-                session.executeUpdate();
-            }
-            try (PreparedStatement token = connection.prepareStatement("INSERT INTO accesspass_access_tokens "
-                    + "(token_hash, session_id, expires_at) VALUES (?, ?, ?)")) {
-                token.setBytes(1, TokenHash.of(accessToken).bytes());
-                token.setObject(2, sessionId);
-                token.setTimestamp(3, Timestamp.from(created.plusSeconds(3600)));
-                token.executeUpdate();
-            }
+                    + "VALUES (?, ?, ?, '{}'::jsonb, ?, ?, 'oauth:github', '{}', ?, 1)",
+                    sessionId, userId.toString(), created, created.plusSeconds(86_400), created.plusSeconds(86_400),
+                    created);
+            OldSchema.insertAccessToken(connection, accessToken, sessionId, created.plusSeconds(3600));
         }
 
         try (AccessPass accessPass = AccessPass.builder(POSTGRES.config().build()).build()) {
