@@ -6,9 +6,6 @@ import dev.accesspass.Totp;
 import dev.accesspass.testing.Http;
 import dev.accesspass.testing.RequiredTool;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -24,11 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -49,10 +43,10 @@ class ExamplePageBrowserTest {
     private static final String PASSWORD = "correct horse battery";
     private static final AtomicInteger USERS = new AtomicInteger();
 
-    private final Path screenshots = Path.of(System.getProperty("basedir", "."), "target", "screenshots");
     private Server app;
     private String baseUrl;
     private HeadlessChromium chromium;
+    private ExamplePage page;
     private WebDriver browser;
 
     @BeforeAll
@@ -61,13 +55,13 @@ class ExamplePageBrowserTest {
         // localhost, not 127.0.0.1: the demo OAuth callback comes back to base-url (http://localhost:<port>), and the
         // browser-binding cookie set on the way out must be sent on the way back, to the same host.
         baseUrl = "http://localhost:" + ((ServerConnector) app.getConnectors()[0]).getLocalPort();
-        Files.createDirectories(screenshots);
     }
 
     @BeforeEach
     void openBrowser() throws IOException {
         chromium = HeadlessChromium.open();
         browser = chromium.driver();
+        page = new ExamplePage(browser);
     }
 
     @AfterEach
@@ -96,93 +90,93 @@ class ExamplePageBrowserTest {
         String username = "browser" + USERS.incrementAndGet();
         String email = username + "@example.com";
         browser.get(baseUrl + "/");
-        assertThat(status()).isEqualTo("Not logged in.");
-        screenshot("01-page");
+        assertThat(page.status()).isEqualTo("Not logged in.");
+        page.screenshot("01-page");
 
-        type("reg-username", username);
-        type("reg-email", email);
-        type("reg-password", PASSWORD);
-        click("register");
-        awaitStatus("Hello, " + username + " (" + email + ", not confirmed yet).");
-        assertThat(statusIsError()).isFalse();
-        screenshot("02-registered");
+        page.type("reg-username", username);
+        page.type("reg-email", email);
+        page.type("reg-password", PASSWORD);
+        page.click("register");
+        page.awaitStatus("Hello, " + username + " (" + email + ", not confirmed yet).");
+        assertThat(page.statusIsError()).isFalse();
+        page.screenshot("02-registered");
 
         // Registering loads the outbox; the confirmation mail to this address appears with a Confirm button.
         By confirmButton = By.xpath("//ul[@id='outbox-list']/li[contains(., 'To " + email + ",')]"
                 + "/button[@class='confirm']");
         WebElement confirm = awaitElement(confirmButton);
         assertThat(browser.findElement(By.id("outbox-list")).getText()).contains("Confirm your email address");
-        scrollIntoView(confirm);
-        screenshot("03-outbox");
+        page.scrollIntoView(confirm);
+        page.screenshot("03-outbox");
 
         confirm.click();
-        awaitStatus("Email confirmed. Logged in as " + username + " (" + email + ", confirmed).");
-        assertThat(statusIsError()).isFalse();
+        page.awaitStatus("Email confirmed. Logged in as " + username + " (" + email + ", confirmed).");
+        assertThat(page.statusIsError()).isFalse();
         new WebDriverWait(browser, Duration.ofSeconds(10)).until(driver -> "Confirmed".equals(confirm.getText()));
         assertThat(confirm.isEnabled()).isFalse();
-        screenshot("04-email-confirmed");
+        page.screenshot("04-email-confirmed");
 
-        click("hello");
-        awaitStatus("The server says: {\"hello\":\"" + username + "\"}");
-        screenshot("05-hello");
+        page.click("hello");
+        page.awaitStatus("The server says: {\"hello\":\"" + username + "\"}");
+        page.screenshot("05-hello");
 
-        String before = accessToken();
-        click("refresh");
+        String before = page.accessToken();
+        page.click("refresh");
         new WebDriverWait(browser, Duration.ofSeconds(10)).until(driver -> {
-            String now = accessToken();
+            String now = page.accessToken();
             return now != null && !now.equals(before);
         });
-        awaitStatus("Hello, " + username + " (" + email + ", confirmed).");
-        click("hello");
-        awaitStatus("The server says: {\"hello\":\"" + username + "\"}");
-        screenshot("06-refreshed");
+        page.awaitStatus("Hello, " + username + " (" + email + ", confirmed).");
+        page.click("hello");
+        page.awaitStatus("The server says: {\"hello\":\"" + username + "\"}");
+        page.screenshot("06-refreshed");
 
-        click("logout");
-        awaitStatus("Logged out.");
-        screenshot("07-logged-out");
-        click("hello");
+        page.click("logout");
+        page.awaitStatus("Logged out.");
+        page.screenshot("07-logged-out");
+        page.click("hello");
         // The API's 401 problem is shown in words, not as raw JSON.
-        awaitStatus("Your session has ended; please log in again.");
-        assertThat(statusIsError()).isTrue();
-        screenshot("08-hello-after-logout");
+        page.awaitStatus("Your session has ended; please log in again.");
+        assertThat(page.statusIsError()).isTrue();
+        page.screenshot("08-hello-after-logout");
 
-        type("login-username", username);
-        type("login-password", "not the password");
-        click("login");
-        awaitStatus("Wrong username or password.");
-        assertThat(statusIsError()).isTrue();
-        screenshot("09-wrong-password");
+        page.type("login-username", username);
+        page.type("login-password", "not the password");
+        page.click("login");
+        page.awaitStatus("Wrong username or password.");
+        assertThat(page.statusIsError()).isTrue();
+        page.screenshot("09-wrong-password");
 
-        type("login-username", username);
-        type("login-password", PASSWORD);
-        click("login");
-        awaitStatus("Hello, " + username + " (" + email + ", confirmed).");
-        screenshot("10-logged-in-confirmed");
-        click("hello");
-        awaitStatus("The server says: {\"hello\":\"" + username + "\"}");
-        screenshot("11-hello-again");
+        page.type("login-username", username);
+        page.type("login-password", PASSWORD);
+        page.click("login");
+        page.awaitStatus("Hello, " + username + " (" + email + ", confirmed).");
+        page.screenshot("10-logged-in-confirmed");
+        page.click("hello");
+        page.awaitStatus("The server says: {\"hello\":\"" + username + "\"}");
+        page.screenshot("11-hello-again");
 
-        click("logout");
-        awaitStatus("Logged out.");
-        screenshot("12-logged-out-again");
+        page.click("logout");
+        page.awaitStatus("Logged out.");
+        page.screenshot("12-logged-out-again");
 
         // Full-page round trip: /auth/oauth/demo -> the mock provider (no login form: interactiveLogin is off) ->
         // the callback -> this page with the tokens in the fragment, which the page reads and wipes.
-        click("oauth-demo");
-        awaitStatus("Logged in with demo as demo (demo@example.test, confirmed).");
-        assertThat(statusIsError()).isFalse();
+        page.click("oauth-demo");
+        page.awaitStatus("Logged in with demo as demo (demo@example.test, confirmed).");
+        assertThat(page.statusIsError()).isFalse();
         assertThat(browser.getCurrentUrl()).as("the fragment is wiped").isEqualTo(baseUrl + "/");
-        screenshot("13-demo-oauth-login");
+        page.screenshot("13-demo-oauth-login");
 
-        click("hello");
-        awaitStatus("The server says: {\"hello\":\"demo\"}");
-        screenshot("14-demo-hello");
+        page.click("hello");
+        page.awaitStatus("The server says: {\"hello\":\"demo\"}");
+        page.screenshot("14-demo-hello");
 
-        click("logout");
-        awaitStatus("Logged out.");
-        click("hello");
-        awaitStatus("Your session has ended; please log in again.");
-        screenshot("15-demo-logged-out");
+        page.click("logout");
+        page.awaitStatus("Logged out.");
+        page.click("hello");
+        page.awaitStatus("Your session has ended; please log in again.");
+        page.screenshot("15-demo-logged-out");
     }
 
     /**
@@ -193,17 +187,17 @@ class ExamplePageBrowserTest {
     @Test
     void demoLoginFromTheOtherLoopbackNameSucceedsAndAFailedOneIsShownInWords() throws IOException {
         browser.get(baseUrl.replace("localhost", "127.0.0.1") + "/");
-        click("oauth-demo");
-        awaitStatus("Logged in with demo as demo (demo@example.test, confirmed).");
-        assertThat(statusIsError()).isFalse();
+        page.click("oauth-demo");
+        page.awaitStatus("Logged in with demo as demo (demo@example.test, confirmed).");
+        assertThat(page.statusIsError()).isFalse();
         assertThat(browser.getCurrentUrl()).isEqualTo(baseUrl + "/");
-        screenshot("oauth-from-127.0.0.1");
+        page.screenshot("oauth-from-127.0.0.1");
 
         browser.get(baseUrl + "/auth/oauth/demo/callback?code=forged&state=forged");
-        awaitStatus("The provider login failed; please try again.");
-        assertThat(statusIsError()).isTrue();
+        page.awaitStatus("The provider login failed; please try again.");
+        assertThat(page.statusIsError()).isTrue();
         assertThat(browser.getCurrentUrl()).as("the fragment is wiped").isEqualTo(baseUrl + "/");
-        screenshot("oauth-failed");
+        page.screenshot("oauth-failed");
     }
 
     /**
@@ -214,11 +208,11 @@ class ExamplePageBrowserTest {
     void SR18_twoRefreshesAtOnceStayLoggedIn() throws IOException {
         String username = "twotabs" + USERS.incrementAndGet();
         browser.get(baseUrl + "/");
-        type("reg-username", username);
-        type("reg-email", username + "@example.com");
-        type("reg-password", PASSWORD);
-        click("register");
-        awaitStatus("Hello, " + username);
+        page.type("reg-username", username);
+        page.type("reg-email", username + "@example.com");
+        page.type("reg-password", PASSWORD);
+        page.click("register");
+        page.awaitStatus("Hello, " + username);
 
         // The page's own call() and loggedIn(), with the one refresh token both "tabs" hold.
         Object outcome = ((JavascriptExecutor) browser).executeAsyncScript("""
@@ -239,17 +233,17 @@ class ExamplePageBrowserTest {
         assertThat(result.get("same")).as("both refreshes got the same pair: %s", result).isEqualTo(true);
         assertThat(result.get("rotated")).as("the pair is a new one: %s", result).isEqualTo(true);
 
-        click("hello");
-        awaitStatus("The server says: {\"hello\":\"" + username + "\"}");
-        String before = accessToken();
-        click("refresh");
+        page.click("hello");
+        page.awaitStatus("The server says: {\"hello\":\"" + username + "\"}");
+        String before = page.accessToken();
+        page.click("refresh");
         new WebDriverWait(browser, Duration.ofSeconds(10)).until(driver -> {
-            String now = accessToken();
+            String now = page.accessToken();
             return now != null && !now.equals(before);
         });
-        click("hello");
-        awaitStatus("The server says: {\"hello\":\"" + username + "\"}");
-        screenshot("sr18-two-refreshes-at-once");
+        page.click("hello");
+        page.awaitStatus("The server says: {\"hello\":\"" + username + "\"}");
+        page.screenshot("sr18-two-refreshes-at-once");
     }
 
     /**
@@ -269,25 +263,25 @@ class ExamplePageBrowserTest {
         String email = username + "@example.com";
         try {
             browser.get(baseUrl + "/");
-            click("link-demo");
-            awaitStatus("Log in first, then link the demo account.");
+            page.click("link-demo");
+            page.awaitStatus("Log in first, then link the demo account.");
 
-            type("reg-username", username);
-            type("reg-email", email);
-            type("reg-password", PASSWORD);
-            click("register");
-            awaitStatus("Hello, " + username);
-            click("link-demo");
-            awaitStatus("Linked the demo account. Log in again");
-            assertThat(statusIsError()).isFalse();
+            page.type("reg-username", username);
+            page.type("reg-email", email);
+            page.type("reg-password", PASSWORD);
+            page.click("register");
+            page.awaitStatus("Hello, " + username);
+            page.click("link-demo");
+            page.awaitStatus("Linked the demo account. Log in again");
+            assertThat(page.statusIsError()).isFalse();
             assertThat(browser.getCurrentUrl()).as("the fragment is wiped").isEqualTo(baseUrl + "/");
             assertThat(accessPass.findUser(username).orElseThrow().identities()).singleElement()
                     .satisfies(identity -> assertThat(identity.provider()).isEqualTo("demo"));
-            screenshot("link-01-linked");
+            page.screenshot("link-01-linked");
 
-            click("oauth-demo");
-            awaitStatus("Logged in with demo as " + username + " (" + email + ", not confirmed yet).");
-            screenshot("link-02-demo-login-lands-in-the-linked-account");
+            page.click("oauth-demo");
+            page.awaitStatus("Logged in with demo as " + username + " (" + email + ", not confirmed yet).");
+            page.screenshot("link-02-demo-login-lands-in-the-linked-account");
         } finally {
             accessPass.findUser(username).ifPresent(user -> accessPass.deleteUser(user.id()));
         }
@@ -305,50 +299,50 @@ class ExamplePageBrowserTest {
         String newEmail = username + ".moved@example.org";
         Http http = new Http(baseUrl);
         browser.get(baseUrl + "/");
-        type("reg-username", username);
-        type("reg-email", email);
-        type("reg-password", PASSWORD);
-        click("register");
-        awaitStatus("Hello, " + username);
+        page.type("reg-username", username);
+        page.type("reg-email", email);
+        page.type("reg-password", PASSWORD);
+        page.click("register");
+        page.awaitStatus("Hello, " + username);
         String other = http.login(username, PASSWORD).field("access_token");
         assertThat(http.get("/api/hello", other).status()).isEqualTo(200);
 
-        click("sessions-load");
+        page.click("sessions-load");
         By items = By.cssSelector("#sessions-list li");
         new WebDriverWait(browser, Duration.ofSeconds(10)).until(driver -> driver.findElements(items).size() == 2);
         assertThat(browser.findElement(By.id("sessions-list")).getText()).contains("This session");
         WebElement end = awaitElement(By.cssSelector("#sessions-list li button.end-session"));
-        screenshot("sessions-01-two-sessions");
+        page.screenshot("sessions-01-two-sessions");
         end.click();
-        awaitStatus("Session ended.");
+        page.awaitStatus("Session ended.");
         new WebDriverWait(browser, Duration.ofSeconds(10)).until(driver -> driver.findElements(items).size() == 1);
         assertThat(http.get("/api/hello", other).status()).as("the ended session's token").isEqualTo(401);
-        click("hello");
-        awaitStatus("The server says: {\"hello\":\"" + username + "\"}");
-        screenshot("sessions-02-other-ended");
+        page.click("hello");
+        page.awaitStatus("The server says: {\"hello\":\"" + username + "\"}");
+        page.screenshot("sessions-02-other-ended");
 
-        type("new-email", newEmail);
-        type("change-email-password", PASSWORD);
-        click("change-email");
-        awaitStatus("Check " + newEmail + " for the link");
+        page.type("new-email", newEmail);
+        page.type("change-email-password", PASSWORD);
+        page.click("change-email");
+        page.awaitStatus("Check " + newEmail + " for the link");
         WebElement confirm = awaitElement(By.xpath("//ul[@id='outbox-list']/li[contains(., 'To " + newEmail + ",')]"
                 + "/button[@class='confirm']"));
-        scrollIntoView(confirm);
-        screenshot("sessions-03-change-mail-in-outbox");
+        page.scrollIntoView(confirm);
+        page.screenshot("sessions-03-change-mail-in-outbox");
         confirm.click();
-        awaitStatus("Email changed to " + newEmail + ".");
-        assertThat(statusIsError()).isFalse();
+        page.awaitStatus("Email changed to " + newEmail + ".");
+        assertThat(page.statusIsError()).isFalse();
 
-        click("logout");
-        awaitStatus("Logged out.");
-        type("login-username", email);
-        type("login-password", PASSWORD);
-        click("login");
-        awaitStatus("Wrong username or password.");
-        type("login-username", newEmail);
-        click("login");
-        awaitStatus("Hello, " + username + " (" + newEmail + ", confirmed).");
-        screenshot("sessions-04-logged-in-with-the-new-address");
+        page.click("logout");
+        page.awaitStatus("Logged out.");
+        page.type("login-username", email);
+        page.type("login-password", PASSWORD);
+        page.click("login");
+        page.awaitStatus("Wrong username or password.");
+        page.type("login-username", newEmail);
+        page.click("login");
+        page.awaitStatus("Hello, " + username + " (" + newEmail + ", confirmed).");
+        page.screenshot("sessions-04-logged-in-with-the-new-address");
     }
 
     /**
@@ -371,14 +365,14 @@ class ExamplePageBrowserTest {
         assertThat(token.find()).isTrue();
 
         browser.get(baseUrl + "/#access_token=" + token.group(1) + "&token_type=Bearer&expires_in=300");
-        awaitStatus("Ignored a sign-in link that this page did not start.");
-        assertThat(accessToken()).isNull();
+        page.awaitStatus("Ignored a sign-in link that this page did not start.");
+        assertThat(page.accessToken()).isNull();
         assertThat(browser.getCurrentUrl()).as("the fragment is wiped").isEqualTo(baseUrl + "/");
         // A guessed flow value does not help either.
         browser.get(baseUrl + "/#access_token=" + token.group(1) + "&flow=guessed-flow-value-1234");
-        awaitStatus("Ignored a sign-in link that this page did not start.");
-        assertThat(accessToken()).isNull();
-        screenshot("crafted-fragment-ignored");
+        page.awaitStatus("Ignored a sign-in link that this page did not start.");
+        assertThat(page.accessToken()).isNull();
+        page.screenshot("crafted-fragment-ignored");
     }
 
     /**
@@ -390,69 +384,56 @@ class ExamplePageBrowserTest {
     void twoStepLoginWithACodeFromThePageSecretAndARecoveryCodeThatWorksOnce() throws IOException {
         String username = "twostep" + USERS.incrementAndGet();
         browser.get(baseUrl + "/");
-        type("reg-username", username);
-        type("reg-email", username + "@example.com");
-        type("reg-password", PASSWORD);
-        click("register");
-        awaitStatus("Hello, " + username);
+        page.type("reg-username", username);
+        page.type("reg-email", username + "@example.com");
+        page.type("reg-password", PASSWORD);
+        page.click("register");
+        page.awaitStatus("Hello, " + username);
 
-        type("mfa-password", PASSWORD);
-        click("mfa-setup");
-        awaitStatus("Scan the code");
+        page.type("mfa-password", PASSWORD);
+        page.click("mfa-setup");
+        page.awaitStatus("Scan the code");
         String secret = browser.findElement(By.id("mfa-secret")).getText();
         assertThat(secret).matches("[A-Z2-7]{32}");
         assertThat(browser.findElements(By.cssSelector("#mfa-qr svg path"))).hasSize(1);
-        screenshot("twostep-01-qr");
-        type("mfa-code", Totp.codeAt(secret, Instant.now()));
-        click("mfa-confirm");
-        awaitStatus("Two-step login is on.");
+        page.screenshot("twostep-01-qr");
+        page.type("mfa-code", Totp.codeAt(secret, Instant.now()));
+        page.click("mfa-confirm");
+        page.awaitStatus("Two-step login is on.");
         List<String> recovery = browser.findElements(By.cssSelector("#mfa-recovery li")).stream()
                 .map(WebElement::getText).toList();
         assertThat(recovery).hasSize(10);
-        screenshot("twostep-02-recovery-codes");
-        click("mfa-api");
-        awaitStatus("This needs a login with a second factor.");
-        click("logout");
-        awaitStatus("Logged out.");
+        page.screenshot("twostep-02-recovery-codes");
+        page.click("mfa-api");
+        page.awaitStatus("This needs a login with a second factor.");
+        page.click("logout");
+        page.awaitStatus("Logged out.");
 
-        type("login-username", username);
-        type("login-password", PASSWORD);
-        click("login");
-        awaitStatus("Enter the code from your authenticator app.");
-        screenshot("twostep-03-code-asked");
-        type("login-code", Totp.codeAt(secret, Instant.now().plusSeconds(30)));
-        click("login-verify");
-        awaitStatus("Hello, " + username);
-        click("mfa-api");
-        awaitStatus("The server says: {\"mfa\":\"" + username + "\"}");
-        click("logout");
-        awaitStatus("Logged out.");
+        page.type("login-username", username);
+        page.type("login-password", PASSWORD);
+        page.click("login");
+        page.awaitStatus("Enter the code from your authenticator app.");
+        page.screenshot("twostep-03-code-asked");
+        page.type("login-code", Totp.codeAt(secret, Instant.now().plusSeconds(30)));
+        page.click("login-verify");
+        page.awaitStatus("Hello, " + username);
+        page.click("mfa-api");
+        page.awaitStatus("The server says: {\"mfa\":\"" + username + "\"}");
+        page.click("logout");
+        page.awaitStatus("Logged out.");
 
         for (String expected : List.of("Hello, " + username, "That code is wrong, expired or already used.")) {
-            click("login");
-            awaitStatus("Enter the code from your authenticator app.");
-            type("login-code", recovery.get(0));
-            click("login-verify");
-            awaitStatus(expected);
-            if (accessToken() != null) {
-                click("logout");
-                awaitStatus("Logged out.");
+            page.click("login");
+            page.awaitStatus("Enter the code from your authenticator app.");
+            page.type("login-code", recovery.get(0));
+            page.click("login-verify");
+            page.awaitStatus(expected);
+            if (page.accessToken() != null) {
+                page.click("logout");
+                page.awaitStatus("Logged out.");
             }
         }
-        screenshot("twostep-04-recovery-code-used-up");
-    }
-
-    private void type(String id, String text) {
-        WebElement input = browser.findElement(By.id(id));
-        input.clear();
-        input.sendKeys(text);
-    }
-
-    private void click(String id) {
-        // Centred first: the sticky status line at the top of the page would otherwise take a click near the top.
-        WebElement element = browser.findElement(By.id(id));
-        scrollIntoView(element);
-        element.click();
+        page.screenshot("twostep-04-recovery-code-used-up");
     }
 
     private WebElement awaitElement(By locator) {
@@ -465,39 +446,5 @@ class ExamplePageBrowserTest {
             throw new AssertionError("no " + locator + "; the outbox says \"" + browser.findElement(By.id("outbox-list"))
                     .getText() + "\" (" + browser.findElement(By.id("outbox-note")).getText() + ")", e);
         }
-    }
-
-    private void scrollIntoView(WebElement element) {
-        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'});", element);
-    }
-
-    private String status() {
-        return browser.findElement(By.id("status")).getText();
-    }
-
-    private boolean statusIsError() {
-        return browser.findElement(By.id("status")).getDomAttribute("class").contains("error");
-    }
-
-    private void awaitStatus(String expectedStart) {
-        try {
-            // A full-page round trip (OAuth, linking) replaces the element while we look: look again.
-            new WebDriverWait(browser, Duration.ofSeconds(10))
-                    .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
-                    .until(driver -> status().startsWith(expectedStart));
-        } catch (org.openqa.selenium.TimeoutException e) {
-            throw new AssertionError("status never started with \"" + expectedStart + "\"; it says \"" + status()
-                    + "\"", e);
-        }
-    }
-
-    /** The access token the page holds in memory, or null when logged out. */
-    private String accessToken() {
-        return (String) ((JavascriptExecutor) browser).executeScript("return tokens && tokens.access_token;");
-    }
-
-    private void screenshot(String name) throws IOException {
-        Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
-        Files.copy(shot, screenshots.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
     }
 }

@@ -8,9 +8,6 @@ import dev.accesspass.servlet.AccessPassFilter;
 import dev.accesspass.testing.RequiredTool;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -28,9 +25,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -56,11 +51,11 @@ class PasskeyBrowserTest {
     private static final String PASSWORD = "correct horse battery";
     private static final AtomicInteger USERS = new AtomicInteger();
 
-    private final Path screenshots = Path.of(System.getProperty("basedir", "."), "target", "screenshots");
     private Server app;
     private AccessPass accessPass;
     private String baseUrl;
     private HeadlessChromium chromium;
+    private ExamplePage page;
     private ChromeDriver browser;
     private VirtualAuthenticator authenticator;
 
@@ -72,17 +67,17 @@ class PasskeyBrowserTest {
         // localhost, not 127.0.0.1: the RP id is base-url's host, and a passkey for "localhost" is offered on
         // http://localhost only (an IP address is never a valid RP id).
         baseUrl = "http://localhost:" + ((ServerConnector) app.getConnectors()[0]).getLocalPort();
-        Files.createDirectories(screenshots);
 
         chromium = HeadlessChromium.open();
         browser = chromium.driver();
+        page = new ExamplePage(browser);
     }
 
     @BeforeEach
     void freshPageAndAuthenticator() {
         // A reload logs the page out (tokens live in memory); the virtual authenticator is per browser tab.
         browser.get(baseUrl + "/");
-        awaitStatus("Not logged in.");
+        page.awaitStatus("Not logged in.");
         authenticator = browser.addVirtualAuthenticator(platformAuthenticator());
     }
 
@@ -125,10 +120,10 @@ class PasskeyBrowserTest {
     @Test
     void addAPasskeySignInWithItUsernamelessRenameAndRemoveIt() throws IOException {
         String username = registerOnThePage("passkey");
-        type("passkey-name", "Laptop");
-        click("passkey-add");
-        awaitStatus("Added the passkey \"Laptop\".");
-        assertThat(statusIsError()).isFalse();
+        page.type("passkey-name", "Laptop");
+        page.click("passkey-add");
+        page.awaitStatus("Added the passkey \"Laptop\".");
+        assertThat(page.statusIsError()).isFalse();
         By items = By.cssSelector("#passkeys-list li");
         awaitCount(items, 1);
         assertThat(listText()).startsWith("Laptop, added ").contains("last used never");
@@ -145,46 +140,46 @@ class PasskeyBrowserTest {
         assertThat(browser.findElement(By.cssSelector("#passkeys-list li")).getDomAttribute("data-passkey-id"))
                 .as("the passkey's id is the credential id, base64url")
                 .isEqualTo(base64url(held.get(0).getId()));
-        screenshot("passkey-01-added");
+        page.screenshot("passkey-01-added");
 
-        click("logout");
-        awaitStatus("Logged out.");
+        page.click("logout");
+        page.awaitStatus("Logged out.");
         assertThat(browser.findElement(By.id("login-username")).getDomProperty("value")).isEmpty();
-        click("passkey-login");
-        awaitStatus("Hello, " + username + " (");
-        assertThat(statusIsError()).isFalse();
-        screenshot("passkey-02-signed-in");
-        click("mfa-api");
-        awaitStatus("The server says: {\"mfa\":\"" + username + "\"}");
-        click("sessions-load");
+        page.click("passkey-login");
+        page.awaitStatus("Hello, " + username + " (");
+        assertThat(page.statusIsError()).isFalse();
+        page.screenshot("passkey-02-signed-in");
+        page.click("mfa-api");
+        page.awaitStatus("The server says: {\"mfa\":\"" + username + "\"}");
+        page.click("sessions-load");
         awaitText(By.id("sessions-list"), "(passkey)");
 
-        click("passkeys-load");
+        page.click("passkeys-load");
         awaitText(By.id("passkeys-list"), "last used 2");
-        click("passkey-add");
-        awaitStatus("This device already holds a passkey for this account.");
-        assertThat(statusIsError()).isTrue();
+        page.click("passkey-add");
+        page.awaitStatus("This device already holds a passkey for this account.");
+        assertThat(page.statusIsError()).isTrue();
         assertThat(authenticator.getCredentials()).hasSize(1);
 
-        type("passkey-name", "Work laptop");
-        click(By.cssSelector("#passkeys-list li button.rename-passkey"));
-        awaitStatus("Renamed the passkey to \"Work laptop\".");
+        page.type("passkey-name", "Work laptop");
+        page.click(By.cssSelector("#passkeys-list li button.rename-passkey"));
+        page.awaitStatus("Renamed the passkey to \"Work laptop\".");
         awaitText(By.id("passkeys-list"), "Work laptop, added ");
-        screenshot("passkey-03-renamed");
+        page.screenshot("passkey-03-renamed");
 
-        click(By.cssSelector("#passkeys-list li button.remove-passkey"));
-        awaitStatus("Removed the passkey \"Work laptop\".");
+        page.click(By.cssSelector("#passkeys-list li button.remove-passkey"));
+        page.awaitStatus("Removed the passkey \"Work laptop\".");
         awaitCount(items, 0);
         assertThat(browser.findElement(By.id("passkeys-note")).getText()).isEqualTo("No passkeys yet.");
-        screenshot("passkey-04-removed");
+        page.screenshot("passkey-04-removed");
 
-        click("logout");
-        awaitStatus("Logged out.");
-        click("passkey-login");
-        awaitStatus("That passkey was not accepted.");
-        assertThat(statusIsError()).isTrue();
-        assertThat(accessToken()).isNull();
-        screenshot("passkey-05-removed-passkey-refused");
+        page.click("logout");
+        page.awaitStatus("Logged out.");
+        page.click("passkey-login");
+        page.awaitStatus("That passkey was not accepted.");
+        assertThat(page.statusIsError()).isTrue();
+        assertThat(page.accessToken()).isNull();
+        page.screenshot("passkey-05-removed-passkey-refused");
     }
 
     /**
@@ -196,40 +191,40 @@ class PasskeyBrowserTest {
     @Test
     void aPasskeyIsTheSecondFactorOfATotpUserAndNoCodeIsTyped() throws IOException {
         String username = registerOnThePage("totppasskey");
-        type("mfa-password", PASSWORD);
-        click("mfa-setup");
-        awaitStatus("Scan the code");
+        page.type("mfa-password", PASSWORD);
+        page.click("mfa-setup");
+        page.awaitStatus("Scan the code");
         String secret = browser.findElement(By.id("mfa-secret")).getText();
-        type("mfa-code", Totp.codeAt(secret, Instant.now()));
-        click("mfa-confirm");
-        awaitStatus("Two-step login is on.");
-        click("passkey-add");
-        awaitStatus("Added the passkey \"");
-        click("logout");
-        awaitStatus("Logged out.");
+        page.type("mfa-code", Totp.codeAt(secret, Instant.now()));
+        page.click("mfa-confirm");
+        page.awaitStatus("Two-step login is on.");
+        page.click("passkey-add");
+        page.awaitStatus("Added the passkey \"");
+        page.click("logout");
+        page.awaitStatus("Logged out.");
 
-        type("login-username", username);
-        type("login-password", PASSWORD);
-        click("login");
-        awaitStatus("Enter the code from your authenticator app. Or use a passkey.");
+        page.type("login-username", username);
+        page.type("login-password", PASSWORD);
+        page.click("login");
+        page.awaitStatus("Enter the code from your authenticator app. Or use a passkey.");
         assertThat(browser.findElement(By.id("login-passkey")).isDisplayed()).isTrue();
-        screenshot("passkey-06-second-factor-offered");
-        click("login-passkey");
-        awaitStatus("Hello, " + username + " (");
-        assertThat(statusIsError()).isFalse();
+        page.screenshot("passkey-06-second-factor-offered");
+        page.click("login-passkey");
+        page.awaitStatus("Hello, " + username + " (");
+        assertThat(page.statusIsError()).isFalse();
         assertThat(browser.findElement(By.id("login-code")).getDomProperty("value")).isEmpty();
         assertThat(browser.findElement(By.id("login-mfa")).isDisplayed()).isFalse();
-        click("mfa-api");
-        awaitStatus("The server says: {\"mfa\":\"" + username + "\"}");
-        screenshot("passkey-07-second-factor-done");
-        click("logout");
-        awaitStatus("Logged out.");
+        page.click("mfa-api");
+        page.awaitStatus("The server says: {\"mfa\":\"" + username + "\"}");
+        page.screenshot("passkey-07-second-factor-done");
+        page.click("logout");
+        page.awaitStatus("Logged out.");
 
-        click("passkey-login");
-        awaitStatus("Hello, " + username + " (");
+        page.click("passkey-login");
+        page.awaitStatus("Hello, " + username + " (");
         assertThat(browser.findElement(By.id("login-mfa")).isDisplayed()).isFalse();
-        click("mfa-api");
-        awaitStatus("The server says: {\"mfa\":\"" + username + "\"}");
+        page.click("mfa-api");
+        page.awaitStatus("The server says: {\"mfa\":\"" + username + "\"}");
     }
 
     /**
@@ -240,20 +235,20 @@ class PasskeyBrowserTest {
     @Test
     void reauthenticationWithAPasskeyRaisesThePasswordSessionToTwoFactors() throws IOException {
         String username = registerOnThePage("reauth");
-        click("passkey-add");
-        awaitStatus("Added the passkey \"");
-        click("mfa-api");
-        awaitStatus("This needs a login with a second factor.");
-        String before = accessToken();
+        page.click("passkey-add");
+        page.awaitStatus("Added the passkey \"");
+        page.click("mfa-api");
+        page.awaitStatus("This needs a login with a second factor.");
+        String before = page.accessToken();
 
-        click("passkey-reauth");
-        awaitStatus("Confirmed it's you with a passkey (");
-        assertThat(statusIsError()).isFalse();
-        assertThat(status()).contains("level 2");
-        screenshot("passkey-08-reauthenticated");
-        assertThat(accessToken()).as("the tokens do not change").isEqualTo(before);
-        click("mfa-api");
-        awaitStatus("The server says: {\"mfa\":\"" + username + "\"}");
+        page.click("passkey-reauth");
+        page.awaitStatus("Confirmed it's you with a passkey (");
+        assertThat(page.statusIsError()).isFalse();
+        assertThat(page.status()).contains("level 2");
+        page.screenshot("passkey-08-reauthenticated");
+        assertThat(page.accessToken()).as("the tokens do not change").isEqualTo(before);
+        page.click("mfa-api");
+        page.awaitStatus("The server says: {\"mfa\":\"" + username + "\"}");
     }
 
     /**
@@ -273,15 +268,15 @@ class PasskeyBrowserTest {
                   + typeof PublicKeyCredential.parseRequestOptionsFromJSON
                   + typeof PublicKeyCredential.prototype.toJSON;""")).isEqualTo("undefinedundefinedundefined");
         String username = registerOnThePage("handmade");
-        type("passkey-name", "By hand");
-        click("passkey-add");
-        awaitStatus("Added the passkey \"By hand\".");
-        click("logout");
-        awaitStatus("Logged out.");
-        click("passkey-login");
-        awaitStatus("Hello, " + username + " (");
-        click("mfa-api");
-        awaitStatus("The server says: {\"mfa\":\"" + username + "\"}");
+        page.type("passkey-name", "By hand");
+        page.click("passkey-add");
+        page.awaitStatus("Added the passkey \"By hand\".");
+        page.click("logout");
+        page.awaitStatus("Logged out.");
+        page.click("passkey-login");
+        page.awaitStatus("Hello, " + username + " (");
+        page.click("mfa-api");
+        page.awaitStatus("The server says: {\"mfa\":\"" + username + "\"}");
     }
 
     /**
@@ -342,14 +337,14 @@ class PasskeyBrowserTest {
     @Test
     void aClonedPasskeyWhoseCounterWentBackIsRefused() throws IOException {
         String username = registerOnThePage("clone");
-        click("passkey-add");
-        awaitStatus("Added the passkey \"");
-        click("logout");
-        awaitStatus("Logged out.");
-        click("passkey-login");
-        awaitStatus("Hello, " + username + " (");
-        click("logout");
-        awaitStatus("Logged out.");
+        page.click("passkey-add");
+        page.awaitStatus("Added the passkey \"");
+        page.click("logout");
+        page.awaitStatus("Logged out.");
+        page.click("passkey-login");
+        page.awaitStatus("Hello, " + username + " (");
+        page.click("logout");
+        page.awaitStatus("Logged out.");
         Credential original = authenticator.getCredentials().get(0);
         assertThat(original.getSignCount()).as("the original counted its signatures").isPositive();
 
@@ -358,17 +353,17 @@ class PasskeyBrowserTest {
         authenticator.addCredential(Credential.createResidentCredential(original.getId(), original.getRpId(),
                 original.getPrivateKey(), original.getUserHandle(), 0));
         List<String> securityLog = captureSecurityLog(() -> {
-            click("passkey-login");
-            awaitStatus("That passkey was not accepted.");
+            page.click("passkey-login");
+            page.awaitStatus("That passkey was not accepted.");
         });
-        assertThat(accessToken()).isNull();
+        assertThat(page.accessToken()).isNull();
         assertThat(securityLog).as("the security log says why; the page does not")
                 .anySatisfy(line -> assertThat(line).startsWith("event=passkey_counter_mismatch ")
                         .contains(" user=\"" + accessPass.findUser(username).orElseThrow().id().value() + "\""))
                 .anySatisfy(line -> assertThat(line).startsWith("event=passkey_failed ")
                         .contains(" ceremony=\"login\"").contains(" reason=\"counter\""));
-        assertThat(status()).doesNotContain("counter");
-        screenshot("passkey-09-clone-refused");
+        assertThat(page.status()).doesNotContain("counter");
+        page.screenshot("passkey-09-clone-refused");
     }
 
     /**
@@ -380,31 +375,31 @@ class PasskeyBrowserTest {
     void aDemoLoginWithTwoStepLoginOnFinishesWithAPasskey() throws IOException {
         accessPass.findUser("demo").ifPresent(user -> accessPass.deleteUser(user.id()));
         try {
-            click("oauth-demo");
-            awaitStatus("Logged in with demo as demo (");
+            page.click("oauth-demo");
+            page.awaitStatus("Logged in with demo as demo (");
             // No password: a login this fresh is re-authentication enough for the setup.
-            click("mfa-setup");
-            awaitStatus("Scan the code");
+            page.click("mfa-setup");
+            page.awaitStatus("Scan the code");
             String secret = browser.findElement(By.id("mfa-secret")).getText();
-            type("mfa-code", Totp.codeAt(secret, Instant.now()));
-            click("mfa-confirm");
-            awaitStatus("Two-step login is on.");
-            click("passkey-add");
-            awaitStatus("Added the passkey \"");
-            click("logout");
-            awaitStatus("Logged out.");
+            page.type("mfa-code", Totp.codeAt(secret, Instant.now()));
+            page.click("mfa-confirm");
+            page.awaitStatus("Two-step login is on.");
+            page.click("passkey-add");
+            page.awaitStatus("Added the passkey \"");
+            page.click("logout");
+            page.awaitStatus("Logged out.");
 
-            click("oauth-demo");
-            awaitStatus("Enter the code from your authenticator app.");
-            assertThat(accessToken()).isNull();
+            page.click("oauth-demo");
+            page.awaitStatus("Enter the code from your authenticator app.");
+            assertThat(page.accessToken()).isNull();
             assertThat(browser.getCurrentUrl()).as("the fragment is wiped").isEqualTo(baseUrl + "/");
             WebElement usePasskey = browser.findElement(By.id("login-passkey"));
             assertThat(usePasskey.isDisplayed()).as("offered from the fragment's mfa_methods").isTrue();
-            screenshot("passkey-10-demo-second-factor-offered");
-            click("login-passkey");
-            awaitStatus("Hello, demo (");
-            click("mfa-api");
-            awaitStatus("The server says: {\"mfa\":\"demo\"}");
+            page.screenshot("passkey-10-demo-second-factor-offered");
+            page.click("login-passkey");
+            page.awaitStatus("Hello, demo (");
+            page.click("mfa-api");
+            page.awaitStatus("The server says: {\"mfa\":\"demo\"}");
         } finally {
             accessPass.findUser("demo").ifPresent(user -> accessPass.deleteUser(user.id()));
         }
@@ -431,34 +426,16 @@ class PasskeyBrowserTest {
 
     private String registerOnThePage(String prefix) {
         String username = prefix + USERS.incrementAndGet();
-        type("reg-username", username);
-        type("reg-email", username + "@example.com");
-        type("reg-password", PASSWORD);
-        click("register");
-        awaitStatus("Hello, " + username);
+        page.type("reg-username", username);
+        page.type("reg-email", username + "@example.com");
+        page.type("reg-password", PASSWORD);
+        page.click("register");
+        page.awaitStatus("Hello, " + username);
         return username;
     }
 
     private static String base64url(byte[] bytes) {
         return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    private void type(String id, String text) {
-        WebElement input = browser.findElement(By.id(id));
-        input.clear();
-        input.sendKeys(text);
-    }
-
-    private void click(String id) {
-        click(By.id(id));
-    }
-
-    private void click(By locator) {
-        // Centred first: the sticky status line at the top of the page would otherwise take a click near the top.
-        WebElement element = new WebDriverWait(browser, Duration.ofSeconds(10))
-                .until(driver -> driver.findElements(locator).stream().findFirst().orElse(null));
-        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'});", element);
-        element.click();
     }
 
     private String listText() {
@@ -473,36 +450,7 @@ class PasskeyBrowserTest {
     private void awaitText(By locator, String part) {
         new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class)
                 .withMessage(() -> locator + " never contained \"" + part + "\"; it says \""
-                        + browser.findElement(locator).getText() + "\"; the status says \"" + status() + "\"")
+                        + browser.findElement(locator).getText() + "\"; the status says \"" + page.status() + "\"")
                 .until(driver -> driver.findElement(locator).getText().contains(part));
-    }
-
-    private String status() {
-        return browser.findElement(By.id("status")).getText();
-    }
-
-    private boolean statusIsError() {
-        return browser.findElement(By.id("status")).getDomAttribute("class").contains("error");
-    }
-
-    private void awaitStatus(String expectedStart) {
-        try {
-            new WebDriverWait(browser, Duration.ofSeconds(10))
-                    .ignoring(StaleElementReferenceException.class)
-                    .until(driver -> status().startsWith(expectedStart));
-        } catch (org.openqa.selenium.TimeoutException e) {
-            throw new AssertionError("status never started with \"" + expectedStart + "\"; it says \"" + status()
-                    + "\"", e);
-        }
-    }
-
-    /** The access token the page holds in memory, or null when logged out. */
-    private String accessToken() {
-        return (String) ((JavascriptExecutor) browser).executeScript("return tokens && tokens.access_token;");
-    }
-
-    private void screenshot(String name) throws IOException {
-        Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
-        Files.copy(shot, screenshots.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
     }
 }
