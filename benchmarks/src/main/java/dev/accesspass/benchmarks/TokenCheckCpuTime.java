@@ -13,7 +13,8 @@ import java.util.function.IntSupplier;
  * interleaved in short batches (so every variant sees the same neighbours), and times each batch by the thread's own
  * CPU time as well as by the wall clock. CPU nanoseconds per operation give checks per second per core; they leave
  * out garbage-collection work done on other threads, which {@code -prof gc} on the JMH benchmark shows
- * (bytes allocated per check).
+ * (bytes allocated per check). {@code authenticateFresh} is {@link TokenCheckBenchmark#authenticateFreshToken}: only
+ * the checks are timed, not the making of the copies.
  *
  * <p>Run: {@code java -Xms2g -Xmx2g -cp benchmarks/target/benchmarks.jar
  * dev.accesspass.benchmarks.TokenCheckCpuTime [rounds] [none|micrometer]}; the second argument sets
@@ -21,6 +22,8 @@ import java.util.function.IntSupplier;
  */
 public final class TokenCheckCpuTime {
     private static final int BATCH = 200_000;
+    /** Fresh copies per timed chunk: about 22 KiB of strings, which stay cached, and over 100 µs between clock reads. */
+    private static final int FRESH_CHUNK = 250;
 
     private TokenCheckCpuTime() {
     }
@@ -33,6 +36,7 @@ public final class TokenCheckCpuTime {
         bench.setUp();
         Map<String, IntSupplier> variants = new LinkedHashMap<>();
         variants.put("authenticate", () -> bench.authenticate().isPresent() ? 1 : 0);
+        variants.put("authenticateFresh", null); // timed apart: see fresh()
         variants.put("storeLookup", () -> bench.storeLookup().isPresent() ? 1 : 0);
         variants.put("sha256", () -> bench.sha256().hashCode());
         variants.put("sha256ReusedDigest", () -> bench.sha256ReusedDigest()[0]);
@@ -43,7 +47,7 @@ public final class TokenCheckCpuTime {
         long sink = 0;
         for (int warm = 0; warm < 5; warm++) {
             for (String name : names) {
-                sink += batch(variants.get(name));
+                sink += variants.get(name) == null ? fresh(bench, threads)[2] : batch(variants.get(name));
             }
         }
         double[][] cpuNanos = new double[names.length][rounds];
@@ -52,6 +56,13 @@ public final class TokenCheckCpuTime {
             for (int k = 0; k < names.length; k++) {
                 // Rotate the order every round so no variant always runs first or last.
                 int v = (k + round) % names.length;
+                if (variants.get(names[v]) == null) {
+                    long[] times = fresh(bench, threads);
+                    sink += times[2];
+                    cpuNanos[v][round] = (double) times[0] / BATCH;
+                    wallNanos[v][round] = (double) times[1] / BATCH;
+                    continue;
+                }
                 long cpu0 = threads.getCurrentThreadCpuTime();
                 long wall0 = System.nanoTime();
                 sink += batch(variants.get(names[v]));
@@ -83,6 +94,28 @@ public final class TokenCheckCpuTime {
             sum += operation.getAsInt();
         }
         return sum;
+    }
+
+    /**
+     * {@link #BATCH} checks of fresh token copies, in chunks of {@value #FRESH_CHUNK}: each chunk's copies are made
+     * untimed, then its checks are timed. The two clock reads per chunk add a few nanoseconds per check.
+     *
+     * @return CPU and wall nanoseconds of the checks, and how many were valid
+     */
+    private static long[] fresh(TokenCheckBenchmark bench, ThreadMXBean threads) {
+        String[] copies = new String[FRESH_CHUNK];
+        long cpu = 0;
+        long wall = 0;
+        long valid = 0;
+        for (int done = 0; done < BATCH; done += FRESH_CHUNK) {
+            bench.copyFresh(copies);
+            long cpu0 = threads.getCurrentThreadCpuTime();
+            long wall0 = System.nanoTime();
+            valid += bench.checkFresh(copies);
+            wall += System.nanoTime() - wall0;
+            cpu += threads.getCurrentThreadCpuTime() - cpu0;
+        }
+        return new long[] {cpu, wall, valid};
     }
 
     private static double median(double[] values) {
