@@ -4,7 +4,6 @@ import dev.accesspass.store.MemoSlots;
 import dev.accesspass.store.SessionGrant;
 import dev.accesspass.store.UserCells;
 import dev.accesspass.store.UserRecord;
-import java.util.Optional;
 
 /**
  * The answer of a token check for one grant instance and one user record instance, kept in the token pair's
@@ -16,9 +15,13 @@ final class CheckMemo {
     final SessionGrant grant;
     final UserRecord user;
     final UserCells.Cell cell;
-    final Optional<Authentication> answer;
+    /**
+     * The answer, null for a refusal. Not kept as the {@code Optional}: the caller reads what it gets, and a new one
+     * is a cheap allocation (often none, after inlining) where the kept one would be one more cache miss.
+     */
+    final Authentication answer;
 
-    CheckMemo(SessionGrant grant, UserRecord user, UserCells.Cell cell, Optional<Authentication> answer) {
+    CheckMemo(SessionGrant grant, UserRecord user, UserCells.Cell cell, Authentication answer) {
         this.grant = grant;
         this.user = user;
         this.cell = cell;

@@ -189,17 +189,17 @@ final class Sessions {
         }
         SessionGrant grant = slot.grant();
         if (slot.memo() instanceof CheckMemo memo && memo.validFor(grant)) {
-            return memo.answer;
+            return Optional.ofNullable(memo.answer);
         }
         UserCells.Cell cell = cells.cell(grant.user());
         UserRecord user = cell == null ? null : cell.current();
         if (user == null) {
             return Optional.empty();
         }
-        Optional<Authentication> answer = isCurrent(grant.credentialEpoch(), user)
-                ? Optional.of(Authentication.of(User.of(user), grant)) : Optional.empty();
+        Authentication answer = isCurrent(grant.credentialEpoch(), user)
+                ? Authentication.of(User.of(user), grant) : null;
         slot.memo(new CheckMemo(grant, user, cell, answer));
-        return answer;
+        return Optional.ofNullable(answer);
     }
 
     /**
