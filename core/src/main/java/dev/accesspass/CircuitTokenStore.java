@@ -2,6 +2,7 @@ package dev.accesspass;
 
 import dev.accesspass.store.AttemptWindow;
 import dev.accesspass.store.LiveSession;
+import dev.accesspass.store.MemoSlots;
 import dev.accesspass.store.NewSession;
 import dev.accesspass.store.OneTimeToken;
 import dev.accesspass.store.Rotation;
@@ -49,6 +50,24 @@ final class CircuitTokenStore implements TokenStore, SessionUserLookup {
             }
         }
         return circuit.call("findByAccessToken", () -> store.findByAccessToken(accessHash, now));
+    }
+
+    /** The wrapped store's {@link MemoSlots} behind this circuit, as {@link #findByAccessToken}; null without. */
+    MemoSlots memoSlots() {
+        if (!(store instanceof MemoSlots slots)) {
+            return null;
+        }
+        return (accessHash, now) -> {
+            if (circuit.closed()) {
+                try {
+                    return slots.findSlot(accessHash, now);
+                } catch (StoreUnavailableException e) {
+                    circuit.failed("findByAccessToken");
+                    throw e;
+                }
+            }
+            return circuit.call("findByAccessToken", () -> slots.findSlot(accessHash, now));
+        };
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.accesspass.store.IdentityRemoval;
 import dev.accesspass.store.NewUser;
 import dev.accesspass.store.PasskeyCredential;
 import dev.accesspass.store.SecondFactor;
+import dev.accesspass.store.UserCells;
 import dev.accesspass.store.UserRecord;
 import dev.accesspass.store.UserStore;
 import java.time.Instant;
@@ -29,6 +30,24 @@ final class CircuitUserStore implements UserStore {
     /** The store behind the circuit, for {@link CircuitTokenStore#readsUsersOf}. */
     UserStore store() {
         return store;
+    }
+
+    /** The wrapped store's {@link UserCells} behind this circuit, as {@link #findById}; null without. */
+    UserCells userCells() {
+        if (!(store instanceof UserCells cells)) {
+            return null;
+        }
+        return id -> {
+            if (circuit.closed()) {
+                try {
+                    return cells.cell(id);
+                } catch (StoreUnavailableException e) {
+                    circuit.failed("findById");
+                    throw e;
+                }
+            }
+            return circuit.call("findById", () -> cells.cell(id));
+        };
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.accesspass.event.LogoutEvent;
 import dev.accesspass.event.SecurityEvent;
 import dev.accesspass.metrics.AuthMetrics;
 import dev.accesspass.store.LiveSession;
+import dev.accesspass.store.MemoSlots;
 import dev.accesspass.store.NewSession;
 import dev.accesspass.store.Rotation;
 import dev.accesspass.store.SessionGrant;
@@ -12,6 +13,7 @@ import dev.accesspass.store.SessionUserLookup;
 import dev.accesspass.store.Successor;
 import dev.accesspass.store.TokenHash;
 import dev.accesspass.store.TokenStore;
+import dev.accesspass.store.UserCells;
 import dev.accesspass.store.UserRecord;
 import dev.accesspass.store.UserStore;
 import java.time.Clock;
@@ -59,6 +61,12 @@ final class Sessions {
     private final AuthMetrics metrics;
     /** The token store's one-read check when it reads the users of this user store too, else null (two reads). */
     private final SessionUserLookup lookup;
+    /**
+     * With the in-memory stores: the token pairs' memo slots and the users' cells, else both null. A repeated check
+     * of an unchanged session and user then returns the answer built before ({@link CheckMemo}).
+     */
+    private final MemoSlots slots;
+    private final UserCells cells;
 
     Sessions(ServiceContext context) {
         this.tokens = context.tokens();
@@ -69,6 +77,13 @@ final class Sessions {
         this.security = context.security();
         this.metrics = security.metrics();
         this.lookup = tokens instanceof SessionUserLookup combined && combined.readsUsersOf(users) ? combined : null;
+        MemoSlots memoSlots = tokens instanceof CircuitTokenStore circuited ? circuited.memoSlots()
+                : tokens instanceof MemoSlots own ? own : null;
+        UserCells userCells = users instanceof CircuitUserStore circuited ? circuited.userCells()
+                : users instanceof UserCells own ? own : null;
+        boolean memoised = lookup == null && memoSlots != null && userCells != null;
+        this.slots = memoised ? memoSlots : null;
+        this.cells = memoised ? userCells : null;
     }
 
     /**
@@ -136,6 +151,9 @@ final class Sessions {
         if (!Secrets.isToken(accessToken)) {
             return Optional.empty();
         }
+        if (slots != null) {
+            return memoised(TokenHash.of(accessToken), clock.instant());
+        }
         if (lookup != null) {
             // One read instead of two (one round trip to a database); the same rules below.
             return lookup.findSessionAndUser(TokenHash.of(accessToken), clock.instant())
@@ -154,6 +172,34 @@ final class Sessions {
             return Optional.empty();
         }
         return Optional.of(Authentication.of(User.of(user.get()), session));
+    }
+
+    /**
+     * {@link #check} on the in-memory stores. The slot is found under exactly the rules of {@code findByAccessToken}
+     * (so a revoked, rotated-out or expired pair has none), and the memo is used only while the slot's grant and the
+     * user's cell hold the instances it was built from: a change of epoch or authentication facts gives the pair a
+     * new grant, any change of the user (roles, epoch, deletion) a new record or none, in the step that makes it, so
+     * the next check after it builds the answer again (SR-13, SR-71). No lock: a memo built from inputs that changed
+     * meanwhile fails the same identity test.
+     */
+    private Optional<Authentication> memoised(TokenHash accessHash, Instant now) {
+        MemoSlots.Slot slot = slots.findSlot(accessHash, now);
+        if (slot == null) {
+            return Optional.empty();
+        }
+        SessionGrant grant = slot.grant();
+        if (slot.memo() instanceof CheckMemo memo && memo.validFor(grant)) {
+            return Optional.ofNullable(memo.answer);
+        }
+        UserCells.Cell cell = cells.cell(grant.user());
+        UserRecord user = cell == null ? null : cell.current();
+        if (user == null) {
+            return Optional.empty();
+        }
+        Authentication answer = isCurrent(grant.credentialEpoch(), user)
+                ? Authentication.of(User.of(user), grant) : null;
+        slot.memo(new CheckMemo(grant, user, cell, answer));
+        return Optional.ofNullable(answer);
     }
 
     /**

@@ -27,6 +27,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -43,6 +44,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@link #storeLookup}: {@code TokenStore.findByAccessToken} with an already-hashed token (the store alone);</li>
  *   <li>{@link #authenticate}: {@code AccessPass.authenticate(token)}, the full check the filter makes per request
  *       (SHA-256 of the 43-character token, store lookup, clock read, user lookup, user view);</li>
+ *   <li>{@link #authenticateFreshToken}: the same check of a fresh copy of the token, as a request's header parsing
+ *       makes one: {@code authenticate} also pays two cache misses for a random {@code String} of a 100 k array
+ *       (the object and its bytes) that a request does not. {@link FreshTokens} copies {@value #FRESH_BATCH} random
+ *       tokens into new strings before each invocation (outside the time), which then checks them;</li>
  * </ul>
  * and, measured in the same run to say where the time goes: {@link #sha256} ({@code TokenHash.of}, the hashing step
  * of {@code authenticate} as it is), {@link #sha256ReusedDigest} (the same digest with one reused
@@ -62,6 +67,8 @@ public class TokenCheckBenchmark {
     private static final int SESSIONS_PER_USER = 10;
     /** Pre-drawn random picks, so the benchmark loop spends nothing on a random generator. */
     private static final int PICKS = 1 << 20;
+    /** Tokens copied per invocation of {@link #authenticateFreshToken}; their strings (about 6 KiB) stay cached. */
+    static final int FRESH_BATCH = 64;
 
     @Param("100000")
     int sessions;
@@ -141,6 +148,46 @@ public class TokenCheckBenchmark {
     @Benchmark
     public Optional<Authentication> authenticate() {
         return accessPass.authenticate(tokens[next()]);
+    }
+
+    /** {@value #FRESH_BATCH} checks of freshly copied tokens ({@link FreshTokens}); returns how many were valid. */
+    @Benchmark
+    @OperationsPerInvocation(FRESH_BATCH)
+    public int authenticateFreshToken(FreshTokens fresh) {
+        return checkFresh(fresh.copies);
+    }
+
+    /** Checks each token; returns how many were valid. */
+    public int checkFresh(String[] copies) {
+        int valid = 0;
+        for (String token : copies) {
+            if (accessPass.authenticate(token).isPresent()) {
+                valid++;
+            }
+        }
+        return valid;
+    }
+
+    /** Fills {@code copies} with new strings of random tokens, as header parsing makes them: hot in the cache. */
+    public void copyFresh(String[] copies) {
+        for (int i = 0; i < copies.length; i++) {
+            copies[i] = new String(tokenBytes[next()], StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /**
+     * The request's side of {@link #authenticateFreshToken}: a new batch of copies before every invocation, so the
+     * cold reads of the random source token stay out of the time. An invocation is {@value #FRESH_BATCH} checks
+     * (tens of microseconds), long enough for the per-invocation set-up's timestamps not to matter.
+     */
+    @State(Scope.Thread)
+    public static class FreshTokens {
+        final String[] copies = new String[FRESH_BATCH];
+
+        @Setup(Level.Invocation)
+        public void copy(TokenCheckBenchmark bench) {
+            bench.copyFresh(copies);
+        }
     }
 
     @Benchmark

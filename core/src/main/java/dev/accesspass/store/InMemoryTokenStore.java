@@ -39,7 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@value #USED_HISTORY} per session, so a session that is refreshed every few minutes for a month does not grow
  * without bound. An older used token is simply unknown: it is still refused, only without revoking the session.
  */
-final class InMemoryTokenStore implements TokenStore, SessionCensus {
+final class InMemoryTokenStore implements TokenStore, SessionCensus, MemoSlots {
     static final int USED_HISTORY = 16;
     /** Attempt counters kept at most; beyond that, finished windows go first, then arbitrary ones (SR-30). */
     static final int MAX_ATTEMPT_KEYS = 200_000;
@@ -121,6 +121,19 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus {
         return Optional.of(generation.cachedGrant());
     }
 
+    /** {@link #findByAccessToken} without the {@code Optional}: the same rules, in the same order. */
+    @Override
+    public Slot findSlot(TokenHash accessHash, Instant now) {
+        Generation generation = access.get(accessHash);
+        if (generation == null || now.toEpochMilli() >= generation.accessExpiresAt) {
+            return null;
+        }
+        if (generation.grant != null || generation.isCurrent() || generation.isPrevious()) {
+            return generation;
+        }
+        return null;
+    }
+
     @Override
     public Optional<SessionId> findSessionByRefreshToken(TokenHash refreshHash, Instant now) {
         // A rotated token maps to a Used or Stale marker, never to a Generation: only an unused one is found here.
@@ -168,6 +181,7 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus {
             // The token rotated out is rarely presented again (a logout racing the refresh); its grant would
             // double the session's memory until the purge.
             parent.grant = null;
+            parent.memo = null;
             family.current = next;
             family.lastUsed = seconds(now);
             // Only the token just rotated can still be answered inside the grace window; an older one keeps just
@@ -183,7 +197,7 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus {
             if (forgotten != null) {
                 refresh.remove(forgotten);
             }
-            return new Rotation.Rotated(next.grant());
+            return new Rotation.Rotated(next.buildGrant());
         }
     }
 
@@ -642,11 +656,11 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus {
         void grantChanged() {
             Generation generation = current;
             if (generation != null) {
-                generation.grant = null;
+                generation.forget();
             }
             generation = previous;
             if (generation != null) {
-                generation.grant = null;
+                generation.forget();
             }
         }
 
@@ -654,11 +668,11 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus {
         void forgetExpiredGrants(long nowMillis) {
             Generation generation = current;
             if (generation != null && nowMillis >= generation.accessExpiresAt) {
-                generation.grant = null;
+                generation.forget();
             }
             generation = previous;
             if (generation != null && nowMillis >= generation.accessExpiresAt) {
-                generation.grant = null;
+                generation.forget();
             }
         }
 
@@ -700,8 +714,8 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus {
         }
     }
 
-    /** One access/refresh pair of a session. Immutable but for the cached {@link #grant}. */
-    static final class Generation {
+    /** One access/refresh pair of a session. Immutable but for the cached {@link #grant} and {@link #memo}. */
+    static final class Generation implements Slot {
         final Family family;
         final TokenHash accessHash;
         final long accessExpiresAt;
@@ -713,6 +727,11 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus {
          * token expire. Written under the family's monitor, read without a lock.
          */
         volatile SessionGrant grant;
+        /**
+         * Core's memo of the check of this pair ({@link MemoSlots}): here because the check reads this object anyway.
+         * Core validates it against {@link #grant} itself; dropped with the grant, only to free memory.
+         */
+        volatile Object memo;
 
         Generation(Family family, TokenHash accessHash, long accessExpiresAt, TokenHash refreshHash,
                    long refreshExpiresAt) {
@@ -738,10 +757,31 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus {
                     || (nowMillis >= accessExpiresAt && nowMillis >= refreshExpiresAt);
         }
 
-        SessionGrant grant() {
+        SessionGrant buildGrant() {
             return new SessionGrant(family.id(), family.owner.user, family.credentialEpoch,
                     Instant.ofEpochMilli(family.createdAt), family.meta, Instant.ofEpochMilli(accessExpiresAt),
                     instantOrNull(refreshExpiresAt), family.metadata());
+        }
+
+        /** Drops the cached grant and the memo: the next check builds both again. */
+        void forget() {
+            grant = null;
+            memo = null;
+        }
+
+        @Override
+        public SessionGrant grant() {
+            return cachedGrant();
+        }
+
+        @Override
+        public Object memo() {
+            return memo;
+        }
+
+        @Override
+        public void memo(Object memo) {
+            this.memo = memo;
         }
 
         /** The grant of the token check: the cached one, or one built (under the monitor, see {@link #grant}). */
@@ -753,7 +793,7 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus {
             synchronized (family) {
                 cached = grant;
                 if (cached == null) {
-                    cached = grant();
+                    cached = buildGrant();
                     grant = cached;
                 }
                 return cached;
@@ -806,7 +846,7 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus {
         public Rotation classify(Instant now) {
             Family family = successor.family;
             Optional<SessionGrant> live = successor.isCurrent() && !successor.isDead(now.toEpochMilli())
-                    ? Optional.of(successor.grant())
+                    ? Optional.of(successor.buildGrant())
                     : Optional.empty();
             return new Rotation.AlreadyRotated(family.id(), Instant.ofEpochMilli(rotatedAt), sealedPair, live);
         }

@@ -11,14 +11,21 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * The default {@link UserStore}, lost on restart. Uniqueness is claimed with {@code putIfAbsent} on key maps before
  * the user becomes visible, so two racing registrations of one name cannot both win; a user whose email claim
  * fails gives its username claim back.
  */
-final class InMemoryUserStore implements UserStore {
-    private final ConcurrentHashMap<UserId, UserRecord> users = new ConcurrentHashMap<>();
+final class InMemoryUserStore implements UserStore, UserCells {
+    /**
+     * Each user's record in its {@link UserCells.Cell}, one per user for the user's life: every change replaces the
+     * record inside one {@code computeIfPresent} of the user's entry ({@link #change}), a deletion empties the cell
+     * in the step that removes it, so a cell never shows a record that is not the user's (the token check's memo
+     * relies on this).
+     */
+    private final ConcurrentHashMap<UserId, Cell> users = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, UserId> byUsername = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, UserId> byEmail = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, UserId> byIdentity = new ConcurrentHashMap<>();
@@ -42,13 +49,36 @@ final class InMemoryUserStore implements UserStore {
         }
         UserRecord created = new UserRecord(id, user.username(), user.email(), user.emailConfirmed(),
                 user.passwordHash(), user.roles(), user.createdAt(), List.of(), 0);
-        users.put(id, created);
+        users.put(id, new Cell(created));
         return created;
     }
 
     @Override
     public Optional<UserRecord> findById(UserId id) {
-        return Optional.ofNullable(users.get(id));
+        Cell cell = users.get(id);
+        return cell == null ? Optional.empty() : Optional.ofNullable(cell.current());
+    }
+
+    @Override
+    public Cell cell(UserId id) {
+        return users.get(id);
+    }
+
+    /**
+     * Changes a user in one atomic step of its entry: the cell holds what {@code change} returns (the same record for
+     * no change) before any other change of the user can start. Returns that record, or null without such a user.
+     */
+    private UserRecord change(UserId id, UnaryOperator<UserRecord> change) {
+        UserRecord[] after = {null};
+        users.computeIfPresent(id, (key, cell) -> {
+            UserRecord next = change.apply(cell.current());
+            if (next != cell.current()) {
+                cell.set(next);
+            }
+            after[0] = next;
+            return cell;
+        });
+        return after[0];
     }
 
     @Override
@@ -72,13 +102,13 @@ final class InMemoryUserStore implements UserStore {
     }
 
     private Optional<UserRecord> lookup(UserId id) {
-        return id == null ? Optional.empty() : Optional.ofNullable(users.get(id));
+        return id == null ? Optional.empty() : findById(id);
     }
 
     @Override
     public boolean updatePasswordHash(UserId id, String expectedHash, String newHash) {
         boolean[] updated = {false};
-        users.computeIfPresent(id, (key, user) -> {
+        change(id, user -> {
             if (expectedHash != null && !Objects.equals(expectedHash, user.passwordHash())) {
                 return user;
             }
@@ -93,7 +123,7 @@ final class InMemoryUserStore implements UserStore {
     @Override
     public boolean rehashPassword(UserId id, String expectedHash, String newHash) {
         boolean[] updated = {false};
-        users.computeIfPresent(id, (key, user) -> {
+        change(id, user -> {
             if (!Objects.equals(expectedHash, user.passwordHash())) {
                 return user;
             }
@@ -106,21 +136,21 @@ final class InMemoryUserStore implements UserStore {
 
     @Override
     public boolean advanceCredentialEpoch(UserId id) {
-        return users.computeIfPresent(id, (key, user) -> new UserRecord(user.id(), user.username(), user.email(),
+        return change(id, user -> new UserRecord(user.id(), user.username(), user.email(),
                 user.emailConfirmed(), user.passwordHash(), user.roles(), user.createdAt(), user.identities(),
                 user.credentialEpoch() + 1)) != null;
     }
 
     @Override
     public boolean setEmailConfirmed(UserId id, boolean confirmed) {
-        return users.computeIfPresent(id, (key, user) -> new UserRecord(user.id(), user.username(), user.email(),
+        return change(id, user -> new UserRecord(user.id(), user.username(), user.email(),
                 confirmed, user.passwordHash(), user.roles(), user.createdAt(), user.identities(),
                 user.credentialEpoch())) != null;
     }
 
     @Override
     public Optional<UserRecord> updateRoles(UserId id, Set<String> add, Set<String> remove) {
-        return Optional.ofNullable(users.computeIfPresent(id, (key, user) -> {
+        return Optional.ofNullable(change(id, user -> {
             Set<String> roles = new HashSet<>(user.roles());
             roles.addAll(add);
             roles.removeAll(remove);
@@ -136,7 +166,7 @@ final class InMemoryUserStore implements UserStore {
         if (owner != null && !owner.equals(id)) {
             return false;
         }
-        UserRecord updated = users.computeIfPresent(id, (userId, user) -> {
+        UserRecord updated = change(id, user -> {
             List<Identity> identities = new ArrayList<>();
             for (Identity existing : user.identities()) {
                 if (!(existing.provider().equals(identity.provider())
@@ -167,7 +197,7 @@ final class InMemoryUserStore implements UserStore {
             throw DuplicateUserException.email();
         }
         UserRecord[] before = {null};
-        UserRecord updated = users.computeIfPresent(id, (key, user) -> {
+        UserRecord updated = change(id, user -> {
             before[0] = user;
             return new UserRecord(user.id(), user.username(), newEmail, true, user.passwordHash(), user.roles(),
                     user.createdAt(), user.identities(), user.credentialEpoch());
@@ -189,7 +219,7 @@ final class InMemoryUserStore implements UserStore {
         List<Identity> removed = new ArrayList<>();
         // One compute on the user's entry: every other change of this user (a password change, another unlink)
         // waits for it, so the rule sees the user as it is when the identity goes.
-        users.computeIfPresent(id, (key, user) -> {
+        change(id, user -> {
             outcome[0] = IdentityRemoval.NOT_LINKED;
             removed.clear();
             List<Identity> kept = new ArrayList<>();
@@ -318,7 +348,7 @@ final class InMemoryUserStore implements UserStore {
     public boolean addPasskey(PasskeyCredential passkey) {
         boolean[] added = {false};
         // Under the user's entry, so a deletion of the user cannot leave the passkey behind.
-        users.computeIfPresent(passkey.user(), (key, user) -> {
+        change(passkey.user(), user -> {
             added[0] = passkeys.putIfAbsent(passkey.id(), passkey) == null;
             return user;
         });
@@ -367,7 +397,7 @@ final class InMemoryUserStore implements UserStore {
     public IdentityRemoval removePasskey(UserId id, String credentialId, Predicate<UserRecord> allowed) {
         IdentityRemoval[] outcome = {IdentityRemoval.NOT_LINKED};
         // The user's entry serializes this with identity removals and other passkey removals of the user.
-        users.computeIfPresent(id, (key, user) -> {
+        change(id, user -> {
             PasskeyCredential passkey = passkeys.get(credentialId);
             if (passkey == null || !passkey.user().equals(id)) {
                 outcome[0] = IdentityRemoval.NOT_LINKED;
@@ -388,7 +418,13 @@ final class InMemoryUserStore implements UserStore {
     @Override
     public boolean delete(UserId id) {
         mfa.remove(id);
-        UserRecord removed = users.remove(id);
+        UserRecord[] gone = {null};
+        users.computeIfPresent(id, (key, cell) -> {
+            gone[0] = cell.current();
+            cell.set(null); // in the step that unmaps it: a holder of the cell sees the user gone at once
+            return null;
+        });
+        UserRecord removed = gone[0];
         // After the user: an addPasskey runs under the user's entry, so none can follow this sweep.
         userHandles.remove(id);
         passkeys.values().removeIf(passkey -> passkey.user().equals(id));

@@ -52,6 +52,44 @@ class InMemoryTokenStoreTest extends TokenStoreContract {
         assertThat(((InMemoryTokenStore) store()).allDigests()).hasSize(InMemoryTokenStore.USED_HISTORY + 3);
     }
 
+    /** The memo slot of core's token check follows {@code findByAccessToken} through a session's whole life. */
+    @Test
+    void theMemoSlotIsFoundExactlyWhenTheGrantIsAndLosesItsMemoWhenTheGrantChanges() {
+        MemoSlots slots = (MemoSlots) store();
+        Opened session = open(new UserId("alice"));
+        TokenHash first = TokenHash.of(session.access());
+
+        MemoSlots.Slot slot = slots.findSlot(first, T0);
+        assertThat(slot.grant()).isSameAs(store().findByAccessToken(first, T0).orElseThrow());
+        assertThat(slots.findSlot(first, T0.plus(ACCESS_TTL).minus(MS))).isSameAs(slot);
+        assertThat(slots.findSlot(first, T0.plus(ACCESS_TTL))).as("expired").isNull();
+        assertThat(slots.findSlot(TokenHash.of(session.refresh()), T0)).as("a refresh token").isNull();
+
+        Object memo = new Object();
+        slot.memo(memo);
+        assertThat(slots.findSlot(first, T0).memo()).isSameAs(memo);
+        SessionGrant before = slot.grant();
+        assertThat(store().advanceSessionEpoch(session.id(), 1)).isTrue();
+        assertThat(slot.memo()).as("dropped with the grant").isNull();
+        assertThat(slot.grant()).isNotSameAs(before).extracting(SessionGrant::credentialEpoch).isEqualTo(1L);
+
+        // Rotated out once: still found, as the previous generation; rotated out twice: gone.
+        slot.memo(memo);
+        Minted second = mint(T0);
+        rotated(store().rotate(TokenHash.of(session.refresh()), second.successor(), T0));
+        assertThat(slot.memo()).as("dropped at the rotation").isNull();
+        assertThat(slots.findSlot(first, T0)).isSameAs(slot);
+        assertThat(slot.grant()).isEqualTo(store().findByAccessToken(first, T0).orElseThrow());
+        Minted third = mint(T0);
+        rotated(store().rotate(TokenHash.of(second.refresh()), third.successor(), T0));
+        assertThat(slots.findSlot(first, T0)).isNull();
+        assertThat(slots.findSlot(TokenHash.of(second.access()), T0)).isNotNull();
+
+        assertThat(store().revokeSession(session.id())).isTrue();
+        assertThat(slots.findSlot(TokenHash.of(second.access()), T0)).isNull();
+        assertThat(slots.findSlot(TokenHash.of(third.access()), T0)).isNull();
+    }
+
     @Test
     void sr10_revokingOneOfSeveralSessionsKeepsTheOthersRevocableByUser() {
         UserId alice = new UserId("alice");

@@ -22,6 +22,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -76,7 +77,7 @@ class EmailDeliveryFailureTest {
             assertThat(timed(() -> http.post("/auth/password/forgot", "username", "alice")).status()).isEqualTo(202);
 
             awaitLog(Level.WARN, "attempt 1 failed");
-            assertThat(logged.list).noneMatch(e -> e.getFormattedMessage().contains("token="));
+            assertThat(loggedSoFar()).noneMatch(e -> e.getFormattedMessage().contains("token="));
             // Nothing else broke.
             assertThat(http.get("/auth/check", registered.field("access_token")).status()).isEqualTo(200);
             assertThat(http.login("alice", PASSWORD).status()).isEqualTo(200);
@@ -170,7 +171,14 @@ class EmailDeliveryFailureTest {
     }
 
     private void awaitLog(Level level, String fragment) {
-        Await.until("a " + level + " log line containing \"" + fragment + "\"", () -> logged.list.stream()
+        Await.until("a " + level + " log line containing \"" + fragment + "\"", () -> loggedSoFar().stream()
                 .anyMatch(e -> e.getLevel() == level && e.getFormattedMessage().contains(fragment)));
+    }
+
+    /** A copy of the lines so far: the mail thread appends while the test reads (under the appender's monitor). */
+    private List<ILoggingEvent> loggedSoFar() {
+        synchronized (logged) {
+            return new ArrayList<>(logged.list);
+        }
     }
 }

@@ -1,0 +1,32 @@
+package dev.accesspass.store;
+
+import java.time.Instant;
+
+/**
+ * An optional capability of a {@link TokenStore} that keeps its grants in memory (the in-memory store): next to each
+ * live token pair, a slot where core keeps what it derived from the pair's grant, so that a repeated check of an
+ * unchanged session reads one object more instead of rebuilding its answer. Core uses it only together with a
+ * {@link UserStore} that is {@link UserCells} (whose users are in memory too); stores that keep their data elsewhere
+ * (the JDBC and Redis ones) do not implement it and are checked as before.
+ *
+ * <p>For core's token check only: not a store author's concern. Reads only, no lock, thread-safe.
+ */
+public interface MemoSlots {
+
+    /**
+     * The slot of a live access token: found exactly when {@link TokenStore#findByAccessToken} would return a grant
+     * (same rules, same moment), else null (no {@code Optional}, as this runs on every check).
+     */
+    Slot findSlot(TokenHash accessHash, Instant now);
+
+    /** One token pair's slot. */
+    interface Slot {
+        /** The pair's grant as {@link TokenStore#findByAccessToken} returns it: the same instance while unchanged. */
+        SessionGrant grant();
+
+        /** What core stored last, or null; core validates it itself (the store may drop it at any time). */
+        Object memo();
+
+        void memo(Object memo);
+    }
+}
