@@ -60,12 +60,16 @@ final class Database implements AutoCloseable {
     private final Availability availability = new Availability();
     /** Admission to our own pool in arrival order (see {@link PoolGate}); null on an application's pool. */
     private final PoolGate gate;
+    /** How many token-check statements may run at once ({@link TokenCheckBatcher}'s lanes). */
+    private final int checkLanes;
     /** Whether close deregisters the PostgreSQL driver from {@link DriverManager}: see {@link #driverIsOurs()}. */
     private volatile boolean deregisterDriverOnClose;
 
     private Database(DataSource dataSource, AutoCloseable owned, String url, Properties driverProperties,
-                     PoolGate gate) {
+                     PoolGate gate, int connections) {
         this.dataSource = dataSource;
+        // Half the connections: the other half stay free for logins, refreshes and writes while checks queue.
+        this.checkLanes = Math.max(1, connections / 2);
         this.gate = gate;
         this.owned = owned;
         this.url = url;
@@ -122,7 +126,7 @@ final class Database implements AutoCloseable {
             throw startFailure("cannot connect to the database", e, config);
         }
         Database database = new Database(pool, pool, url, properties,
-                new PoolGate(config.jdbcPoolSize(), CONNECTION_TIMEOUT));
+                new PoolGate(config.jdbcPoolSize(), CONNECTION_TIMEOUT), config.jdbcPoolSize());
         database.deregisterDriverOnClose = driverIsOurs();
         try {
             database.migrate();
@@ -140,7 +144,9 @@ final class Database implements AutoCloseable {
      * @throws IllegalArgumentException naming {@code jdbc-url} when the schema cannot be migrated
      */
     static Database on(DataSource dataSource, AccessPassConfig config) {
-        Database database = new Database(dataSource, null, null, null, null);
+        // The application's pool size is not ours to know; jdbc-pool-size (default 10, HikariCP's default too) sizes
+        // the token check's share of it.
+        Database database = new Database(dataSource, null, null, null, null, config.jdbcPoolSize());
         try {
             database.migrate();
         } catch (RuntimeException e) {
@@ -202,6 +208,11 @@ final class Database implements AutoCloseable {
         }
         String message = root.getMessage();
         return root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    /** How many token-check statements may run at once: half the pool, at least one. */
+    int checkLanes() {
+        return checkLanes;
     }
 
     /** A new connection outside the pool, for the notification listener. Closed by the caller. */
