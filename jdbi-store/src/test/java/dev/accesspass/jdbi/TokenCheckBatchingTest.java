@@ -278,6 +278,15 @@ class TokenCheckBatchingTest {
         assertThat(tokens.checkStatements() - statementsBefore).isLessThan(observations.size());
     }
 
+    @Test
+    void checkStatementsUseAtMostHalfThePoolAndOneLanePerCore() {
+        assertThat(Database.checkLanes(10, 2)).isEqualTo(2);
+        assertThat(Database.checkLanes(10, 16)).isEqualTo(5);
+        assertThat(Database.checkLanes(2, 8)).isEqualTo(1);
+        assertThat(Database.checkLanes(1, 8)).isEqualTo(1);
+        assertThat(database.checkLanes()).isEqualTo(1);
+    }
+
     /**
      * Takes the lock that makes check statements wait, starts a check of {@code token} and returns once its
      * statement waits on the lock: the one lane is busy, so the next checks queue.
