@@ -20,6 +20,7 @@ import dev.accesspass.store.UserRecord;
 import dev.accesspass.store.UserStore;
 import java.security.SecureRandom;
 import java.sql.Array;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -120,7 +121,7 @@ final class JdbiTokenStore implements TokenStore, SessionUserLookup {
         this.database = database;
         this.cache = cache;
         this.onClose = onClose;
-        this.checks = new TokenCheckBatcher(database.checkLanes(), this::checkBatch);
+        this.checks = new TokenCheckBatcher(database, database.checkLanes(), JdbiTokenStore::checkBatch);
     }
 
     @Override
@@ -212,30 +213,29 @@ final class JdbiTokenStore implements TokenStore, SessionUserLookup {
     }
 
     /** One statement for a batch of token checks: the live ones among {@code digests}, by digest. */
-    private Map<TokenHash, Match> checkBatch(List<TokenHash> digests, Instant earliest) {
-        return database.read("check an access token", connection -> {
-            try (PreparedStatement check = connection.prepareStatement(CHECK)) {
-                byte[][] values = new byte[digests.size()][];
-                for (int i = 0; i < values.length; i++) {
-                    values[i] = digests.get(i).bytes();
-                }
-                Array array = connection.createArrayOf("bytea", values);
-                try {
-                    check.setArray(1, array);
-                    check.setObject(2, earliest.atOffset(ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
-                    Map<TokenHash, Match> rows = new HashMap<>();
-                    try (ResultSet rs = check.executeQuery()) {
-                        while (rs.next()) {
-                            rows.put(TokenHash.fromBytes(rs.getBytes("token_hash")),
-                                    new Match(grant(rs), JdbiUserStore.user(rs, "u_")));
-                        }
-                    }
-                    return rows;
-                } finally {
-                    array.free();
-                }
+    private static Map<TokenHash, Match> checkBatch(Connection connection, List<TokenHash> digests, Instant earliest)
+            throws SQLException {
+        try (PreparedStatement check = connection.prepareStatement(CHECK)) {
+            byte[][] values = new byte[digests.size()][];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = digests.get(i).bytes();
             }
-        });
+            Array array = connection.createArrayOf("bytea", values);
+            try {
+                check.setArray(1, array);
+                check.setObject(2, earliest.atOffset(ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
+                Map<TokenHash, Match> rows = new HashMap<>();
+                try (ResultSet rs = check.executeQuery()) {
+                    while (rs.next()) {
+                        rows.put(TokenHash.fromBytes(rs.getBytes("token_hash")),
+                                new Match(grant(rs), JdbiUserStore.user(rs, "u_")));
+                    }
+                }
+                return rows;
+            } finally {
+                array.free();
+            }
+        }
     }
 
     /** Statements the token check has run (each answers a batch of concurrent checks); for tests. */

@@ -3,6 +3,8 @@ package dev.accesspass.jdbi;
 import dev.accesspass.StoreUnavailableException;
 import dev.accesspass.store.SessionUserLookup.Match;
 import dev.accesspass.store.TokenHash;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,13 +38,15 @@ final class TokenCheckBatcher {
     /** A waiting thread looks again this often even if nobody woke it (a safety net, not the mechanism). */
     private static final long RECHECK_NANOS = 5_000_000;
 
-    /** Runs one batch on a connection; the rows it returns, by digest. */
+    /** The statement of one batch on a connection: the live sessions among {@code digests}, by digest. */
     @FunctionalInterface
-    interface BatchQuery {
-        Map<TokenHash, Match> run(List<TokenHash> digests, Instant earliest);
+    interface BatchStatement {
+        Map<TokenHash, Match> run(Connection connection, List<TokenHash> digests, Instant earliest)
+                throws SQLException;
     }
 
-    private final BatchQuery query;
+    private final Database database;
+    private final BatchStatement statement;
     private final Semaphore lanes;
     private final ConcurrentLinkedQueue<Check> queue = new ConcurrentLinkedQueue<>();
     private final AtomicLong statements = new AtomicLong();
@@ -50,12 +54,13 @@ final class TokenCheckBatcher {
     /**
      * @param lanes at most this many batches at the database at once (each holds one connection while it runs)
      */
-    TokenCheckBatcher(int lanes, BatchQuery query) {
+    TokenCheckBatcher(Database database, int lanes, BatchStatement statement) {
         if (lanes < 1) {
             throw new IllegalArgumentException("lanes must be at least 1");
         }
+        this.database = database;
         this.lanes = new Semaphore(lanes);
-        this.query = query;
+        this.statement = statement;
     }
 
     /** The live session of a digest and its user, as the database has them now, or empty. */
@@ -106,28 +111,37 @@ final class TokenCheckBatcher {
     }
 
     /**
-     * Takes the queue into batches until {@code mine} is answered. Everything taken is answered before this returns,
-     * with a failure if the statement failed.
+     * Takes what is queued into one batch, once a connection is in hand (so that the checks that arrived while it
+     * was awaited join too), and answers every check it took, with the failure if the statement failed. A failure
+     * to get a connection fails only {@code mine}, as it would have without batching: nothing else was taken.
      */
     private void runBatch(Check mine) {
-        List<Check> batch = new ArrayList<>(Math.min(MAX_BATCH, 16));
+        List<Check> batch = new ArrayList<>();
         try {
-            for (Check next; batch.size() < MAX_BATCH && (next = queue.poll()) != null; ) {
-                batch.add(next);
-            }
-            if (batch.isEmpty()) {
-                return; // another lane took ours meanwhile
-            }
-            Map<TokenHash, Match> rows = query.run(distinctDigests(batch), earliest(batch));
-            statements.incrementAndGet();
-            for (Check check : batch) {
-                Match row = rows.get(check.digest);
-                // The statement used the earliest now of the batch; each check's own now decides its expiry.
-                check.answer(row != null && check.now.isBefore(row.grant().accessExpiresAt())
-                        ? Optional.of(row) : Optional.empty());
-            }
+            database.read("check an access token", connection -> {
+                for (Check next; batch.size() < MAX_BATCH && (next = queue.poll()) != null; ) {
+                    batch.add(next);
+                }
+                if (batch.isEmpty()) {
+                    return null; // another lane took ours meanwhile
+                }
+                Map<TokenHash, Match> rows = statement.run(connection, distinctDigests(batch), earliest(batch));
+                statements.incrementAndGet();
+                for (Check check : batch) {
+                    Match row = rows.get(check.digest);
+                    // The statement used the earliest now of the batch; each check's own now decides its expiry.
+                    check.answer(row != null && check.now.isBefore(row.grant().accessExpiresAt())
+                            ? Optional.of(row) : Optional.empty());
+                }
+                return null;
+            });
         } catch (RuntimeException | Error e) {
-            // Every member gets the failure; if ours was not among them, the caller's loop takes it in a later batch.
+            if (batch.isEmpty()) {
+                if (queue.remove(mine)) {
+                    mine.fail(e);
+                }
+            }
+            // Every member gets the failure (those already answered keep their answer).
             for (Check check : batch) {
                 check.fail(e);
             }
