@@ -8,7 +8,9 @@
 # measured run and divided by wrk's request count; BEGIN and COMMIT count as statements).
 # Needs: wrk, PostgreSQL 14+ server binaries with contrib (Debian: apt-get install -y postgresql wrk), curl, java 17,
 # and the example jar: mvn -B -q -DskipTests package  (-> example-webapp/target/accesspass-example.jar).
-# Usage: benchmarks/http/jdbc-vs-memory.sh [duration-seconds] [connections]
+# Each run is warmed up for WARMUP seconds (default 15) before it is measured: on 2 cores C2 was still compiling the
+# JDBC path 30 s into a run, so a short warm-up measures the compiler as much as the store.
+# Usage: [WARMUP=15] benchmarks/http/jdbc-vs-memory.sh [duration-seconds] [connections]
 set -euo pipefail
 
 DURATION="${1:-20}"
@@ -66,7 +68,7 @@ run() { # label, jar, then env assignments
   [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "http://127.0.0.1:$APPPORT/api/hello")" = 200 ] \
     || { echo "$label: /api/hello did not answer 200" >&2; cat "$WORK/app-$label.log" >&2; exit 1; }
   # Warm-up (JIT, pool), then the measured run.
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -H "Authorization: Bearer $token" "http://127.0.0.1:$APPPORT/api/hello" >/dev/null
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP:-15}s" -H "Authorization: Bearer $token" "http://127.0.0.1:$APPPORT/api/hello" >/dev/null
   sql "SELECT pg_stat_statements_reset()" >/dev/null
   local out rps requests statements per
   out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "Authorization: Bearer $token" \

@@ -60,12 +60,15 @@ final class Database implements AutoCloseable {
     private final Availability availability = new Availability();
     /** Admission to our own pool in arrival order (see {@link PoolGate}); null on an application's pool. */
     private final PoolGate gate;
+    /** How many token-check statements may run at once ({@link TokenCheckBatcher}'s lanes). */
+    private final int checkLanes;
     /** Whether close deregisters the PostgreSQL driver from {@link DriverManager}: see {@link #driverIsOurs()}. */
     private volatile boolean deregisterDriverOnClose;
 
     private Database(DataSource dataSource, AutoCloseable owned, String url, Properties driverProperties,
-                     PoolGate gate) {
+                     PoolGate gate, int connections) {
         this.dataSource = dataSource;
+        this.checkLanes = checkLanes(connections, Runtime.getRuntime().availableProcessors());
         this.gate = gate;
         this.owned = owned;
         this.url = url;
@@ -122,7 +125,7 @@ final class Database implements AutoCloseable {
             throw startFailure("cannot connect to the database", e, config);
         }
         Database database = new Database(pool, pool, url, properties,
-                new PoolGate(config.jdbcPoolSize(), CONNECTION_TIMEOUT));
+                new PoolGate(config.jdbcPoolSize(), CONNECTION_TIMEOUT), config.jdbcPoolSize());
         database.deregisterDriverOnClose = driverIsOurs();
         try {
             database.migrate();
@@ -140,7 +143,9 @@ final class Database implements AutoCloseable {
      * @throws IllegalArgumentException naming {@code jdbc-url} when the schema cannot be migrated
      */
     static Database on(DataSource dataSource, AccessPassConfig config) {
-        Database database = new Database(dataSource, null, null, null, null);
+        // The application's pool size is not ours to know; jdbc-pool-size (default 10, HikariCP's default too) sizes
+        // the token check's share of it.
+        Database database = new Database(dataSource, null, null, null, null, config.jdbcPoolSize());
         try {
             database.migrate();
         } catch (RuntimeException e) {
@@ -202,6 +207,21 @@ final class Database implements AutoCloseable {
         }
         String message = root.getMessage();
         return root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    /** How many token-check statements may run at once ({@link #checkLanes(int, int)}). */
+    int checkLanes() {
+        return checkLanes;
+    }
+
+    /**
+     * At most half the pool, so that the other half stays free for logins, refreshes and writes while checks queue;
+     * at most one per core, because a lane's thread also decodes its batch's rows, and more lanes than cores only
+     * make smaller batches (on 2 cores, 2 lanes answered about a quarter more checks per second than 5); at least one.
+     * One lane already answers up to {@value TokenCheckBatcher#MAX_BATCH} checks per round trip.
+     */
+    static int checkLanes(int connections, int cores) {
+        return Math.max(1, Math.min(connections / 2, cores));
     }
 
     /** A new connection outside the pool, for the notification listener. Closed by the caller. */

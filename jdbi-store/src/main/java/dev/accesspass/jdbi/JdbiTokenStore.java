@@ -20,6 +20,7 @@ import dev.accesspass.store.UserRecord;
 import dev.accesspass.store.UserStore;
 import java.security.SecureRandom;
 import java.sql.Array;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -28,7 +29,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
@@ -98,15 +101,19 @@ final class JdbiTokenStore implements TokenStore, SessionUserLookup {
             JOIN accesspass_users u ON u.id = CASE
                 WHEN s.user_id ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
                 THEN CAST(s.user_id AS uuid) END
-            WHERE a.token_hash = ? AND a.expires_at > ?""";
-    /** The token check: the session's columns, then {@link #CHECK_USER}; run on plain JDBC, hence {@code ?}. */
+            WHERE a.token_hash = ANY(?) AND a.expires_at > ?""";
+    /**
+     * The token check of a batch ({@link TokenCheckBatcher}): the digest it answers, the session's columns, then
+     * {@link #CHECK_USER}; run on plain JDBC, hence {@code ?}.
+     */
     private static final String CHECK = """
-            SELECT s.id, s.user_id, s.credential_epoch, s.created_at, s.meta::text AS meta,
+            SELECT a.token_hash, s.id, s.user_id, s.credential_epoch, s.created_at, s.meta::text AS meta,
                    a.expires_at AS access_expires_at, s.refresh_expires_at,
             """ + METADATA_COLUMNS + ", " + CHECK_USER;
 
     private final Database database;
     private final ValidationCache cache;
+    private final TokenCheckBatcher checks;
     private final Runnable onClose;
     private volatile boolean closed;
 
@@ -114,6 +121,7 @@ final class JdbiTokenStore implements TokenStore, SessionUserLookup {
         this.database = database;
         this.cache = cache;
         this.onClose = onClose;
+        this.checks = new TokenCheckBatcher(database, database.checkLanes(), JdbiTokenStore::checkBatch);
     }
 
     @Override
@@ -196,21 +204,48 @@ final class JdbiTokenStore implements TokenStore, SessionUserLookup {
             }
             stamp = cache.stamp();
         }
-        Optional<Match> found = database.read("check an access token", connection -> {
-            try (PreparedStatement check = connection.prepareStatement(CHECK)) {
-                check.setBytes(1, accessHash.bytes());
-                check.setObject(2, now.atOffset(ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
-                try (ResultSet rs = check.executeQuery()) {
-                    return rs.next() ? Optional.of(new Match(grant(rs), JdbiUserStore.user(rs, "u_")))
-                            : Optional.<Match>empty();
-                }
-            }
-        });
+        Optional<Match> found = checks.check(accessHash, now);
         if (cache != null && found.isPresent()) {
             cache.put(accessHash, found.get().grant(), stamp);
             cache.putUser(found.get().user(), stamp);
         }
         return found;
+    }
+
+    /** One statement for a batch of token checks: the live ones among {@code digests}, by digest. */
+    private static Map<TokenHash, Match> checkBatch(Connection connection, List<TokenHash> digests, Instant earliest)
+            throws SQLException {
+        try (PreparedStatement check = connection.prepareStatement(CHECK)) {
+            byte[][] values = new byte[digests.size()][];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = digests.get(i).bytes();
+            }
+            Array array = connection.createArrayOf("bytea", values);
+            try {
+                check.setArray(1, array);
+                check.setObject(2, earliest.atOffset(ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
+                Map<TokenHash, Match> rows = new HashMap<>();
+                try (ResultSet rs = check.executeQuery()) {
+                    while (rs.next()) {
+                        rows.put(TokenHash.fromBytes(rs.getBytes("token_hash")),
+                                new Match(grant(rs), JdbiUserStore.user(rs, "u_")));
+                    }
+                }
+                return rows;
+            } finally {
+                array.free();
+            }
+        }
+    }
+
+    /** Statements the token check has run (each answers a batch of concurrent checks); for tests. */
+    long checkStatements() {
+        return checks.statements();
+    }
+
+    /** Token checks waiting for a batch; for tests. */
+    int checksWaiting() {
+        return checks.waiting();
     }
 
     @Override
