@@ -70,9 +70,10 @@ final class TokenCheckBatcher {
         boolean interrupted = false;
         try {
             while (!mine.isDone()) {
-                if (lanes.tryAcquire()) {
+                // Once a batch took ours, only its answer is awaited: taking a lane then would only cost a connection.
+                if (!mine.taken && lanes.tryAcquire()) {
                     try {
-                        if (!mine.isDone()) {
+                        if (!mine.taken) {
                             runBatch(mine);
                         }
                     } finally {
@@ -120,6 +121,7 @@ final class TokenCheckBatcher {
         try {
             database.read("check an access token", connection -> {
                 for (Check next; batch.size() < MAX_BATCH && (next = queue.poll()) != null; ) {
+                    next.taken = true;
                     batch.add(next);
                 }
                 if (batch.isEmpty()) {
@@ -191,6 +193,8 @@ final class TokenCheckBatcher {
         final TokenHash digest;
         final Instant now;
         final Thread thread;
+        /** Set when a batch took it from the queue. */
+        volatile boolean taken;
         private volatile Optional<Match> answer;
         private volatile Throwable failure;
         private volatile boolean done;
