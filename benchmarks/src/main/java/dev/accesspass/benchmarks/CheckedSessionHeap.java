@@ -1,0 +1,72 @@
+package dev.accesspass.benchmarks;
+
+import dev.accesspass.AccessPass;
+import dev.accesspass.AccessPassConfig;
+import dev.accesspass.UserId;
+import dev.accesspass.store.NewUser;
+import dev.accesspass.store.TokenStore;
+import dev.accesspass.store.UserStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What a check through {@link AccessPass#authenticate} leaves on the heap per session with the in-memory stores (a
+ * plain program, not JMH): {@link SessionHeapFootprint} checks through the store alone, which keeps the pair's grant
+ * but not core's memo of the whole answer. Opens {@code sessions} sessions (10 per user) through the Java API, forces
+ * full collections, checks every session once, measures again, then checks every session a second time (which must
+ * keep nothing more: a repeated check reuses what the first built).
+ *
+ * <p>Run: {@code java -Xmx3g -XX:+UseSerialGC -cp benchmarks/target/benchmarks.jar
+ * dev.accesspass.benchmarks.CheckedSessionHeap [sessions]} (default 500 000).
+ */
+public final class CheckedSessionHeap {
+    private static final int SESSIONS_PER_USER = 10;
+
+    private CheckedSessionHeap() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        int sessions = args.length > 0 ? Integer.parseInt(args[0]) : 500_000;
+        AccessPassConfig config = AccessPassConfig.builder().accessTokenTtl(Duration.ofHours(2)).build();
+        UserStore users = UserStore.inMemory();
+        try (AccessPass accessPass = AccessPass.builder(config).stores(TokenStore.inMemory(), users).build()) {
+            String[] tokens = new String[sessions];
+            UserId user = null;
+            for (int i = 0; i < sessions; i++) {
+                if (i % SESSIONS_PER_USER == 0) {
+                    // Users without a password: no Argon2 work in set-up.
+                    user = users.create(new NewUser("user" + i, "user" + i + "@example.com", true, null,
+                            Set.of("user"), Instant.now())).id();
+                }
+                tokens[i] = accessPass.openSession(user, Map.of()).accessToken();
+            }
+            long opened = usedAfterGc();
+            checkAll(accessPass, tokens);
+            long checkedOnce = usedAfterGc();
+            checkAll(accessPass, tokens);
+            long checkedTwice = usedAfterGc();
+            System.out.printf("%,d sessions: %.1f bytes per session kept by the first check, %.1f more by the second%n",
+                    sessions, (checkedOnce - opened) / (double) sessions,
+                    (checkedTwice - checkedOnce) / (double) sessions);
+        }
+    }
+
+    private static void checkAll(AccessPass accessPass, String[] tokens) {
+        for (String token : tokens) {
+            if (accessPass.authenticate(token).isEmpty()) {
+                throw new IllegalStateException("a session did not authenticate");
+            }
+        }
+    }
+
+    private static long usedAfterGc() throws InterruptedException {
+        Runtime runtime = Runtime.getRuntime();
+        for (int i = 0; i < 4; i++) {
+            System.gc();
+            Thread.sleep(200);
+        }
+        return runtime.totalMemory() - runtime.freeMemory();
+    }
+}
