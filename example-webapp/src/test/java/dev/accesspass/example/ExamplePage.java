@@ -12,6 +12,7 @@ import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -65,7 +66,18 @@ final class ExamplePage {
             // A full-page round trip (OAuth, linking) replaces the element while we look: look again.
             new WebDriverWait(browser, Duration.ofSeconds(10))
                     .ignoring(StaleElementReferenceException.class)
-                    .until(driver -> status().startsWith(expectedStart));
+                    .until(driver -> {
+                        try {
+                            return status().startsWith(expectedStart);
+                        } catch (WebDriverException e) {
+                            // Chromium's other word for a stale element while the page is replaced: an "unknown
+                            // error" that the node "does not belong to the document". Look again, like for stale.
+                            if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+                                return false;
+                            }
+                            throw e;
+                        }
+                    });
         } catch (TimeoutException e) {
             throw new AssertionError("status never started with \"" + expectedStart + "\"; it says \"" + status()
                     + "\"", e);
