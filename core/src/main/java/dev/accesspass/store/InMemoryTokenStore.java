@@ -101,37 +101,32 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus, MemoSlots {
 
     @Override
     public Optional<SessionGrant> findByAccessToken(TokenHash accessHash, Instant now) {
-        Generation generation = access.get(accessHash);
-        if (generation == null || now.toEpochMilli() >= generation.accessExpiresAt) {
-            return Optional.empty();
-        }
-        // A cached grant was built while its generation was live, and the generation is still live while this map
-        // holds it: every write that ends one (a revocation, the second rotation after it) removes it from the map
-        // under the family's monitor before returning. So a hit needs no read of the family (one cache miss less).
-        SessionGrant cached = generation.grant;
-        if (cached != null) {
-            return Optional.of(cached);
-        }
-        // The generation just rotated out keeps its access token until that token expires, as long as the session
-        // lives: otherwise a logout sent with it while another tab refreshes would be refused and leave the new
-        // pair alive (SR-17). Revoking the session still ends both at once.
-        if (!(generation.isCurrent() || generation.isPrevious())) {
-            return Optional.empty();
-        }
-        return Optional.of(generation.cachedGrant());
+        Generation generation = liveGeneration(accessHash, now);
+        return generation == null ? Optional.empty() : Optional.of(generation.cachedGrant());
     }
 
-    /** {@link #findByAccessToken} without the {@code Optional}: the same rules, in the same order. */
+    /** {@link #findByAccessToken} without the {@code Optional}: the same rules ({@link #liveGeneration}). */
     @Override
     public Slot findSlot(TokenHash accessHash, Instant now) {
+        return liveGeneration(accessHash, now);
+    }
+
+    /** The token pair of a live access token, or null: the rules of both token checks. */
+    private Generation liveGeneration(TokenHash accessHash, Instant now) {
         Generation generation = access.get(accessHash);
         if (generation == null || now.toEpochMilli() >= generation.accessExpiresAt) {
             return null;
         }
-        if (generation.grant != null || generation.isCurrent() || generation.isPrevious()) {
+        // A cached grant was built while its generation was live, and the generation is still live while this map
+        // holds it: every write that ends one (a revocation, the second rotation after it) removes it from the map
+        // under the family's monitor before returning. So a hit needs no read of the family (one cache miss less).
+        if (generation.grant != null) {
             return generation;
         }
-        return null;
+        // The generation just rotated out keeps its access token until that token expires, as long as the session
+        // lives: otherwise a logout sent with it while another tab refreshes would be refused and leave the new
+        // pair alive (SR-17). Revoking the session still ends both at once.
+        return generation.isCurrent() || generation.isPrevious() ? generation : null;
     }
 
     @Override
