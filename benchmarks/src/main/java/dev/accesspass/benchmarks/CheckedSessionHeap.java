@@ -2,14 +2,9 @@ package dev.accesspass.benchmarks;
 
 import dev.accesspass.AccessPass;
 import dev.accesspass.AccessPassConfig;
-import dev.accesspass.UserId;
-import dev.accesspass.store.NewUser;
 import dev.accesspass.store.TokenStore;
 import dev.accesspass.store.UserStore;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * What a check through {@link AccessPass#authenticate} leaves on the heap per session with the in-memory stores (a
@@ -32,16 +27,7 @@ public final class CheckedSessionHeap {
         AccessPassConfig config = AccessPassConfig.builder().accessTokenTtl(Duration.ofHours(2)).build();
         UserStore users = UserStore.inMemory();
         try (AccessPass accessPass = AccessPass.builder(config).stores(TokenStore.inMemory(), users).build()) {
-            String[] tokens = new String[sessions];
-            UserId user = null;
-            for (int i = 0; i < sessions; i++) {
-                if (i % SESSIONS_PER_USER == 0) {
-                    // Users without a password: no Argon2 work in set-up.
-                    user = users.create(new NewUser("user" + i, "user" + i + "@example.com", true, null,
-                            Set.of("user"), Instant.now())).id();
-                }
-                tokens[i] = accessPass.openSession(user, Map.of()).accessToken();
-            }
+            String[] tokens = LiveSessions.open(accessPass, users, sessions, SESSIONS_PER_USER);
             long opened = usedAfterGc();
             checkAll(accessPass, tokens);
             long checkedOnce = usedAfterGc();

@@ -3,9 +3,7 @@ package dev.accesspass.benchmarks;
 import dev.accesspass.AccessPass;
 import dev.accesspass.AccessPassConfig;
 import dev.accesspass.Authentication;
-import dev.accesspass.UserId;
 import dev.accesspass.micrometer.MicrometerAuthMetrics;
-import dev.accesspass.store.NewUser;
 import dev.accesspass.store.SessionGrant;
 import dev.accesspass.store.TokenHash;
 import dev.accesspass.store.TokenStore;
@@ -15,9 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -98,18 +94,11 @@ public class TokenCheckBenchmark {
             builder.metrics(new MicrometerAuthMetrics(new SimpleMeterRegistry()));
         }
         accessPass = builder.build();
-        tokens = new String[sessions];
+        tokens = LiveSessions.open(accessPass, users, sessions, SESSIONS_PER_USER);
         hashes = new TokenHash[sessions];
         tokenBytes = new byte[sessions][];
         plainMap = new ConcurrentHashMap<>();
-        UserId user = null;
         for (int i = 0; i < sessions; i++) {
-            if (i % SESSIONS_PER_USER == 0) {
-                // Users without a password (as if signed up through a provider): no Argon2 work in set-up.
-                user = users.create(new NewUser("user" + i, "user" + i + "@example.com", true, null,
-                        Set.of("user"), Instant.now())).id();
-            }
-            tokens[i] = accessPass.openSession(user, Map.of()).accessToken();
             hashes[i] = TokenHash.of(tokens[i]);
             tokenBytes[i] = tokens[i].getBytes(StandardCharsets.US_ASCII);
             plainMap.put(hashes[i], hashes[i]);
