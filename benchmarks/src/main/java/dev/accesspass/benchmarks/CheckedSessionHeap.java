@@ -25,9 +25,9 @@ public final class CheckedSessionHeap {
     public static void main(String[] args) throws InterruptedException {
         int sessions = args.length > 0 ? Integer.parseInt(args[0]) : 500_000;
         AccessPassConfig config = AccessPassConfig.builder().accessTokenTtl(Duration.ofHours(2)).build();
-        UserStore users = UserStore.inMemory();
-        try (AccessPass accessPass = AccessPass.builder(config).stores(TokenStore.inMemory(), users).build()) {
-            String[] tokens = LiveSessions.open(accessPass, users, sessions, SESSIONS_PER_USER);
+        try (AccessPass accessPass = AccessPass.builder(config)
+                .stores(TokenStore.inMemory(), UserStore.inMemory()).build()) {
+            String[] tokens = LiveSessions.open(accessPass, sessions, SESSIONS_PER_USER);
             long opened = usedAfterGc();
             checkAll(accessPass, tokens);
             long checkedOnce = usedAfterGc();

@@ -3,7 +3,6 @@ package dev.accesspass.benchmarks;
 import dev.accesspass.AccessPass;
 import dev.accesspass.UserId;
 import dev.accesspass.store.NewUser;
-import dev.accesspass.store.UserStore;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
@@ -14,21 +13,29 @@ final class LiveSessions {
     }
 
     /**
-     * Opens {@code sessions} sessions, {@code perUser} per user, for users without a password (as if signed up
-     * through a provider: no Argon2 work in set-up) created in {@code users}, the user store of {@code accessPass}.
+     * Opens {@code sessions} sessions through {@code accessPass}, {@code perUser} per user, for users made by
+     * {@link #newUser}.
      *
      * @return the sessions' access tokens, in opening order
      */
-    static String[] open(AccessPass accessPass, UserStore users, int sessions, int perUser) {
+    static String[] open(AccessPass accessPass, int sessions, int perUser) {
         String[] tokens = new String[sessions];
         UserId user = null;
         for (int i = 0; i < sessions; i++) {
             if (i % perUser == 0) {
-                user = users.create(new NewUser("user" + i, "user" + i + "@example.com", true, null,
-                        Set.of("user"), Instant.now())).id();
+                user = newUser(accessPass, i);
             }
             tokens[i] = accessPass.openSession(user, Map.of()).accessToken();
         }
         return tokens;
+    }
+
+    /**
+     * A user {@code user<i>} without a password (as if signed up through a provider: no Argon2 work in set-up), in
+     * {@code accessPass}'s user store.
+     */
+    static UserId newUser(AccessPass accessPass, int i) {
+        return accessPass.userStore().create(new NewUser("user" + i, "user" + i + "@example.com", true, null,
+                Set.of("user"), Instant.now())).id();
     }
 }

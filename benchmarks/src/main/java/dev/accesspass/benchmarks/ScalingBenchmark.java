@@ -5,19 +5,16 @@ import dev.accesspass.AccessPassConfig;
 import dev.accesspass.Authentication;
 import dev.accesspass.TokenResponse;
 import dev.accesspass.UserId;
-import dev.accesspass.store.NewUser;
 import dev.accesspass.store.TokenStore;
 import dev.accesspass.store.UserStore;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.IntSupplier;
 
@@ -66,11 +63,6 @@ public final class ScalingBenchmark {
         return AccessPass.builder(config).stores(TokenStore.inMemory(), UserStore.inMemory()).build();
     }
 
-    private static UserId newUser(AccessPass accessPass, int i) {
-        return accessPass.userStore().create(new NewUser("user" + i, "user" + i + "@example.com", true, null,
-                Set.of("user"), Instant.now())).id();
-    }
-
     // ------------------------------------------------------------------------------------------- token checks
 
     private static void checks(int sessions, int rounds) throws Exception {
@@ -82,15 +74,8 @@ public final class ScalingBenchmark {
         }
         long heapBefore = usedAfterGc();
         AccessPass accessPass = accessPass();
-        String[] tokens = new String[sessions];
-        UserId user = null;
         long setUp = System.nanoTime();
-        for (int i = 0; i < sessions; i++) {
-            if (i % SESSIONS_PER_USER == 0) {
-                user = newUser(accessPass, i);
-            }
-            tokens[i] = accessPass.openSession(user, Map.of()).accessToken();
-        }
+        String[] tokens = LiveSessions.open(accessPass, sessions, SESSIONS_PER_USER);
         double setUpSeconds = (System.nanoTime() - setUp) / 1e9;
         long heapOpened = usedAfterGc() - heapBefore;
 
@@ -188,7 +173,7 @@ public final class ScalingBenchmark {
     /** Medians in microseconds: login, refresh, check, list, revoke-one, revoke-others, logout-all. */
     private static double[] perUser(int size, int repetitions) {
         AccessPass accessPass = accessPass();
-        UserId user = newUser(accessPass, 0);
+        UserId user = LiveSessions.newUser(accessPass, 0);
         List<TokenResponse> open = new ArrayList<>();
         for (int i = 0; i < size; i++) {
             open.add(accessPass.openSession(user, Map.of()));

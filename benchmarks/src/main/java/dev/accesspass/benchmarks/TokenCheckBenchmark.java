@@ -94,7 +94,7 @@ public class TokenCheckBenchmark {
             builder.metrics(new MicrometerAuthMetrics(new SimpleMeterRegistry()));
         }
         accessPass = builder.build();
-        tokens = LiveSessions.open(accessPass, users, sessions, SESSIONS_PER_USER);
+        tokens = LiveSessions.open(accessPass, sessions, SESSIONS_PER_USER);
         hashes = new TokenHash[sessions];
         tokenBytes = new byte[sessions][];
         plainMap = new ConcurrentHashMap<>();
