@@ -29,8 +29,10 @@ import java.util.concurrent.locks.LockSupport;
  * <p>The answers are those of one statement per check: a batch reads committed rows as of its start, which is after
  * every member was queued, so a revocation that returned before a check began is seen by it; each member's own
  * {@code now} decides its expiry. If a batch fails, every member fails with it ({@link StoreUnavailableException},
- * a 503), and every wait is bounded by the database's own timeouts, since the threads that wait are woken by the
- * thread running their batch or take a lane themselves.
+ * a 503), and so does every check still queued when the database fails a lane's thread, a connection it could
+ * not get included. So a queued check is answered or failed by the first lane's thread to get a connection, or to
+ * give up on one, after it was queued: its wait is bounded by the pool's connection timeout plus the statements
+ * ahead of it, never by one timeout per check queued before it.
  */
 final class TokenCheckBatcher {
     /** Checks per statement at most: bounds the statement's size and one batch's work. */
@@ -113,17 +115,20 @@ final class TokenCheckBatcher {
 
     /**
      * Takes what is queued into one batch, once a connection is in hand (so that the checks that arrived while it
-     * was awaited join too), and answers every check it took, with the failure if the statement failed. A failure
-     * to get a connection fails only {@code mine}, as it would have without batching: nothing else was taken.
+     * was awaited join too), and answers every check it took, with the failure if the statement failed.
+     *
+     * <p>When the database fails this thread (no connection within the pool's timeout, a refused connection, a
+     * statement cut off), every check queued by then fails with it too, taken or not. Each would otherwise go to the
+     * same database in turn: with the pool's connections gone, the last of {@code n} queued checks would answer after
+     * {@code n / lanes} connection timeouts instead of one, and the store circuit, which opens on the first failure,
+     * fails every later request at once anyway. Only an interrupt of this thread fails just {@code mine} (and the
+     * batch it took): it says nothing about the database.
      */
     private void runBatch(Check mine) {
         List<Check> batch = new ArrayList<>();
         try {
             database.read("check an access token", connection -> {
-                for (Check next; batch.size() < MAX_BATCH && (next = queue.poll()) != null; ) {
-                    next.taken = true;
-                    batch.add(next);
-                }
+                take(batch, MAX_BATCH);
                 if (batch.isEmpty()) {
                     return null; // another lane took ours meanwhile
                 }
@@ -138,12 +143,12 @@ final class TokenCheckBatcher {
                 return null;
             });
         } catch (RuntimeException | Error e) {
-            if (batch.isEmpty()) {
-                if (queue.remove(mine)) {
-                    mine.fail(e);
-                }
+            if (e instanceof StoreUnavailableException && !Thread.currentThread().isInterrupted()) {
+                take(batch, Integer.MAX_VALUE); // mine among them, unless another lane took it meanwhile
+            } else if (batch.isEmpty() && queue.remove(mine)) {
+                mine.fail(e);
             }
-            // Every member gets the failure (those already answered keep their answer).
+            // Every check taken gets the failure (those already answered keep their answer).
             for (Check check : batch) {
                 check.fail(e);
             }
@@ -153,6 +158,14 @@ final class TokenCheckBatcher {
                     LockSupport.unpark(check.thread);
                 }
             }
+        }
+    }
+
+    /** Moves up to {@code max} queued checks, oldest first, into {@code batch}, marking them taken. */
+    private void take(List<Check> batch, int max) {
+        for (Check next; batch.size() < max && (next = queue.poll()) != null; ) {
+            next.taken = true;
+            batch.add(next);
         }
     }
 

@@ -140,26 +140,30 @@ class DatabaseOutageTest {
             assertThat(all).noneMatch(sample -> sample.status() == 500);
             long noticedAt = all.stream().filter(sample -> sample.status() == 503).mapToLong(Sample::endedAt)
                     .min().orElseThrow();
-            // Once the outage was noticed, protected requests get their 503 at once (one of them may be the probe).
-            Sample firstFast = all.stream().filter(sample -> !sample.publicRoute() && sample.startedAt() >= noticedAt)
-                    .min(java.util.Comparator.comparingLong(Sample::endedAt)).orElseThrow();
-            long firstFastMillis = (firstFast.endedAt() - noticedAt) / 1_000_000;
-            // Requests that started once the outage was noticed and before the restart.
+            // Requests that started once the outage was noticed and before the restart. Those already under way when
+            // it was noticed wait out their own connection timeout (2 s): they are not counted.
             java.util.List<Sample> during = all.stream()
                     .filter(sample -> sample.startedAt() >= noticedAt && sample.endedAt() <= outageEnd).toList();
+            // The circuit lets one call at a time through to the store as its probe, which pays the wait (2 s); every
+            // other request fails at once. So the slow ones do not overlap, but for the moments between the server
+            // ending one probe and its client reading the answer, when the next may already begin.
+            java.util.List<Sample> slow = during.stream().filter(sample -> sample.millis() >= 1000)
+                    .sorted(java.util.Comparator.comparingLong(Sample::startedAt)).toList();
             long publicP99 = p99(during.stream().filter(Sample::publicRoute).toList());
             long protectedP99 = p99(during.stream().filter(sample -> !sample.publicRoute()).toList());
-            System.out.printf("outage under load: noticed %d ms after the stop; next 503 %d ms after that;"
+            System.out.printf("outage under load: noticed %d ms after the stop; after that %d slow requests (probes);"
                             + " during the outage public p99 %d ms (%d requests), protected p99 %d ms (%d requests);"
                             + " recovered %d ms after the database was back%n",
-                    (noticedAt - stoppedAt) / 1_000_000, firstFastMillis, publicP99,
+                    (noticedAt - stoppedAt) / 1_000_000, slow.size(), publicP99,
                     during.stream().filter(Sample::publicRoute).count(), protectedP99,
                     during.stream().filter(sample -> !sample.publicRoute()).count(),
                     recoveredAt == 0 ? -1 : (recoveredAt - restartedAt) / 1_000_000);
             assertThat(noticedAt).isLessThan(outageEnd);
 
-            assertThat(firstFast.status()).isEqualTo(503);
-            assertThat(firstFastMillis).as("next 503 after the outage was noticed").isLessThan(1000);
+            for (int i = 1; i < slow.size(); i++) {
+                assertThat(slow.get(i).startedAt()).as("slow request %d began after the probe before it ended", i)
+                        .isGreaterThan(slow.get(i - 1).endedAt() - Duration.ofMillis(500).toNanos());
+            }
             assertThat(during.stream().filter(Sample::publicRoute)).isNotEmpty()
                     .allMatch(sample -> sample.status() == 200);
             assertThat(during.stream().filter(sample -> !sample.publicRoute()))

@@ -26,10 +26,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -214,6 +216,68 @@ class TokenCheckBatchingTest {
         });
     }
 
+    /**
+     * With every connection of the pool taken, the lane's thread gives up after the pool's timeout, and the checks
+     * queued behind it fail with that same failure, at once. (Each taking the lane in turn would wait out the timeout
+     * again: with the database gone, the eighth would answer after 16 s, and the circuit could not open meanwhile.)
+     */
+    @Test
+    void sr65_whenNoConnectionComesEveryQueuedCheckFailsWithTheLanesFailure() throws Exception {
+        String token = newSession(user);
+        CountDownLatch holding = new CountDownLatch(2);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Future<?>> holders = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            holders.add(threads.submit(() -> database.read("hold a connection", connection -> {
+                holding.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            })));
+        }
+        try {
+            assertThat(holding.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            Future<Optional<Match>> first = threads.submit(() ->
+                    tokens.findSessionAndUser(TokenHash.of(token), Instant.now()));
+            Await.until(WAIT, "the lane's thread waits for a connection", () -> threadWaitingIn(PoolGate.class));
+            List<Future<Optional<Match>>> queued = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                queued.add(threads.submit(() -> tokens.findSessionAndUser(TokenHash.of(token), Instant.now())));
+            }
+            Await.until(WAIT, "the checks queued", () -> tokens.checksWaiting() == 9); // the lane's own and 8
+            assertThat(first).as("the pool's wait (2 s) outlasted queueing the checks").isNotDone();
+
+            Throwable lanesFailure = failureOf(first);
+            assertThat(lanesFailure).isInstanceOf(StoreUnavailableException.class);
+            for (Future<Optional<Match>> check : queued) {
+                assertThat(failureOf(check)).isSameAs(lanesFailure);
+            }
+            assertThat(tokens.checksWaiting()).isZero();
+        } finally {
+            release.countDown();
+        }
+        for (Future<?> holder : holders) {
+            holder.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+        assertThat(tokens.findSessionAndUser(TokenHash.of(token), Instant.now())).isPresent();
+    }
+
+    /** The store's failure behind a check's: each waiting thread throws its own exception around the shared one. */
+    private static Throwable failureOf(Future<Optional<Match>> check) throws InterruptedException {
+        try {
+            check.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            assertThat(e.getCause()).isInstanceOf(StoreUnavailableException.class);
+            return e.getCause().getCause();
+        } catch (TimeoutException e) {
+            throw new AssertionError("the check neither answered nor failed", e);
+        }
+        throw new AssertionError("the check answered though no connection was free");
+    }
+
     @Test
     void anInterruptedWaitGivesUpAt503AndKeepsTheInterrupt() throws Exception {
         String token = newSession(user);
@@ -332,6 +396,13 @@ class TokenCheckBatchingTest {
                     SELECT pg_terminate_backend(pid) FROM pg_stat_activity
                     WHERE application_name = 'accesspass' AND pid <> pg_backend_pid()""");
         }
+    }
+
+    private static boolean threadWaitingIn(Class<?> type) {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(e -> e.getKey().getState() == Thread.State.TIMED_WAITING)
+                .anyMatch(e -> List.of(e.getValue()).stream()
+                        .anyMatch(frame -> frame.getClassName().equals(type.getName())));
     }
 
     private static Thread findThreadWaitingInTheBatcher() {
