@@ -44,7 +44,7 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus, MemoSlots {
     /** Attempt counters kept at most; beyond that, finished windows go first, then arbitrary ones (SR-30). */
     static final int MAX_ATTEMPT_KEYS = 200_000;
 
-    private final ConcurrentHashMap<TokenHash, Generation> access = new ConcurrentHashMap<>();
+    private final AccessIndex access = new AccessIndex();
     private final ConcurrentHashMap<TokenHash, Object> refresh = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<UserId, UserSessions> users = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<TokenHash, OneTimeToken> oneTimeTokens = new ConcurrentHashMap<>();
@@ -92,7 +92,7 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus, MemoSlots {
             // Listed before its tokens are reachable, so a concurrent revokeUserSessions either sees it or runs
             // before it exists. A retired list (its last session just ended) is replaced, never reused.
             if (owner.tryAdd(family)) {
-                access.put(first.accessHash, first);
+                access.put(first);
                 refresh.put(first.refreshHash, first);
                 return family.id();
             }
@@ -165,12 +165,12 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus, MemoSlots {
             Generation next = new Generation(family, successor.accessHash(),
                     Math.min(successor.accessExpiresAt().toEpochMilli(), family.endsAt), successor.refreshHash(),
                     Math.min(millisOrMax(successor.refreshExpiresAt()), family.endsAt));
-            access.put(next.accessHash, next);
+            access.put(next);
             refresh.put(next.refreshHash, next);
             refresh.put(presentedRefresh, new Used(next, nowMillis, successor.sealedPair()));
             Generation older = family.previous;
             if (older != null) {
-                access.remove(older.accessHash);
+                access.remove(older);
             }
             family.previous = parent;
             // The token rotated out is rarely presented again (a logout racing the refresh); its grant would
@@ -333,10 +333,10 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus, MemoSlots {
                 return false;
             }
             family.current = null;
-            access.remove(current.accessHash);
+            access.remove(current);
             Generation previous = family.previous;
             if (previous != null) {
-                access.remove(previous.accessHash);
+                access.remove(previous);
                 family.previous = null;
             }
             refresh.remove(current.refreshHash);
@@ -554,9 +554,14 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus, MemoSlots {
         return cached;
     }
 
+    /** For tests: the access-token index. */
+    AccessIndex accessIndex() {
+        return access;
+    }
+
     /** For the SR-02 test: every token digest this store holds, of any kind. */
     List<TokenHash> allDigests() {
-        List<TokenHash> digests = new ArrayList<>(access.keySet());
+        List<TokenHash> digests = new ArrayList<>(access.digests());
         digests.addAll(refresh.keySet());
         digests.addAll(oneTimeTokens.keySet());
         return digests;
@@ -712,7 +717,11 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus, MemoSlots {
     /** One access/refresh pair of a session. Immutable but for the cached {@link #grant} and {@link #memo}. */
     static final class Generation implements Slot {
         final Family family;
-        final TokenHash accessHash;
+        /** The access token's digest, inline: the index compares it without reading one more object. */
+        final long a0;
+        final long a1;
+        final long a2;
+        final long a3;
         final long accessExpiresAt;
         final TokenHash refreshHash;
         final long refreshExpiresAt;
@@ -731,10 +740,22 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus, MemoSlots {
         Generation(Family family, TokenHash accessHash, long accessExpiresAt, TokenHash refreshHash,
                    long refreshExpiresAt) {
             this.family = family;
-            this.accessHash = accessHash;
+            this.a0 = accessHash.w0;
+            this.a1 = accessHash.w1;
+            this.a2 = accessHash.w2;
+            this.a3 = accessHash.w3;
             this.accessExpiresAt = accessExpiresAt;
             this.refreshHash = refreshHash;
             this.refreshExpiresAt = refreshExpiresAt;
+        }
+
+        /** Whether this pair's access digest is {@code digest}; every word compared (SR-03). */
+        boolean hasAccessHash(TokenHash digest) {
+            return ((a0 ^ digest.w0) | (a1 ^ digest.w1) | (a2 ^ digest.w2) | (a3 ^ digest.w3)) == 0;
+        }
+
+        TokenHash accessHash() {
+            return new TokenHash(a0, a1, a2, a3);
         }
 
         boolean isCurrent() {

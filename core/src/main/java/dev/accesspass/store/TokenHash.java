@@ -29,12 +29,13 @@ public final class TokenHash {
     private static final ThreadLocal<Hasher> SHA256 = ThreadLocal.withInitial(Hasher::new);
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
-    private final long w0;
-    private final long w1;
-    private final long w2;
-    private final long w3;
+    // Package-private for the in-memory store, which keeps the words inline (AccessIndex).
+    final long w0;
+    final long w1;
+    final long w2;
+    final long w3;
 
-    private TokenHash(long w0, long w1, long w2, long w3) {
+    TokenHash(long w0, long w1, long w2, long w3) {
         this.w0 = w0;
         this.w1 = w1;
         this.w2 = w2;

@@ -1,0 +1,185 @@
+package dev.accesspass.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.accesspass.SessionId;
+import dev.accesspass.UserId;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The in-memory store's access-token index ({@link AccessIndex}) through the store's own methods: probing through
+ * clusters and past removed pairs, growing and giving memory back, every word of the digest compared, and checks
+ * racing the writes that move pairs around.
+ */
+class AccessIndexTest {
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    private static final Duration TTL = Duration.ofMinutes(5);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final InMemoryTokenStore store = new InMemoryTokenStore();
+
+    /** A digest whose first word's low 32 bits are {@code low}: all such digests start their probe at one slot. */
+    private static TokenHash digest(int low) {
+        long high = RANDOM.nextLong() & 0xFFFF_FFFF_0000_0000L;
+        return new TokenHash(high | (low & 0xFFFF_FFFFL), RANDOM.nextLong(), RANDOM.nextLong(), RANDOM.nextLong());
+    }
+
+    private SessionId open(TokenHash access) {
+        return store.createSession(new NewSession(new UserId("u" + RANDOM.nextInt(50)), 0, T0, null, Map.of(), access,
+                T0.plus(TTL), digest(RANDOM.nextInt()), T0.plus(Duration.ofDays(1))));
+    }
+
+    private boolean found(TokenHash access) {
+        return store.findByAccessToken(access, T0).isPresent();
+    }
+
+    @Test
+    void pairsOfOneClusterAreEachFoundAndRemovingSomeKeepsTheOthersFound() {
+        List<TokenHash> digests = new ArrayList<>();
+        List<SessionId> sessions = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            TokenHash access = digest(7); // one start slot for all: one long cluster
+            digests.add(access);
+            sessions.add(open(access));
+        }
+        assertThat(digests).allMatch(this::found);
+        assertThat(store.findByAccessToken(digest(7), T0)).as("a digest of the cluster's slot never issued").isEmpty();
+
+        for (int i = 0; i < 24; i += 2) {
+            assertThat(store.revokeSession(sessions.get(i))).isTrue();
+        }
+        for (int i = 0; i < 24; i++) {
+            assertThat(found(digests.get(i))).as("pair %d", i).isEqualTo(i % 2 == 1);
+        }
+        // New pairs of the same cluster take the removed pairs' places; all are found.
+        List<TokenHash> later = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            TokenHash access = digest(7);
+            later.add(access);
+            open(access);
+        }
+        assertThat(later).allMatch(this::found);
+        for (int i = 1; i < 24; i += 2) {
+            assertThat(found(digests.get(i))).isTrue();
+        }
+        assertThat(store.accessIndex().size()).isEqualTo(24);
+    }
+
+    @Test
+    void sr03_aDigestIsFoundOnlyWhenAllFourWordsMatch() {
+        TokenHash access = digest(11);
+        open(access);
+        assertThat(found(access)).isTrue();
+        assertThat(found(new TokenHash(access.w0, access.w1, access.w2, access.w3))).as("an equal copy").isTrue();
+        assertThat(found(new TokenHash(access.w0, access.w1, access.w2, access.w3 ^ 1))).isFalse();
+        assertThat(found(new TokenHash(access.w0, access.w1 ^ Long.MIN_VALUE, access.w2, access.w3))).isFalse();
+        assertThat(found(new TokenHash(access.w0 ^ (1L << 40), access.w1, access.w2, access.w3))).isFalse();
+    }
+
+    @Test
+    void theIndexGrowsWithItsPairsAndGivesMemoryBackWhenMostAreGone() {
+        List<TokenHash> digests = new ArrayList<>();
+        List<SessionId> sessions = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            TokenHash access = digest(RANDOM.nextInt());
+            digests.add(access);
+            sessions.add(open(access));
+        }
+        AccessIndex index = store.accessIndex();
+        assertThat(index.size()).isEqualTo(20_000);
+        assertThat(index.capacity()).isGreaterThanOrEqualTo(2 * 20_000).isLessThanOrEqualTo(8 * 20_000);
+        assertThat(digests).allMatch(this::found);
+
+        for (int i = 10; i < sessions.size(); i++) {
+            store.revokeSession(sessions.get(i));
+        }
+        assertThat(index.size()).isEqualTo(10);
+        assertThat(index.capacity()).isLessThanOrEqualTo(256);
+        for (int i = 0; i < digests.size(); i++) {
+            assertThat(found(digests.get(i))).isEqualTo(i < 10);
+        }
+        assertThat(store.allDigests()).containsAll(digests.subList(0, 10));
+    }
+
+    /**
+     * SR-09 with pairs moving: while one thread opens and revokes sessions (the array grows, shrinks and fills with
+     * markers), checks of sessions that stay are always found, and a revoked session is never found once its
+     * revocation returned.
+     */
+    @Test
+    void sr09_checksRacingOpeningsRevocationsAndRebuildsSeeExactlyTheLiveSessions() throws Exception {
+        List<TokenHash> staying = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            TokenHash access = digest(RANDOM.nextInt(64)); // crowded into few clusters
+            staying.add(access);
+            open(access);
+        }
+        ConcurrentLinkedQueue<TokenHash> revoked = new ConcurrentLinkedQueue<>();
+        AtomicBoolean running = new AtomicBoolean(true);
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Long>> checkers = new ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                checkers.add(threads.submit(() -> {
+                    long checks = 0;
+                    while (running.get()) {
+                        for (TokenHash access : staying) {
+                            if (!found(access)) {
+                                throw new AssertionError("a live session was not found");
+                            }
+                        }
+                        for (TokenHash gone : revoked) {
+                            if (found(gone)) {
+                                throw new AssertionError("a session was found after its revocation returned");
+                            }
+                        }
+                        checks += staying.size();
+                    }
+                    return checks;
+                }));
+            }
+            Future<?> writer = threads.submit(() -> {
+                for (int round = 0; round < 30; round++) {
+                    List<SessionId> batch = new ArrayList<>();
+                    List<TokenHash> digests = new ArrayList<>();
+                    for (int i = 0; i < 3_000; i++) { // grows the array, then most of it goes again
+                        TokenHash access = digest(RANDOM.nextInt(64));
+                        digests.add(access);
+                        batch.add(open(access));
+                    }
+                    for (int i = 0; i < batch.size(); i++) {
+                        store.revokeSession(batch.get(i));
+                        if (i % 100 == 0) {
+                            revoked.add(digests.get(i));
+                        }
+                    }
+                }
+                return null;
+            });
+            writer.get(60, TimeUnit.SECONDS);
+            running.set(false);
+            long checks = 0;
+            for (Future<Long> checker : checkers) {
+                checks += checker.get(60, TimeUnit.SECONDS);
+            }
+            assertThat(checks).isPositive();
+            assertThat(staying).allMatch(this::found);
+            assertThat(store.accessIndex().size()).isEqualTo(200);
+        } finally {
+            running.set(false);
+            threads.shutdownNow();
+        }
+    }
+}
