@@ -63,7 +63,7 @@ final class Sessions {
     private final SessionUserLookup lookup;
     /**
      * With the in-memory stores: the token pairs' memo slots and the users' cells, else both null. A repeated check
-     * of an unchanged session and user then returns the answer built before ({@link CheckMemo}).
+     * of an unchanged session and user then returns the answer built before ({@link MemoSlots.Slot#recall}).
      */
     private final MemoSlots slots;
     private final UserCells cells;
@@ -176,21 +176,22 @@ final class Sessions {
 
     /**
      * {@link #check} on the in-memory stores. The slot is found under exactly the rules of {@code findByAccessToken}
-     * (so a revoked, rotated-out or expired pair has none), and the memo is used only while the slot's grant and the
-     * user's cell hold the instances it was built from: a change of epoch or authentication facts gives the pair a
-     * new grant, any change of the user (roles, epoch, deletion) a new record or none, in the step that makes it, so
-     * the next check after it builds the answer again (SR-13, SR-71). No lock: a memo built from inputs that changed
-     * meanwhile fails the same identity test.
+     * (so a revoked, rotated-out or expired pair has none), and the answer kept in it is used only while the slot's
+     * grant and the user's cell hold the instances it was built from ({@link MemoSlots.Slot#recall}): a change of
+     * epoch or authentication facts gives the pair a new grant, any change of the user (roles, epoch, deletion) a new
+     * record or none, in the step that makes it, so the next check after it builds the answer again (SR-13, SR-71).
+     * No lock: an answer built from inputs that changed meanwhile fails the same identity test.
      */
     private Optional<Authentication> memoised(TokenHash accessHash, Instant now) {
         MemoSlots.Slot slot = slots.findSlot(accessHash, now);
         if (slot == null) {
             return Optional.empty();
         }
-        SessionGrant grant = slot.grant();
-        if (slot.memo() instanceof CheckMemo memo && memo.validFor(grant)) {
-            return Optional.ofNullable(memo.answer);
+        Object remembered = slot.recall();
+        if (remembered != MemoSlots.Slot.FORGOTTEN) {
+            return Optional.ofNullable((Authentication) remembered);
         }
+        SessionGrant grant = slot.grant();
         UserCells.Cell cell = cells.cell(grant.user());
         UserRecord user = cell == null ? null : cell.current();
         if (user == null) {
@@ -198,7 +199,7 @@ final class Sessions {
         }
         Authentication answer = isCurrent(grant.credentialEpoch(), user)
                 ? Authentication.of(User.of(user), grant) : null;
-        slot.memo(new CheckMemo(grant, user, cell, answer));
+        slot.remember(grant, cell, user, answer);
         return Optional.ofNullable(answer);
     }
 

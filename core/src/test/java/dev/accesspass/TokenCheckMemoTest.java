@@ -5,7 +5,9 @@ import static dev.accesspass.SpecRig.PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.accesspass.store.MemoSlots;
+import dev.accesspass.store.SessionGrant;
 import dev.accesspass.store.TokenHash;
+import dev.accesspass.store.UserCells;
 import dev.accesspass.store.UserRecord;
 import dev.accesspass.testing.Race;
 import java.time.Duration;
@@ -168,8 +170,8 @@ class TokenCheckMemoTest {
 
     /**
      * A check that read the session before a change and stores its memo only after it (the store dropped the memo at
-     * the change, but this one comes late): the next check must not use it. Played here in one thread by putting the
-     * memo from before back into the slot.
+     * the change, but this one comes late): the next check must not use it. Played here in one thread by writing the
+     * memo from before into the slot again after the change.
      */
     @Test
     void sr71_aMemoStoredLateFromTheGrantBeforeAnEpochChangeIsNotUsed() {
@@ -178,13 +180,15 @@ class TokenCheckMemoTest {
         Authentication before = memoised(caller.accessToken());
         MemoSlots.Slot slot = ((MemoSlots) rig.tokenStore).findSlot(TokenHash.of(caller.accessToken()),
                 rig.clock.instant());
-        Object late = slot.memo();
-        assertThat(late).isNotNull();
+        SessionGrant grantBefore = slot.grant();
+        UserCells.Cell cell = ((UserCells) rig.userStore).cell(before.user().id());
+        UserRecord userBefore = cell.current();
+        assertThat(slot.recall()).isEqualTo(before);
 
         rig.clock.advance(Duration.ofMinutes(2));
         AccessPass.Reauthenticated done = rig.accessPass.reauthenticate(before, PASSWORD, null,
                 ClientContext.of(CLIENT));
-        slot.memo(late);
+        slot.remember(grantBefore, cell, userBefore, before);
 
         assertThat(rig.accessPass.authenticate(caller.accessToken()).orElseThrow().authTime())
                 .isEqualTo(done.authTime());
@@ -194,13 +198,16 @@ class TokenCheckMemoTest {
     void sr13_aMemoStoredLateFromTheUserBeforeARoleChangeIsNotUsed() {
         rig = SpecRig.start();
         TokenResponse tokens = rig.register("alice");
-        UserId alice = memoised(tokens.accessToken()).user().id();
+        Authentication before = memoised(tokens.accessToken());
+        UserId alice = before.user().id();
         MemoSlots.Slot slot = ((MemoSlots) rig.tokenStore).findSlot(TokenHash.of(tokens.accessToken()),
                 rig.clock.instant());
-        Object late = slot.memo();
+        SessionGrant grantBefore = slot.grant();
+        UserCells.Cell cell = ((UserCells) rig.userStore).cell(alice);
+        UserRecord userBefore = cell.current();
 
         rig.accessPass.grantRole(alice, "admin");
-        slot.memo(late);
+        slot.remember(grantBefore, cell, userBefore, before);
 
         assertThat(rig.accessPass.authenticate(tokens.accessToken()).orElseThrow().user().roles()).contains("admin");
     }

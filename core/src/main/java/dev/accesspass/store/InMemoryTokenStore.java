@@ -2,6 +2,8 @@ package dev.accesspass.store;
 
 import dev.accesspass.SessionId;
 import dev.accesspass.UserId;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -176,7 +178,7 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus, MemoSlots {
             // The token rotated out is rarely presented again (a logout racing the refresh); its grant would
             // double the session's memory until the purge.
             parent.grant = null;
-            parent.memo = null;
+            parent.forgetMemo();
             family.current = next;
             family.lastUsed = seconds(now);
             // Only the token just rotated can still be answered inside the grace window; an older one keeps just
@@ -714,8 +716,18 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus, MemoSlots {
         }
     }
 
-    /** One access/refresh pair of a session. Immutable but for the cached {@link #grant} and {@link #memo}. */
+    /** One access/refresh pair of a session. Immutable but for the cached {@link #grant} and core's memo. */
     static final class Generation implements Slot {
+        private static final VarHandle MEMO_VERSION;
+
+        static {
+            try {
+                MEMO_VERSION = MethodHandles.lookup().findVarHandle(Generation.class, "memoVersion", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         final Family family;
         /** The access token's digest, inline: the index compares it without reading one more object. */
         final long a0;
@@ -731,11 +743,18 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus, MemoSlots {
          * token expire. Written under the family's monitor, read without a lock.
          */
         volatile SessionGrant grant;
-        /**
-         * Core's memo of the check of this pair ({@link MemoSlots}): here because the check reads this object anyway.
-         * Core validates it against {@link #grant} itself; dropped with the grant, only to free memory.
+        /*
+         * Core's memo of the check of this pair (MemoSlots.Slot): here, inline, because the check reads this object
+         * anyway, and one more object would be one more cache miss per check. Written by any checking thread, so the
+         * four fields are guarded by a sequence lock: memoVersion is odd while a write is under way and advances by
+         * two with each, and a read is used only if the version was even and unchanged around it. Dropped with the
+         * grant, only to free memory: recall compares memoGrant with the grant anyway.
          */
-        volatile Object memo;
+        private volatile int memoVersion;
+        private SessionGrant memoGrant;
+        private UserCells.Cell memoCell;
+        private UserRecord memoUser;
+        private Object memoAnswer;
 
         Generation(Family family, TokenHash accessHash, long accessExpiresAt, TokenHash refreshHash,
                    long refreshExpiresAt) {
@@ -782,7 +801,19 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus, MemoSlots {
         /** Drops the cached grant and the memo: the next check builds both again. */
         void forget() {
             grant = null;
-            memo = null;
+            forgetMemo();
+        }
+
+        /** Frees the memo's objects, unless a check is writing it just now (recall checks the grant anyway). */
+        void forgetMemo() {
+            int version = memoVersion;
+            if ((version & 1) == 0 && MEMO_VERSION.compareAndSet(this, version, version + 1)) {
+                memoGrant = null;
+                memoCell = null;
+                memoUser = null;
+                memoAnswer = null;
+                memoVersion = version + 2;
+            }
         }
 
         @Override
@@ -791,13 +822,37 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus, MemoSlots {
         }
 
         @Override
-        public Object memo() {
-            return memo;
+        public Object recall() {
+            int version = memoVersion;
+            if ((version & 1) != 0) {
+                return FORGOTTEN; // being written
+            }
+            SessionGrant builtFrom = memoGrant;
+            UserCells.Cell cell = memoCell;
+            UserRecord user = memoUser;
+            Object answer = memoAnswer;
+            // The four reads above are done before the version is read again (a plain read may otherwise move after
+            // a volatile one), so an unchanged even version means they all came from one write.
+            VarHandle.acquireFence();
+            if (memoVersion != version || builtFrom == null || builtFrom != grant || cell.current() != user) {
+                return FORGOTTEN;
+            }
+            return answer;
         }
 
         @Override
-        public void memo(Object memo) {
-            this.memo = memo;
+        public void remember(SessionGrant builtFrom, UserCells.Cell cell, UserRecord user, Object answer) {
+            int version = memoVersion;
+            if ((version & 1) != 0 || !MEMO_VERSION.compareAndSet(this, version, version + 1)) {
+                return; // another check is writing: it keeps its answer
+            }
+            // The odd version is visible before any of these writes (the compare-and-set reads with acquire
+            // semantics), and the even one after all of them (a volatile write releases).
+            memoGrant = builtFrom;
+            memoCell = cell;
+            memoUser = user;
+            memoAnswer = answer;
+            memoVersion = version + 2;
         }
 
         /** The grant of the token check: the cached one, or one built (under the monitor, see {@link #grant}). */

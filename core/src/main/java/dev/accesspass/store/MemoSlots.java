@@ -5,7 +5,7 @@ import java.time.Instant;
 /**
  * An optional capability of a {@link TokenStore} that keeps its grants in memory (the in-memory store): next to each
  * live token pair, a slot where core keeps what it derived from the pair's grant, so that a repeated check of an
- * unchanged session reads one object more instead of rebuilding its answer. Core uses it only together with a
+ * unchanged session reads no object more instead of rebuilding its answer. Core uses it only together with a
  * {@link UserStore} that is {@link UserCells} (whose users are in memory too); stores that keep their data elsewhere
  * (the JDBC and Redis ones) do not implement it and are checked as before.
  *
@@ -21,12 +21,24 @@ public interface MemoSlots {
 
     /** One token pair's slot. */
     interface Slot {
+        /** What {@link #recall} returns when there is no answer to reuse. */
+        Object FORGOTTEN = new Object();
+
         /** The pair's grant as {@link TokenStore#findByAccessToken} returns it: the same instance while unchanged. */
         SessionGrant grant();
 
-        /** What core stored last, or null; core validates it itself (the store may drop it at any time). */
-        Object memo();
+        /**
+         * The answer core last {@linkplain #remember remembered} here, null included, if it was built from the grant
+         * this pair holds now and from the record the user's cell still holds; else {@link #FORGOTTEN}. The four
+         * values are read as they were written together (never half of one write), and the store may forget them at
+         * any time.
+         */
+        Object recall();
 
-        void memo(Object memo);
+        /**
+         * Keeps {@code answer}, built from {@code grant} (this pair's) and {@code user} (read from {@code cell}), for
+         * {@link #recall}. Skipped while another check writes the same slot: that one keeps its own.
+         */
+        void remember(SessionGrant grant, UserCells.Cell cell, UserRecord user, Object answer);
     }
 }

@@ -9,6 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -65,19 +68,26 @@ class InMemoryTokenStoreTest extends TokenStoreContract {
         assertThat(slots.findSlot(first, T0.plus(ACCESS_TTL))).as("expired").isNull();
         assertThat(slots.findSlot(TokenHash.of(session.refresh()), T0)).as("a refresh token").isNull();
 
+        // A memo is recalled while the grant and the user's cell hold what it was built from, then no more.
+        UserCells.Cell cell = new UserCells.Cell(null);
         Object memo = new Object();
-        slot.memo(memo);
-        assertThat(slots.findSlot(first, T0).memo()).isSameAs(memo);
+        assertThat(slot.recall()).as("nothing remembered yet").isSameAs(MemoSlots.Slot.FORGOTTEN);
+        slot.remember(slot.grant(), cell, null, memo);
+        assertThat(slots.findSlot(first, T0).recall()).isSameAs(memo);
         SessionGrant before = slot.grant();
         assertThat(store().advanceSessionEpoch(session.id(), 1)).isTrue();
-        assertThat(slot.memo()).as("dropped with the grant").isNull();
+        assertThat(slot.recall()).as("dropped with the grant").isSameAs(MemoSlots.Slot.FORGOTTEN);
         assertThat(slot.grant()).isNotSameAs(before).extracting(SessionGrant::credentialEpoch).isEqualTo(1L);
+        slot.remember(before, cell, null, memo);
+        assertThat(slot.recall()).as("built from the grant before").isSameAs(MemoSlots.Slot.FORGOTTEN);
+        slot.remember(slot.grant(), cell, null, null);
+        assertThat(slot.recall()).as("a refusal is remembered too").isNull();
 
         // Rotated out once: still found, as the previous generation; rotated out twice: gone.
-        slot.memo(memo);
+        slot.remember(slot.grant(), cell, null, memo);
         Minted second = mint(T0);
         rotated(store().rotate(TokenHash.of(session.refresh()), second.successor(), T0));
-        assertThat(slot.memo()).as("dropped at the rotation").isNull();
+        assertThat(slot.recall()).as("dropped at the rotation").isSameAs(MemoSlots.Slot.FORGOTTEN);
         assertThat(slots.findSlot(first, T0)).isSameAs(slot);
         assertThat(slot.grant()).isEqualTo(store().findByAccessToken(first, T0).orElseThrow());
         Minted third = mint(T0);
@@ -88,6 +98,49 @@ class InMemoryTokenStoreTest extends TokenStoreContract {
         assertThat(store().revokeSession(session.id())).isTrue();
         assertThat(slots.findSlot(TokenHash.of(second.access()), T0)).isNull();
         assertThat(slots.findSlot(TokenHash.of(third.access()), T0)).isNull();
+    }
+
+    /**
+     * The memo's four values are written by whichever check gets there, so two checks may write at once: a read must
+     * never combine the user of one write with the answer of another. Here the cell always holds {@code kept}, and
+     * writers alternate between the memo for {@code kept} and one for {@code other}; a check may only ever recall
+     * {@code kept}'s answer (or nothing).
+     */
+    @Test
+    void sr13_aMemoIsNeverRecalledHalfWritten() throws Exception {
+        UserStore users = UserStore.inMemory();
+        UserRecord kept = users.create(new NewUser("kept", "kept@example.com", true, null, Set.of(), T0));
+        UserRecord other = users.create(new NewUser("other", "other@example.com", true, null, Set.of(), T0));
+        UserCells.Cell cell = new UserCells.Cell(kept);
+        Object keptAnswer = "answer for kept";
+        Object otherAnswer = "answer for other";
+        Opened session = open(kept.id());
+        MemoSlots.Slot slot = ((MemoSlots) store()).findSlot(TokenHash.of(session.access()), T0);
+        SessionGrant grant = slot.grant();
+
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicLong recalled = new AtomicLong();
+        List<Object> wrong = Race.race(4, thread -> () -> {
+            if (thread < 2) {
+                for (int i = 0; i < 2_000_000; i++) {
+                    boolean mine = (i + thread) % 2 == 0;
+                    slot.remember(grant, cell, mine ? kept : other, mine ? keptAnswer : otherAnswer);
+                }
+                running.set(false);
+                return null;
+            }
+            while (running.get()) {
+                Object answer = slot.recall();
+                if (answer == keptAnswer) {
+                    recalled.incrementAndGet();
+                } else if (answer != MemoSlots.Slot.FORGOTTEN) {
+                    return answer;
+                }
+            }
+            return null;
+        });
+        assertThat(wrong).containsOnlyNulls();
+        assertThat(recalled.get()).as("the kept answer was recalled at all").isPositive();
     }
 
     @Test
