@@ -4,12 +4,13 @@ import java.time.Instant;
 
 /**
  * An optional capability of a {@link TokenStore} that keeps its grants in memory (the in-memory store): next to each
- * live token pair, a slot where core keeps what it derived from the pair's grant, so that a repeated check of an
- * unchanged session reads no object more instead of rebuilding its answer. Core uses it only together with a
+ * live token pair, a slot where core keeps what it derived from the pair's grant (fields of the pair, which the
+ * lookup reads anyway), so that a repeated check of an unchanged session reads only the user's cell besides instead
+ * of rebuilding its answer. Core uses it only together with a
  * {@link UserStore} that is {@link UserCells} (whose users are in memory too); stores that keep their data elsewhere
  * (the JDBC and Redis ones) do not implement it and are checked as before.
  *
- * <p>For core's token check only: not a store author's concern. Reads only, no lock, thread-safe.
+ * <p>For core's token check only: not a store author's concern. No lock (checks write the memo too); thread-safe.
  */
 public interface MemoSlots {
 
