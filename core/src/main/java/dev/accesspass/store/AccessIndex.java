@@ -94,7 +94,7 @@ final class AccessIndex {
         return digests;
     }
 
-    /** Pairs held. */
+    /** Pairs held; for tests. */
     synchronized int size() {
         return live;
     }

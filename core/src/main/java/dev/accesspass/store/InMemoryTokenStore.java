@@ -768,9 +768,9 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus, MemoSlots {
             this.refreshExpiresAt = refreshExpiresAt;
         }
 
-        /** Whether this pair's access digest is {@code digest}; every word compared (SR-03). */
+        /** Whether this pair's access digest is {@code digest}, by {@link TokenHash#hasWords} (SR-03). */
         boolean hasAccessHash(TokenHash digest) {
-            return ((a0 ^ digest.w0) | (a1 ^ digest.w1) | (a2 ^ digest.w2) | (a3 ^ digest.w3)) == 0;
+            return digest.hasWords(a0, a1, a2, a3);
         }
 
         TokenHash accessHash() {

@@ -78,11 +78,15 @@ public final class TokenHash {
 
     @Override
     public boolean equals(Object other) {
-        if (!(other instanceof TokenHash that)) {
-            return false;
-        }
-        // No early exit on the first differing word (SR-03).
-        return ((w0 ^ that.w0) | (w1 ^ that.w1) | (w2 ^ that.w2) | (w3 ^ that.w3)) == 0;
+        return other instanceof TokenHash that && that.hasWords(w0, w1, w2, w3);
+    }
+
+    /**
+     * Whether this digest's words are these, for a store that keeps the words inline (the in-memory index). No early
+     * exit on the first differing word (SR-03).
+     */
+    boolean hasWords(long v0, long v1, long v2, long v3) {
+        return ((w0 ^ v0) | (w1 ^ v1) | (w2 ^ v2) | (w3 ^ v3)) == 0;
     }
 
     @Override
