@@ -57,16 +57,16 @@ final class CircuitTokenStore implements TokenStore, SessionUserLookup {
         if (!(store instanceof MemoSlots slots)) {
             return null;
         }
-        return (accessHash, now) -> {
+        return (accessHash, nowMillis) -> {
             if (circuit.closed()) {
                 try {
-                    return slots.findSlot(accessHash, now);
+                    return slots.findSlot(accessHash, nowMillis);
                 } catch (StoreUnavailableException e) {
                     circuit.failed("findByAccessToken");
                     throw e;
                 }
             }
-            return circuit.call("findByAccessToken", () -> slots.findSlot(accessHash, now));
+            return circuit.call("findByAccessToken", () -> slots.findSlot(accessHash, nowMillis));
         };
     }
 

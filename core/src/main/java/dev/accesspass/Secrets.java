@@ -1,5 +1,6 @@
 package dev.accesspass;
 
+import dev.accesspass.store.TokenHash;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -50,6 +51,28 @@ final class Secrets {
         }
         return true;
     }
+
+    /**
+     * The digest of {@code candidate} if it has the shape of {@link #isToken}, else null: the shape check and the
+     * copy of the text for hashing in one pass over it, as this runs on every authenticated request.
+     */
+    static TokenHash digestIfToken(String candidate) {
+        if (candidate == null || candidate.length() != TOKEN_LENGTH) {
+            return null;
+        }
+        byte[] text = TOKEN_TEXT.get();
+        for (int i = 0; i < TOKEN_LENGTH; i++) {
+            char c = candidate.charAt(i);
+            if (c >= 128 || !TOKEN_ALPHABET[c]) {
+                return null;
+            }
+            text[i] = (byte) c;
+        }
+        return TokenHash.of(text, 0, TOKEN_LENGTH);
+    }
+
+    /** Each thread's copy of the token {@link #digestIfToken} hashes: no array per check. */
+    private static final ThreadLocal<byte[]> TOKEN_TEXT = ThreadLocal.withInitial(() -> new byte[TOKEN_LENGTH]);
 
     /** {@code TOKEN_ALPHABET[c]} for each character {@code c} of the base64url alphabet, below 128. */
     private static final boolean[] TOKEN_ALPHABET = alphabet(

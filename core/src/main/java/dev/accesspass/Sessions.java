@@ -148,19 +148,20 @@ final class Sessions {
     }
 
     private Optional<Authentication> check(String accessToken) {
-        if (!Secrets.isToken(accessToken)) {
+        TokenHash accessHash = Secrets.digestIfToken(accessToken);
+        if (accessHash == null) {
             return Optional.empty();
         }
         if (slots != null) {
-            return memoised(TokenHash.of(accessToken), clock.instant());
+            return memoised(accessHash, clock.millis());
         }
         if (lookup != null) {
             // One read instead of two (one round trip to a database); the same rules below.
-            return lookup.findSessionAndUser(TokenHash.of(accessToken), clock.instant())
+            return lookup.findSessionAndUser(accessHash, clock.instant())
                     .filter(found -> isCurrent(found.grant().credentialEpoch(), found.user()))
                     .map(found -> Authentication.of(User.of(found.user()), found.grant()));
         }
-        Optional<SessionGrant> grant = tokens.findByAccessToken(TokenHash.of(accessToken), clock.instant());
+        Optional<SessionGrant> grant = tokens.findByAccessToken(accessHash, clock.instant());
         if (grant.isEmpty()) {
             return Optional.empty();
         }
@@ -182,25 +183,31 @@ final class Sessions {
      * record or none, in the step that makes it, so the next check after it builds the answer again (SR-13, SR-71).
      * No lock: an answer built from inputs that changed meanwhile fails the same identity test.
      */
-    private Optional<Authentication> memoised(TokenHash accessHash, Instant now) {
-        MemoSlots.Slot slot = slots.findSlot(accessHash, now);
+    @SuppressWarnings("unchecked") // only this method remembers, and always an Optional<Authentication>
+    private Optional<Authentication> memoised(TokenHash accessHash, long nowMillis) {
+        MemoSlots.Slot slot = slots.findSlot(accessHash, nowMillis);
         if (slot == null) {
             return Optional.empty();
         }
         Object remembered = slot.recall();
-        if (remembered != MemoSlots.Slot.FORGOTTEN) {
-            return Optional.ofNullable((Authentication) remembered);
-        }
+        return remembered != MemoSlots.Slot.FORGOTTEN ? (Optional<Authentication>) remembered : answer(slot);
+    }
+
+    /**
+     * The answer of {@link #memoised} when the slot has none to reuse, remembered there. It is kept as the
+     * {@code Optional} the check returns, so that a repeated check allocates no wrapper either.
+     */
+    private Optional<Authentication> answer(MemoSlots.Slot slot) {
         SessionGrant grant = slot.grant();
         UserCells.Cell cell = cells.cell(grant.user());
         UserRecord user = cell == null ? null : cell.current();
         if (user == null) {
             return Optional.empty();
         }
-        Authentication answer = isCurrent(grant.credentialEpoch(), user)
-                ? Authentication.of(User.of(user), grant) : null;
+        Optional<Authentication> answer = isCurrent(grant.credentialEpoch(), user)
+                ? Optional.of(Authentication.of(User.of(user), grant)) : Optional.empty();
         slot.remember(grant, cell, user, answer);
-        return Optional.ofNullable(answer);
+        return answer;
     }
 
     /**

@@ -179,16 +179,16 @@ class TokenCheckMemoTest {
         TokenResponse caller = rig.register("alice");
         Authentication before = memoised(caller.accessToken());
         MemoSlots.Slot slot = ((MemoSlots) rig.tokenStore).findSlot(TokenHash.of(caller.accessToken()),
-                rig.clock.instant());
+                rig.clock.millis());
         SessionGrant grantBefore = slot.grant();
         UserCells.Cell cell = ((UserCells) rig.userStore).cell(before.user().id());
         UserRecord userBefore = cell.current();
-        assertThat(slot.recall()).isEqualTo(before);
+        assertThat(slot.recall()).isEqualTo(Optional.of(before));
 
         rig.clock.advance(Duration.ofMinutes(2));
         AccessPass.Reauthenticated done = rig.accessPass.reauthenticate(before, PASSWORD, null,
                 ClientContext.of(CLIENT));
-        slot.remember(grantBefore, cell, userBefore, before);
+        slot.remember(grantBefore, cell, userBefore, Optional.of(before));
 
         assertThat(rig.accessPass.authenticate(caller.accessToken()).orElseThrow().authTime())
                 .isEqualTo(done.authTime());
@@ -201,13 +201,13 @@ class TokenCheckMemoTest {
         Authentication before = memoised(tokens.accessToken());
         UserId alice = before.user().id();
         MemoSlots.Slot slot = ((MemoSlots) rig.tokenStore).findSlot(TokenHash.of(tokens.accessToken()),
-                rig.clock.instant());
+                rig.clock.millis());
         SessionGrant grantBefore = slot.grant();
         UserCells.Cell cell = ((UserCells) rig.userStore).cell(alice);
         UserRecord userBefore = cell.current();
 
         rig.accessPass.grantRole(alice, "admin");
-        slot.remember(grantBefore, cell, userBefore, before);
+        slot.remember(grantBefore, cell, userBefore, Optional.of(before));
 
         assertThat(rig.accessPass.authenticate(tokens.accessToken()).orElseThrow().user().roles()).contains("admin");
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.accesspass.store.NewUser;
+import dev.accesspass.store.TokenHash;
 import dev.accesspass.store.TokenStore;
 import dev.accesspass.store.UserRecord;
 import dev.accesspass.store.UserStore;
@@ -106,12 +107,17 @@ class TokenShapeTest {
     @Test
     void theShapeIsExactlyWhatWeMint() {
         for (int i = 0; i < 1000; i++) {
-            assertThat(Secrets.isToken(Secrets.newToken())).isTrue();
+            String token = Secrets.newToken();
+            assertThat(Secrets.isToken(token)).isTrue();
+            // The token check's one-pass form: the same shape, and the digest of the same text.
+            assertThat(Secrets.digestIfToken(token)).isEqualTo(TokenHash.of(token));
         }
         for (String bad : malformed().toList()) {
             assertThat(Secrets.isToken(bad)).as(bad).isFalse();
+            assertThat(Secrets.digestIfToken(bad)).as(bad).isNull();
         }
         assertThat(Secrets.isToken(null)).isFalse();
+        assertThat(Secrets.digestIfToken(null)).isNull();
         assertThat(Secrets.isToken("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNO-_")).isTrue();
     }
 
@@ -123,8 +129,12 @@ class TokenShapeTest {
             for (int c = 0; c <= Character.MAX_VALUE; c++) {
                 char[] candidate = token.clone();
                 candidate[position] = (char) c;
-                assertThat(Secrets.isToken(new String(candidate)))
-                        .as("U+%04X at %d", c, position).isEqualTo(alphabet.indexOf(c) >= 0);
+                String text = new String(candidate);
+                boolean ours = alphabet.indexOf(c) >= 0;
+                assertThat(Secrets.isToken(text)).as("U+%04X at %d", c, position).isEqualTo(ours);
+                // A character outside ASCII whose low byte is in the alphabet (U+0141 and 'A') must not pass as it.
+                assertThat(Secrets.digestIfToken(text)).as("U+%04X at %d, digest", c, position)
+                        .isEqualTo(ours ? TokenHash.of(text) : null);
             }
         }
     }

@@ -103,20 +103,20 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus, MemoSlots {
 
     @Override
     public Optional<SessionGrant> findByAccessToken(TokenHash accessHash, Instant now) {
-        Generation generation = liveGeneration(accessHash, now);
+        Generation generation = liveGeneration(accessHash, now.toEpochMilli());
         return generation == null ? Optional.empty() : Optional.of(generation.cachedGrant());
     }
 
     /** {@link #findByAccessToken} without the {@code Optional}: the same rules ({@link #liveGeneration}). */
     @Override
-    public Slot findSlot(TokenHash accessHash, Instant now) {
-        return liveGeneration(accessHash, now);
+    public Slot findSlot(TokenHash accessHash, long nowMillis) {
+        return liveGeneration(accessHash, nowMillis);
     }
 
     /** The token pair of a live access token, or null: the rules of both token checks. */
-    private Generation liveGeneration(TokenHash accessHash, Instant now) {
+    private Generation liveGeneration(TokenHash accessHash, long nowMillis) {
         Generation generation = access.get(accessHash);
-        if (generation == null || now.toEpochMilli() >= generation.accessExpiresAt) {
+        if (generation == null || nowMillis >= generation.accessExpiresAt) {
             return null;
         }
         // A cached grant was built while its generation was live, and the generation is still live while this map

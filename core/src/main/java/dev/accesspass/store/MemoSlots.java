@@ -1,7 +1,5 @@
 package dev.accesspass.store;
 
-import java.time.Instant;
-
 /**
  * An optional capability of a {@link TokenStore} that keeps its grants in memory (the in-memory store): next to each
  * live token pair, a slot where core keeps what it derived from the pair's grant (fields of the pair, which the
@@ -16,9 +14,10 @@ public interface MemoSlots {
 
     /**
      * The slot of a live access token: found exactly when {@link TokenStore#findByAccessToken} would return a grant
-     * (same rules, same moment), else null (no {@code Optional}, as this runs on every check).
+     * (same rules, at {@code nowMillis}, epoch milliseconds), else null (no {@code Optional}, as this runs on every
+     * check; and milliseconds, which the system clock gives without building an {@code Instant}).
      */
-    Slot findSlot(TokenHash accessHash, Instant now);
+    Slot findSlot(TokenHash accessHash, long nowMillis);
 
     /** One token pair's slot. */
     interface Slot {

@@ -47,6 +47,14 @@ public final class TokenHash {
         return SHA256.get().hash(token);
     }
 
+    /**
+     * The digest of {@code length} bytes of {@code text} from {@code offset}: for a caller that has read a token's
+     * ASCII text out already, e.g. while checking its shape, so that the text is walked once per check, not twice.
+     */
+    public static TokenHash of(byte[] text, int offset, int length) {
+        return SHA256.get().hash(text, offset, length);
+    }
+
     /** A digest read back from storage. */
     public static TokenHash fromBytes(byte[] digest) {
         if (digest == null || digest.length != LENGTH) {
@@ -122,7 +130,11 @@ public final class TokenHash {
                 }
                 text[i] = (byte) c;
             }
-            sha256.update(text, 0, length);
+            return hash(text, 0, length);
+        }
+
+        TokenHash hash(byte[] bytes, int offset, int length) {
+            sha256.update(bytes, offset, length);
             try {
                 sha256.digest(digest, 0, LENGTH);
             } catch (DigestException e) {

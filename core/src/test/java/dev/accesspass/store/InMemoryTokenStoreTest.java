@@ -62,18 +62,18 @@ class InMemoryTokenStoreTest extends TokenStoreContract {
         Opened session = open(new UserId("alice"));
         TokenHash first = TokenHash.of(session.access());
 
-        MemoSlots.Slot slot = slots.findSlot(first, T0);
+        MemoSlots.Slot slot = slots.findSlot(first, T0.toEpochMilli());
         assertThat(slot.grant()).isSameAs(store().findByAccessToken(first, T0).orElseThrow());
-        assertThat(slots.findSlot(first, T0.plus(ACCESS_TTL).minus(MS))).isSameAs(slot);
-        assertThat(slots.findSlot(first, T0.plus(ACCESS_TTL))).as("expired").isNull();
-        assertThat(slots.findSlot(TokenHash.of(session.refresh()), T0)).as("a refresh token").isNull();
+        assertThat(slots.findSlot(first, T0.plus(ACCESS_TTL).minus(MS).toEpochMilli())).isSameAs(slot);
+        assertThat(slots.findSlot(first, T0.plus(ACCESS_TTL).toEpochMilli())).as("expired").isNull();
+        assertThat(slots.findSlot(TokenHash.of(session.refresh()), T0.toEpochMilli())).as("a refresh token").isNull();
 
         // A memo is recalled while the grant and the user's cell hold what it was built from, then no more.
         UserCells.Cell cell = new UserCells.Cell(null);
         Object memo = new Object();
         assertThat(slot.recall()).as("nothing remembered yet").isSameAs(MemoSlots.Slot.FORGOTTEN);
         slot.remember(slot.grant(), cell, null, memo);
-        assertThat(slots.findSlot(first, T0).recall()).isSameAs(memo);
+        assertThat(slots.findSlot(first, T0.toEpochMilli()).recall()).isSameAs(memo);
         SessionGrant before = slot.grant();
         assertThat(store().advanceSessionEpoch(session.id(), 1)).isTrue();
         assertThat(slot.recall()).as("dropped with the grant").isSameAs(MemoSlots.Slot.FORGOTTEN);
@@ -88,16 +88,16 @@ class InMemoryTokenStoreTest extends TokenStoreContract {
         Minted second = mint(T0);
         rotated(store().rotate(TokenHash.of(session.refresh()), second.successor(), T0));
         assertThat(slot.recall()).as("dropped at the rotation").isSameAs(MemoSlots.Slot.FORGOTTEN);
-        assertThat(slots.findSlot(first, T0)).isSameAs(slot);
+        assertThat(slots.findSlot(first, T0.toEpochMilli())).isSameAs(slot);
         assertThat(slot.grant()).isEqualTo(store().findByAccessToken(first, T0).orElseThrow());
         Minted third = mint(T0);
         rotated(store().rotate(TokenHash.of(second.refresh()), third.successor(), T0));
-        assertThat(slots.findSlot(first, T0)).isNull();
-        assertThat(slots.findSlot(TokenHash.of(second.access()), T0)).isNotNull();
+        assertThat(slots.findSlot(first, T0.toEpochMilli())).isNull();
+        assertThat(slots.findSlot(TokenHash.of(second.access()), T0.toEpochMilli())).isNotNull();
 
         assertThat(store().revokeSession(session.id())).isTrue();
-        assertThat(slots.findSlot(TokenHash.of(second.access()), T0)).isNull();
-        assertThat(slots.findSlot(TokenHash.of(third.access()), T0)).isNull();
+        assertThat(slots.findSlot(TokenHash.of(second.access()), T0.toEpochMilli())).isNull();
+        assertThat(slots.findSlot(TokenHash.of(third.access()), T0.toEpochMilli())).isNull();
     }
 
     /**
@@ -115,7 +115,7 @@ class InMemoryTokenStoreTest extends TokenStoreContract {
         Object keptAnswer = "answer for kept";
         Object otherAnswer = "answer for other";
         Opened session = open(kept.id());
-        MemoSlots.Slot slot = ((MemoSlots) store()).findSlot(TokenHash.of(session.access()), T0);
+        MemoSlots.Slot slot = ((MemoSlots) store()).findSlot(TokenHash.of(session.access()), T0.toEpochMilli());
         SessionGrant grant = slot.grant();
 
         AtomicBoolean running = new AtomicBoolean(true);

@@ -22,6 +22,18 @@ class TokenHashTest {
     }
 
     @Test
+    void sr02_hashOfTextBytesIsTheirSha256AsOfTheTokenText() throws Exception {
+        byte[] text = ("xx" + TOKEN + "yy").getBytes(StandardCharsets.US_ASCII);
+        byte[] expected = MessageDigest.getInstance("SHA-256").digest(TOKEN.getBytes(StandardCharsets.US_ASCII));
+
+        TokenHash hash = TokenHash.of(text, 2, TOKEN.length());
+
+        assertThat(hash.bytes()).isEqualTo(expected);
+        assertThat(hash).isEqualTo(TokenHash.of(TOKEN));
+        assertThat(TokenHash.of(text, 0, TOKEN.length())).isNotEqualTo(hash);
+    }
+
+    @Test
     void equalDigestsAreEqualAndHashAlike() {
         TokenHash one = TokenHash.of(TOKEN);
         TokenHash same = TokenHash.of(TOKEN);
