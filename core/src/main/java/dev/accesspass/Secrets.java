@@ -39,6 +39,20 @@ final class Secrets {
      * every token check.
      */
     static boolean isToken(String candidate) {
+        return readToken(candidate, TOKEN_TEXT.get());
+    }
+
+    /**
+     * The digest of {@code candidate} if it has the shape of {@link #isToken}, else null: the shape check and the
+     * copy of the text for hashing in one pass over it, as this runs on every authenticated request.
+     */
+    static TokenHash digestIfToken(String candidate) {
+        byte[] text = TOKEN_TEXT.get();
+        return readToken(candidate, text) ? TokenHash.of(text, 0, TOKEN_LENGTH) : null;
+    }
+
+    /** {@link #isToken}'s check, copying the characters into {@code text} as it goes (whatever the outcome). */
+    private static boolean readToken(String candidate, byte[] text) {
         if (candidate == null || candidate.length() != TOKEN_LENGTH) {
             return false;
         }
@@ -48,30 +62,12 @@ final class Secrets {
             if (c >= 128 || !TOKEN_ALPHABET[c]) {
                 return false;
             }
+            text[i] = (byte) c;
         }
         return true;
     }
 
-    /**
-     * The digest of {@code candidate} if it has the shape of {@link #isToken}, else null: the shape check and the
-     * copy of the text for hashing in one pass over it, as this runs on every authenticated request.
-     */
-    static TokenHash digestIfToken(String candidate) {
-        if (candidate == null || candidate.length() != TOKEN_LENGTH) {
-            return null;
-        }
-        byte[] text = TOKEN_TEXT.get();
-        for (int i = 0; i < TOKEN_LENGTH; i++) {
-            char c = candidate.charAt(i);
-            if (c >= 128 || !TOKEN_ALPHABET[c]) {
-                return null;
-            }
-            text[i] = (byte) c;
-        }
-        return TokenHash.of(text, 0, TOKEN_LENGTH);
-    }
-
-    /** Each thread's copy of the token {@link #digestIfToken} hashes: no array per check. */
+    /** Each thread's copy of the token text that {@link #readToken} writes: no array per check. */
     private static final ThreadLocal<byte[]> TOKEN_TEXT = ThreadLocal.withInitial(() -> new byte[TOKEN_LENGTH]);
 
     /** {@code TOKEN_ALPHABET[c]} for each character {@code c} of the base64url alphabet, below 128. */

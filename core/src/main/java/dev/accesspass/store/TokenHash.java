@@ -50,6 +50,8 @@ public final class TokenHash {
     /**
      * The digest of {@code length} bytes of {@code text} from {@code offset}: for a caller that has read a token's
      * ASCII text out already, e.g. while checking its shape, so that the text is walked once per check, not twice.
+     *
+     * @throws IllegalArgumentException if the range is not inside {@code text}
      */
     public static TokenHash of(byte[] text, int offset, int length) {
         return SHA256.get().hash(text, offset, length);
