@@ -119,8 +119,8 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus, MemoSlots {
         if (generation == null || nowMillis >= generation.accessExpiresAt) {
             return null;
         }
-        // A cached grant was built while its generation was live, and the generation is still live while this map
-        // holds it: every write that ends one (a revocation, the second rotation after it) removes it from the map
+        // A cached grant was built while its generation was live, and the generation is still live while the index
+        // holds it: every write that ends one (a revocation, the second rotation after it) removes it from the index
         // under the family's monitor before returning. So a hit needs no read of the family (one cache miss less).
         if (generation.grant != null) {
             return generation;
@@ -175,10 +175,9 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus, MemoSlots {
                 access.remove(older);
             }
             family.previous = parent;
-            // The token rotated out is rarely presented again (a logout racing the refresh); its grant would
-            // double the session's memory until the purge.
-            parent.grant = null;
-            parent.forgetMemo();
+            // The token rotated out is rarely presented again (a logout racing the refresh); its grant and memo
+            // would double the session's memory until the purge.
+            parent.forget();
             family.current = next;
             family.lastUsed = seconds(now);
             // Only the token just rotated can still be answered inside the grace window; an older one keeps just
@@ -805,7 +804,7 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus, MemoSlots {
         }
 
         /** Frees the memo's objects, unless a check is writing it just now (recall checks the grant anyway). */
-        void forgetMemo() {
+        private void forgetMemo() {
             int version = memoVersion;
             if ((version & 1) == 0 && MEMO_VERSION.compareAndSet(this, version, version + 1)) {
                 memoGrant = null;
