@@ -28,11 +28,11 @@ public final class CheckedSessionHeap {
         try (AccessPass accessPass = AccessPass.builder(config)
                 .stores(TokenStore.inMemory(), UserStore.inMemory()).build()) {
             String[] tokens = LiveSessions.open(accessPass, sessions, SESSIONS_PER_USER);
-            long opened = usedAfterGc();
+            long opened = HeapUse.usedAfterGc();
             checkAll(accessPass, tokens);
-            long checkedOnce = usedAfterGc();
+            long checkedOnce = HeapUse.usedAfterGc();
             checkAll(accessPass, tokens);
-            long checkedTwice = usedAfterGc();
+            long checkedTwice = HeapUse.usedAfterGc();
             System.out.printf("%,d sessions: %.1f bytes per session kept by the first check, %.1f more by the second%n",
                     sessions, (checkedOnce - opened) / (double) sessions,
                     (checkedTwice - checkedOnce) / (double) sessions);
@@ -45,14 +45,5 @@ public final class CheckedSessionHeap {
                 throw new IllegalStateException("a session did not authenticate");
             }
         }
-    }
-
-    private static long usedAfterGc() throws InterruptedException {
-        Runtime runtime = Runtime.getRuntime();
-        for (int i = 0; i < 4; i++) {
-            System.gc();
-            Thread.sleep(200);
-        }
-        return runtime.totalMemory() - runtime.freeMemory();
     }
 }

@@ -8,7 +8,6 @@ import dev.accesspass.UserId;
 import dev.accesspass.store.TokenStore;
 import dev.accesspass.store.UserStore;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,12 +71,12 @@ public final class ScalingBenchmark {
         for (int i = 0; i < PICKS; i++) {
             picks[i] = random.nextInt(sessions);
         }
-        long heapBefore = usedAfterGc();
+        long heapBefore = HeapUse.usedAfterGc();
         AccessPass accessPass = accessPass();
         long setUp = System.nanoTime();
         String[] tokens = LiveSessions.open(accessPass, sessions, SESSIONS_PER_USER);
         double setUpSeconds = (System.nanoTime() - setUp) / 1e9;
-        long heapOpened = usedAfterGc() - heapBefore;
+        long heapOpened = HeapUse.usedAfterGc() - heapBefore;
 
         // First checks, in a random order (a shuffled permutation), so that their cost is not that of a scan.
         int[] order = new int[sessions];
@@ -101,7 +100,7 @@ public final class ScalingBenchmark {
             throw new IllegalStateException((sessions - valid) + " sessions did not authenticate");
         }
         order = null;
-        long heapChecked = usedAfterGc() - heapBefore;
+        long heapChecked = HeapUse.usedAfterGc() - heapBefore;
 
         int[] cursor = {0};
         IntSupplier check = () -> accessPass.authenticate(tokens[picks[cursor[0]++ & (PICKS - 1)]]).isPresent() ? 1 : 0;
@@ -246,17 +245,6 @@ public final class ScalingBenchmark {
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
-
-    private static long usedAfterGc() throws InterruptedException {
-        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        long used = Long.MAX_VALUE;
-        for (int round = 0; round < 3; round++) {
-            System.gc();
-            Thread.sleep(100);
-            used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
-        }
-        return used;
-    }
 
     private static double median(double[] values) {
         double[] sorted = values.clone();

@@ -10,8 +10,6 @@ import dev.accesspass.store.TokenStore;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,7 +89,7 @@ public final class SessionHeapFootprint {
         String[] agents = userAgents(random);
         List<String> pwd = List.of("pwd");
 
-        long before = usedAfterGc();
+        long before = HeapUse.usedAfterGc();
         for (int i = 0; i < sessions; i++) {
             TokenHash refresh = randomDigest(random);
             refreshHashes[i] = refresh;
@@ -106,7 +104,7 @@ public final class SessionHeapFootprint {
                     access, now.plus(Duration.ofSeconds(300)),
                     refresh, now.plus(Duration.ofDays(30)), recorded));
         }
-        long afterCreate = usedAfterGc();
+        long afterCreate = HeapUse.usedAfterGc();
         report("live sessions, never rotated", afterCreate - before, sessions);
         if (histogram) {
             printHistogram();
@@ -117,7 +115,7 @@ public final class SessionHeapFootprint {
                     throw new IllegalStateException("session " + i + " does not check out");
                 }
             }
-            report("live sessions, each checked once", usedAfterGc() - before, sessions);
+            report("live sessions, each checked once", HeapUse.usedAfterGc() - before, sessions);
             if (histogram) {
                 printHistogram();
             }
@@ -126,7 +124,7 @@ public final class SessionHeapFootprint {
         for (int rotation = 1; rotation <= rotations; rotation++) {
             rotateAll(store, refreshHashes, now.plusSeconds(60L * rotation), random);
             if (rotation == 1 || rotation == rotations) {
-                long afterRotate = usedAfterGc();
+                long afterRotate = HeapUse.usedAfterGc();
                 // refreshHashes holds the live refresh digests (also held by the store), as many as before.
                 report("live sessions, rotated " + rotation + "x", afterRotate - before, sessions);
                 if (histogram) {
@@ -184,18 +182,6 @@ public final class SessionHeapFootprint {
         byte[] digest = new byte[TokenHash.LENGTH];
         random.nextBytes(digest);
         return TokenHash.fromBytes(digest);
-    }
-
-    private static long usedAfterGc() throws InterruptedException {
-        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        long used = Long.MAX_VALUE;
-        // Several rounds: a single System.gc() may leave finalizable or soft garbage behind.
-        for (int round = 0; round < 5; round++) {
-            System.gc();
-            Thread.sleep(100);
-            used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
-        }
-        return used;
     }
 
     private static void report(String what, long bytes, int sessions) {
