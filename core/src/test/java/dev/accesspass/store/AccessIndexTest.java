@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.accesspass.SessionId;
 import dev.accesspass.UserId;
+import dev.accesspass.testing.Race;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,10 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -128,58 +125,47 @@ class AccessIndexTest {
         }
         ConcurrentLinkedQueue<TokenHash> revoked = new ConcurrentLinkedQueue<>();
         AtomicBoolean running = new AtomicBoolean(true);
-        ExecutorService threads = Executors.newFixedThreadPool(4);
-        try {
-            List<Future<Long>> checkers = new ArrayList<>();
-            for (int t = 0; t < 3; t++) {
-                checkers.add(threads.submit(() -> {
-                    long checks = 0;
-                    while (running.get()) {
-                        for (TokenHash access : staying) {
-                            if (!found(access)) {
-                                throw new AssertionError("a live session was not found");
+        List<Long> checks = Race.race(4, thread -> () -> {
+            if (thread == 0) {
+                try {
+                    for (int round = 0; round < 30; round++) {
+                        List<SessionId> batch = new ArrayList<>();
+                        List<TokenHash> digests = new ArrayList<>();
+                        for (int i = 0; i < 3_000; i++) { // grows the array, then most of it goes again
+                            TokenHash access = digest(RANDOM.nextInt(64));
+                            digests.add(access);
+                            batch.add(open(access));
+                        }
+                        for (int i = 0; i < batch.size(); i++) {
+                            store.revokeSession(batch.get(i));
+                            if (i % 100 == 0) {
+                                revoked.add(digests.get(i));
                             }
                         }
-                        for (TokenHash gone : revoked) {
-                            if (found(gone)) {
-                                throw new AssertionError("a session was found after its revocation returned");
-                            }
-                        }
-                        checks += staying.size();
                     }
-                    return checks;
-                }));
+                } finally {
+                    running.set(false);
+                }
+                return 0L;
             }
-            Future<?> writer = threads.submit(() -> {
-                for (int round = 0; round < 30; round++) {
-                    List<SessionId> batch = new ArrayList<>();
-                    List<TokenHash> digests = new ArrayList<>();
-                    for (int i = 0; i < 3_000; i++) { // grows the array, then most of it goes again
-                        TokenHash access = digest(RANDOM.nextInt(64));
-                        digests.add(access);
-                        batch.add(open(access));
-                    }
-                    for (int i = 0; i < batch.size(); i++) {
-                        store.revokeSession(batch.get(i));
-                        if (i % 100 == 0) {
-                            revoked.add(digests.get(i));
-                        }
+            long made = 0;
+            while (running.get()) {
+                for (TokenHash access : staying) {
+                    if (!found(access)) {
+                        throw new AssertionError("a live session was not found");
                     }
                 }
-                return null;
-            });
-            writer.get(60, TimeUnit.SECONDS);
-            running.set(false);
-            long checks = 0;
-            for (Future<Long> checker : checkers) {
-                checks += checker.get(60, TimeUnit.SECONDS);
+                for (TokenHash gone : revoked) {
+                    if (found(gone)) {
+                        throw new AssertionError("a session was found after its revocation returned");
+                    }
+                }
+                made += staying.size();
             }
-            assertThat(checks).isPositive();
-            assertThat(staying).allMatch(this::found);
-            assertThat(store.accessIndex().size()).isEqualTo(200);
-        } finally {
-            running.set(false);
-            threads.shutdownNow();
-        }
+            return made;
+        });
+        assertThat(checks.stream().mapToLong(Long::longValue).sum()).isPositive();
+        assertThat(staying).allMatch(this::found);
+        assertThat(store.accessIndex().size()).isEqualTo(200);
     }
 }
