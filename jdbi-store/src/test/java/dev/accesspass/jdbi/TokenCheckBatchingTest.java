@@ -33,6 +33,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -399,21 +400,22 @@ class TokenCheckBatchingTest {
     }
 
     private static boolean threadWaitingIn(Class<?> type) {
-        return Thread.getAllStackTraces().entrySet().stream()
-                .filter(e -> e.getKey().getState() == Thread.State.TIMED_WAITING)
-                .anyMatch(e -> List.of(e.getValue()).stream()
-                        .anyMatch(frame -> frame.getClassName().equals(type.getName())));
+        return threadsWaitingIn(type).findAny().isPresent();
     }
 
     private static Thread findThreadWaitingInTheBatcher() {
-        return Await.until(WAIT, "a thread parked in the batcher", () -> Thread.getAllStackTraces().entrySet()
-                .stream()
-                .filter(e -> e.getKey().getState() == Thread.State.TIMED_WAITING)
-                .filter(e -> List.of(e.getValue()).stream()
-                        .anyMatch(frame -> frame.getClassName().equals(TokenCheckBatcher.class.getName())))
+        return Await.until(WAIT, "a thread parked in the batcher", () -> threadsWaitingIn(TokenCheckBatcher.class)
                 .filter(e -> List.of(e.getValue()).stream()
                         .noneMatch(frame -> frame.getClassName().startsWith("org.postgresql")))
                 .map(Map.Entry::getKey)
                 .findFirst().orElse(null), found -> found != null);
+    }
+
+    /** The threads in a timed wait with a frame of {@code type} on their stack, with their stacks. */
+    private static Stream<Map.Entry<Thread, StackTraceElement[]>> threadsWaitingIn(Class<?> type) {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(e -> e.getKey().getState() == Thread.State.TIMED_WAITING)
+                .filter(e -> List.of(e.getValue()).stream()
+                        .anyMatch(frame -> frame.getClassName().equals(type.getName())));
     }
 }
