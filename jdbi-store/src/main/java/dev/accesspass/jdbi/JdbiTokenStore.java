@@ -101,15 +101,29 @@ final class JdbiTokenStore implements TokenStore, SessionUserLookup {
             JOIN accesspass_users u ON u.id = CASE
                 WHEN s.user_id ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
                 THEN CAST(s.user_id AS uuid) END
-            WHERE a.token_hash = ANY(?) AND a.expires_at > ?""";
+            WHERE a.expires_at > ? AND a.token_hash IN\s""";
     /**
      * The token check of a batch ({@link TokenCheckBatcher}): the digest it answers, the session's columns, then
-     * {@link #CHECK_USER}; run on plain JDBC, hence {@code ?}.
+     * {@link #CHECK_USER}, up to the list of digests; run on plain JDBC, hence {@code ?}.
      */
     private static final String CHECK = """
             SELECT a.token_hash, s.id, s.user_id, s.credential_epoch, s.created_at, s.meta::text AS meta,
                    a.expires_at AS access_expires_at, s.refresh_expires_at,
             """ + METADATA_COLUMNS + ", " + CHECK_USER;
+    /*
+     * The check's digests as a list of 1, 8 or 64 parameters (a batch's size rounded up, the rest repeating its last
+     * digest), not one array parameter ("= ANY(?)"). PostgreSQL estimates an array parameter of unknown length as ten
+     * elements, so the plan it could keep for the statement always looks dearer than one made for the array at hand,
+     * and it planned the four-table join anew at every execution: half of the database's CPU per check
+     * (docs/BENCHMARKS.md §19). A list of k parameters is estimated as k rows either way, so from its sixth execution
+     * on a connection the statement runs on its kept (generic) plan. The repeats cost the index scan nothing: it
+     * skips repeated keys. Three sizes keep the prepared statements per connection few.
+     */
+    private static final String CHECK_1 = CHECK + "(?)";
+    private static final String CHECK_8 = CHECK + "(?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String CHECK_64 = CHECK + """
+            (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+             ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
     private final Database database;
     private final ValidationCache cache;
@@ -213,28 +227,31 @@ final class JdbiTokenStore implements TokenStore, SessionUserLookup {
     }
 
     /** One statement for a batch of token checks: the live ones among {@code digests}, by digest. */
-    private static Map<TokenHash, Match> checkBatch(Connection connection, List<TokenHash> digests, Instant earliest)
+    /**
+     * The live sessions among {@code digests} (at most {@value TokenCheckBatcher#MAX_BATCH}) and their users, by
+     * digest, in one statement; {@code earliest} is the batch's earliest {@code now}. Package-private for tests.
+     */
+    static Map<TokenHash, Match> checkBatch(Connection connection, List<TokenHash> digests, Instant earliest)
             throws SQLException {
-        try (PreparedStatement check = connection.prepareStatement(CHECK)) {
-            byte[][] values = new byte[digests.size()][];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = digests.get(i).bytes();
+        int count = digests.size();
+        if (count < 1 || count > TokenCheckBatcher.MAX_BATCH) {
+            throw new IllegalArgumentException("a batch holds 1 to " + TokenCheckBatcher.MAX_BATCH + " digests");
+        }
+        int parameters = count == 1 ? 1 : count <= 8 ? 8 : TokenCheckBatcher.MAX_BATCH;
+        try (PreparedStatement check = connection.prepareStatement(
+                count == 1 ? CHECK_1 : count <= 8 ? CHECK_8 : CHECK_64)) {
+            check.setObject(1, earliest.atOffset(ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
+            for (int i = 0; i < parameters; i++) {
+                check.setBytes(2 + i, digests.get(Math.min(i, count - 1)).bytes());
             }
-            Array array = connection.createArrayOf("bytea", values);
-            try {
-                check.setArray(1, array);
-                check.setObject(2, earliest.atOffset(ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
-                Map<TokenHash, Match> rows = new HashMap<>();
-                try (ResultSet rs = check.executeQuery()) {
-                    while (rs.next()) {
-                        rows.put(TokenHash.fromBytes(rs.getBytes("token_hash")),
-                                new Match(grant(rs), JdbiUserStore.user(rs, "u_")));
-                    }
+            Map<TokenHash, Match> rows = new HashMap<>();
+            try (ResultSet rs = check.executeQuery()) {
+                while (rs.next()) {
+                    rows.put(TokenHash.fromBytes(rs.getBytes("token_hash")),
+                            new Match(grant(rs), JdbiUserStore.user(rs, "u_")));
                 }
-                return rows;
-            } finally {
-                array.free();
             }
+            return rows;
         }
     }
 

@@ -18,7 +18,7 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Answers concurrent token checks together: while {@link #lanes} checks are at the database, the ones that arrive
  * meanwhile wait in a queue, and the next thread to get a lane takes the whole queue (up to {@link #MAX_BATCH}) into
- * one statement ({@code token_hash = ANY(?)}). A check that finds a lane free goes at once, alone: batching adds no
+ * one statement ({@code token_hash IN (…)}). A check that finds a lane free goes at once, alone: batching adds no
  * wait, it only forms while the database is busy. Thread-safe.
  *
  * <p>Why: one indexed read costs PostgreSQL far less than the statement around it (protocol, parse of the bound
@@ -35,7 +35,10 @@ import java.util.concurrent.locks.LockSupport;
  * ahead of it, never by one timeout per check queued before it.
  */
 final class TokenCheckBatcher {
-    /** Checks per statement at most: bounds the statement's size and one batch's work. */
+    /**
+     * Checks per statement at most: bounds the statement's size and one batch's work. The largest of
+     * {@code JdbiTokenStore}'s check statements lists this many digests.
+     */
     static final int MAX_BATCH = 64;
     /** A waiting thread looks again this often even if nobody woke it (a safety net, not the mechanism). */
     private static final long RECHECK_NANOS = 5_000_000;
