@@ -9,15 +9,18 @@
 # Needs: wrk, PostgreSQL 14+ server binaries with contrib (Debian: apt-get install -y postgresql wrk; apache2-utils for
 # AB=1), curl, java 17,
 # and the example jar: mvn -B -q -DskipTests package  (-> example-webapp/target/accesspass-example.jar).
-# Each run is warmed up for WARMUP seconds (default 15) before it is measured: on 2 cores C2 was still compiling the
-# JDBC path 30 s into a run, so a short warm-up measures the compiler as much as the store.
+# Each run is warmed up for WARMUP seconds (default 30) before it is measured: on 2 cores, with wrk and PostgreSQL
+# on the same cores, C2 is still compiling the JDBC path well after 15 s (-XX:+PrintCompilation, from the JVM's start:
+# 224, 434, 647, 209, 33 and 1 compilations in the 5 s windows from 15 to 45 s), and in one 15 s warm-up run the
+# compiler threads took 27 % of the server's CPU in the measured window. A short warm-up measures the compiler as much
+# as the store, and two builds compare by how soon C2 is done with them, not by how fast they run (BENCHMARKS.md §19).
 # Each line also says whether wrk's latencies are possible at all: on N connections, one request at a time each, the
 # latencies of a run cannot add up to more than N times its duration ("latency sum / N x time" must be <= 1). Under
 # the bursts of the batched JDBC check, wrk's figures broke that bound by up to ten times while an independent client
 # (ab -k -c 32) and the server's own timing did not see the tail, so a run above 1.05 prints its p99 as "n/a".
 # With AB=1 every run is also measured by ab (apache2-utils: ab -k, the same connections and duration, after wrk),
 # whose p99 goes in the last column.
-# Usage: [WARMUP=15] [AB=1] benchmarks/http/jdbc-vs-memory.sh [duration-seconds] [connections]
+# Usage: [WARMUP=30] [AB=1] benchmarks/http/jdbc-vs-memory.sh [duration-seconds] [connections]
 set -euo pipefail
 
 DURATION="${1:-20}"
@@ -75,7 +78,7 @@ run() { # label, jar, then env assignments
   [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "http://127.0.0.1:$APPPORT/api/hello")" = 200 ] \
     || { echo "$label: /api/hello did not answer 200" >&2; cat "$WORK/app-$label.log" >&2; exit 1; }
   # Warm-up (JIT, pool), then the measured run.
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP:-15}s" -H "Authorization: Bearer $token" "http://127.0.0.1:$APPPORT/api/hello" >/dev/null
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP:-30}s" -H "Authorization: Bearer $token" "http://127.0.0.1:$APPPORT/api/hello" >/dev/null
   sql "SELECT pg_stat_statements_reset()" >/dev/null
   local out rps requests statements per
   out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "Authorization: Bearer $token" \
