@@ -226,7 +226,6 @@ final class JdbiTokenStore implements TokenStore, SessionUserLookup {
         return found;
     }
 
-    /** One statement for a batch of token checks: the live ones among {@code digests}, by digest. */
     /**
      * The live sessions among {@code digests} (at most {@value TokenCheckBatcher#MAX_BATCH}) and their users, by
      * digest, in one statement; {@code earliest} is the batch's earliest {@code now}. Package-private for tests.
@@ -238,8 +237,8 @@ final class JdbiTokenStore implements TokenStore, SessionUserLookup {
             throw new IllegalArgumentException("a batch holds 1 to " + TokenCheckBatcher.MAX_BATCH + " digests");
         }
         int parameters = count == 1 ? 1 : count <= 8 ? 8 : TokenCheckBatcher.MAX_BATCH;
-        try (PreparedStatement check = connection.prepareStatement(
-                count == 1 ? CHECK_1 : count <= 8 ? CHECK_8 : CHECK_64)) {
+        String sql = parameters == 1 ? CHECK_1 : parameters == 8 ? CHECK_8 : CHECK_64;
+        try (PreparedStatement check = connection.prepareStatement(sql)) {
             check.setObject(1, earliest.atOffset(ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
             for (int i = 0; i < parameters; i++) {
                 check.setBytes(2 + i, digests.get(Math.min(i, count - 1)).bytes());
