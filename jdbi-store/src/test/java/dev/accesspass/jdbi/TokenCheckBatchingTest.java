@@ -405,9 +405,10 @@ class TokenCheckBatchingTest {
                 }
             }
             List<Long[]> found = new ArrayList<>();
+            // The check statements by their own condition, as the driver sent it (? became $1).
             try (Statement statement = connection.createStatement();
                  ResultSet rs = statement.executeQuery("SELECT generic_plans, custom_plans FROM pg_prepared_statements"
-                         + " WHERE statement LIKE '%FROM accesspass_access_tokens a%'")) {
+                         + " WHERE statement LIKE '%a.expires_at > $1 AND a.token_hash IN (%'")) {
                 while (rs.next()) {
                     found.add(new Long[] {rs.getLong(1), rs.getLong(2)});
                 }
