@@ -12,6 +12,8 @@ import dev.accesspass.store.Successor;
 import dev.accesspass.store.TokenHash;
 import dev.accesspass.store.TokenPurpose;
 import dev.accesspass.store.TokenStore;
+import dev.accesspass.store.UserCells;
+import dev.accesspass.store.UserRecord;
 import dev.accesspass.store.UserStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,16 +59,26 @@ final class CircuitTokenStore implements TokenStore, SessionUserLookup {
         if (!(store instanceof MemoSlots slots)) {
             return null;
         }
-        return (accessHash, nowMillis) -> {
-            if (circuit.closed()) {
-                try {
-                    return slots.findSlot(accessHash, nowMillis);
-                } catch (StoreUnavailableException e) {
-                    circuit.failed("findByAccessToken");
-                    throw e;
+        return new MemoSlots() {
+            @Override
+            public Slot findSlot(TokenHash accessHash, long nowMillis) {
+                if (circuit.closed()) {
+                    try {
+                        return slots.findSlot(accessHash, nowMillis);
+                    } catch (StoreUnavailableException e) {
+                        circuit.failed("findByAccessToken");
+                        throw e;
+                    }
                 }
+                return circuit.call("findByAccessToken", () -> slots.findSlot(accessHash, nowMillis));
             }
-            return circuit.call("findByAccessToken", () -> slots.findSlot(accessHash, nowMillis));
+
+            /** Not a store call the circuit guards: it only keeps an object in memory, and cannot fail. */
+            @Override
+            public void remember(Slot slot, SessionGrant builtFrom, UserCells.Cell cell, UserRecord user,
+                                 Object answer) {
+                slots.remember(slot, builtFrom, cell, user, answer);
+            }
         };
     }
 

@@ -62,8 +62,8 @@ final class Sessions {
     /** The token store's one-read check when it reads the users of this user store too, else null (two reads). */
     private final SessionUserLookup lookup;
     /**
-     * With the in-memory stores: the token pairs' memo slots and the users' cells, else both null. A repeated check
-     * of an unchanged session and user then returns the answer built before ({@link MemoSlots.Slot#recall}).
+     * With the in-memory stores: the token store's memo of answers and the users' cells, else both null. A repeated
+     * check of an unchanged session and user then returns the answer built before ({@link MemoSlots.Slot#recall}).
      */
     private final MemoSlots slots;
     private final UserCells cells;
@@ -177,11 +177,12 @@ final class Sessions {
 
     /**
      * {@link #check} on the in-memory stores. The slot is found under exactly the rules of {@code findByAccessToken}
-     * (so a revoked, rotated-out or expired pair has none), and the answer kept in it is used only while the slot's
+     * (so a revoked, rotated-out or expired pair has none), and the answer kept for it is used only while the pair's
      * grant and the user's cell hold the instances it was built from ({@link MemoSlots.Slot#recall}): a change of
      * epoch or authentication facts gives the pair a new grant, any change of the user (roles, epoch, deletion) a new
      * record or none, in the step that makes it, so the next check after it builds the answer again (SR-13, SR-71).
-     * No lock: an answer built from inputs that changed meanwhile fails the same identity test.
+     * No lock here: the store keeps an answer only if the grant it was built from is still the pair's, and a record
+     * that changed meanwhile fails the cell's identity test.
      */
     @SuppressWarnings("unchecked") // only this method remembers, and always an Optional<Authentication>
     private Optional<Authentication> memoised(TokenHash accessHash, long nowMillis) {
@@ -194,8 +195,8 @@ final class Sessions {
     }
 
     /**
-     * The answer of {@link #memoised} when the slot has none to reuse, remembered there. It is kept as the
-     * {@code Optional} the check returns, so that a repeated check allocates no wrapper either.
+     * The answer of {@link #memoised} when the slot has none to reuse, remembered for the next check. It is kept as
+     * the {@code Optional} the check returns, so that a repeated check allocates no wrapper either.
      */
     private Optional<Authentication> answer(MemoSlots.Slot slot) {
         SessionGrant grant = slot.grant();
@@ -206,7 +207,7 @@ final class Sessions {
         }
         Optional<Authentication> answer = isCurrent(grant.credentialEpoch(), user)
                 ? Optional.of(Authentication.of(User.of(user), grant)) : Optional.empty();
-        slot.remember(grant, cell, user, answer);
+        slots.remember(slot, grant, cell, user, answer);
         return answer;
     }
 

@@ -190,7 +190,7 @@ class TokenCheckMemoTest {
         rig.clock.advance(Duration.ofMinutes(2));
         AccessPass.Reauthenticated done = rig.accessPass.reauthenticate(before, PASSWORD, null,
                 ClientContext.of(CLIENT));
-        slot.remember(grantBefore, cell, userBefore, Optional.of(before));
+        ((MemoSlots) rig.tokenStore).remember(slot, grantBefore, cell, userBefore, Optional.of(before));
 
         assertThat(rig.accessPass.authenticate(caller.accessToken()).orElseThrow().authTime())
                 .isEqualTo(done.authTime());
@@ -209,7 +209,7 @@ class TokenCheckMemoTest {
         UserRecord userBefore = cell.current();
 
         rig.accessPass.grantRole(alice, "admin");
-        slot.remember(grantBefore, cell, userBefore, Optional.of(before));
+        ((MemoSlots) rig.tokenStore).remember(slot, grantBefore, cell, userBefore, Optional.of(before));
 
         assertThat(rig.accessPass.authenticate(tokens.accessToken()).orElseThrow().user().roles()).contains("admin");
     }

@@ -1,5 +1,7 @@
 package dev.accesspass.store;
 
+import dev.accesspass.store.InMemoryTokenStore.AccessEntry;
+import dev.accesspass.store.InMemoryTokenStore.CheckedPair;
 import dev.accesspass.store.InMemoryTokenStore.Generation;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -8,8 +10,9 @@ import java.util.List;
 
 /**
  * The in-memory token store's index of live access tokens: digest to token pair, by open addressing with linear
- * probing over one array of the pairs themselves, each of which holds its access digest's four words inline. Reads
- * take no lock; writes are made under this object's monitor. Thread-safe.
+ * probing over one array of the entries themselves, each of which holds its access digest's four words inline. An
+ * entry is the pair ({@link Generation}) or, once a check remembered its answer, a {@link CheckedPair} in its place.
+ * Reads take no lock; writes are made under this object's monitor. Thread-safe.
  *
  * <p>Why not a {@code ConcurrentHashMap}: a lookup there reads the table slot, the node, the key object and then the
  * value, four dependent reads that over a large store are each a cache miss. Here a lookup reads the slot and the
@@ -34,8 +37,8 @@ final class AccessIndex {
     /** Slots not null (pairs and markers); under the monitor. At most half the array, so every probe ends. */
     private int occupied;
 
-    /** The pair whose access digest is {@code digest}, or null. */
-    Generation get(TokenHash digest) {
+    /** The entry whose access digest is {@code digest}, or null. */
+    AccessEntry get(TokenHash digest) {
         Object[] table = slots;
         int mask = table.length - 1;
         for (int i = start(digest.w0, mask); ; i = (i + 1) & mask) {
@@ -43,8 +46,8 @@ final class AccessIndex {
             if (slot == null) {
                 return null;
             }
-            if (slot instanceof Generation pair && pair.hasAccessHash(digest)) {
-                return pair;
+            if (slot instanceof AccessEntry entry && entry.hasAccessHash(digest)) {
+                return entry;
             }
         }
     }
@@ -67,28 +70,58 @@ final class AccessIndex {
         live++;
     }
 
-    /** Removes this very pair, if held. */
+    /** Removes this very pair (or the checked pair in its place), if held. */
     synchronized void remove(Generation pair) {
+        int i = find(pair);
+        if (i >= 0) {
+            SLOT.setRelease(slots, i, REMOVED);
+            live--;
+            if (slots.length > MIN_CAPACITY && live * 16L < slots.length) {
+                rebuild(live); // after a mass expiry: give the memory back
+            }
+        }
+    }
+
+    /**
+     * Puts {@code checked} in the place of its pair's entry, if the pair is held and still holds the grant the
+     * answer was built from. The grant is compared under this monitor, which {@link #forget} takes after the pair
+     * dropped its grant: so either this sees the grant gone and does nothing, or {@code forget} comes after it and
+     * takes the checked pair out again. Either way none survives a change of its grant.
+     */
+    synchronized void remember(CheckedPair checked) {
+        Generation pair = checked.pair();
+        int i = find(pair);
+        if (i >= 0 && pair.grant == checked.grant()) {
+            SLOT.setRelease(slots, i, checked); // the checked pair's fields are final: complete when published
+        }
+    }
+
+    /** Puts the pair back in the place of the checked pair standing for it, if any: its answer is no more. */
+    synchronized void forget(Generation pair) {
+        int i = find(pair);
+        if (i >= 0 && slots[i] != pair) {
+            SLOT.setRelease(slots, i, pair);
+        }
+    }
+
+    /** The slot of the entry standing for {@code pair}, or -1; under the monitor. */
+    private int find(Generation pair) {
         Object[] table = slots;
         int mask = table.length - 1;
         for (int i = start(pair.a0, mask); table[i] != null; i = (i + 1) & mask) {
-            if (table[i] == pair) {
-                SLOT.setRelease(table, i, REMOVED);
-                live--;
-                if (table.length > MIN_CAPACITY && live * 16L < table.length) {
-                    rebuild(live); // after a mass expiry: give the memory back
-                }
-                return;
+            if (table[i] instanceof AccessEntry entry && entry.pair() == pair) {
+                return i;
             }
         }
+        return -1;
     }
 
     /** Every access digest held; for tests. */
     synchronized List<TokenHash> digests() {
         List<TokenHash> digests = new ArrayList<>(live);
         for (Object slot : slots) {
-            if (slot instanceof Generation pair) {
-                digests.add(pair.accessHash());
+            if (slot instanceof AccessEntry entry) {
+                digests.add(entry.accessHash());
             }
         }
         return digests;
@@ -106,7 +139,7 @@ final class AccessIndex {
 
     /**
      * A new array for {@code expected} pairs, a third full at most (so it grows by doubling once half full), holding
-     * the pairs but not the markers, published whole.
+     * the entries but not the markers, published whole.
      */
     private void rebuild(int expected) {
         int capacity = MIN_CAPACITY;
@@ -116,12 +149,12 @@ final class AccessIndex {
         Object[] fresh = new Object[capacity];
         int mask = capacity - 1;
         for (Object slot : slots) {
-            if (slot instanceof Generation pair) {
-                int i = start(pair.a0, mask);
+            if (slot instanceof AccessEntry entry) {
+                int i = start(entry.a0, mask);
                 while (fresh[i] != null) {
                     i = (i + 1) & mask;
                 }
-                fresh[i] = pair;
+                fresh[i] = entry;
             }
         }
         slots = fresh; // the volatile write publishes the filled array

@@ -2,8 +2,6 @@ package dev.accesspass.store;
 
 import dev.accesspass.SessionId;
 import dev.accesspass.UserId;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -103,25 +101,42 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus, MemoSlots {
 
     @Override
     public Optional<SessionGrant> findByAccessToken(TokenHash accessHash, Instant now) {
-        Generation generation = liveGeneration(accessHash, now.toEpochMilli());
-        return generation == null ? Optional.empty() : Optional.of(generation.cachedGrant());
+        AccessEntry entry = liveEntry(accessHash, now.toEpochMilli());
+        return entry == null ? Optional.empty() : Optional.of(entry.grant());
     }
 
-    /** {@link #findByAccessToken} without the {@code Optional}: the same rules ({@link #liveGeneration}). */
+    /** {@link #findByAccessToken} without the {@code Optional}: the same rules ({@link #liveEntry}). */
     @Override
     public Slot findSlot(TokenHash accessHash, long nowMillis) {
-        return liveGeneration(accessHash, nowMillis);
+        return liveEntry(accessHash, nowMillis);
     }
 
-    /** The token pair of a live access token, or null: the rules of both token checks. */
-    private Generation liveGeneration(TokenHash accessHash, long nowMillis) {
-        Generation generation = access.get(accessHash);
-        if (generation == null || nowMillis >= generation.accessExpiresAt) {
+    /**
+     * Keeps a check's answer by putting a {@link CheckedPair} in the index in place of the pair's entry, if the pair
+     * still holds the grant the answer was built from ({@link AccessIndex#remember} decides, under its monitor).
+     */
+    @Override
+    public void remember(Slot slot, SessionGrant builtFrom, UserCells.Cell cell, UserRecord user, Object answer) {
+        Generation pair = ((AccessEntry) slot).pair();
+        if (builtFrom == pair.grant) { // else the answer is stale already: no object for nothing
+            access.remember(new CheckedPair(pair, builtFrom, cell, user, answer));
+        }
+    }
+
+    /** The index entry of a live access token, or null: the rules of both token checks. */
+    private AccessEntry liveEntry(TokenHash accessHash, long nowMillis) {
+        AccessEntry entry = access.get(accessHash);
+        if (entry == null || nowMillis >= entry.accessExpiresAt) {
             return null;
         }
         // A cached grant was built while its generation was live, and the generation is still live while the index
         // holds it: every write that ends one (a revocation, the second rotation after it) removes it from the index
         // under the family's monitor before returning. So a hit needs no read of the family (one cache miss less).
+        // A checked pair is in the index only while its pair holds the grant it was built from, so it is live too.
+        if (entry instanceof CheckedPair) {
+            return entry;
+        }
+        Generation generation = (Generation) entry;
         if (generation.grant != null) {
             return generation;
         }
@@ -177,7 +192,7 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus, MemoSlots {
             family.previous = parent;
             // The token rotated out is rarely presented again (a logout racing the refresh); its grant and memo
             // would double the session's memory until the purge.
-            parent.forget();
+            parent.forget(access);
             family.current = next;
             family.lastUsed = seconds(now);
             // Only the token just rotated can still be answered inside the grace window; an older one keeps just
@@ -208,7 +223,7 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus, MemoSlots {
                 return false;
             }
             family.credentialEpoch = Math.max(family.credentialEpoch, credentialEpoch);
-            family.grantChanged();
+            family.grantChanged(access);
             return true;
         }
     }
@@ -228,7 +243,7 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus, MemoSlots {
             if (Integer.compareUnsigned(seconds, family.authTime) > 0) {
                 family.authTime = seconds;
             }
-            family.grantChanged();
+            family.grantChanged(access);
             return true;
         }
     }
@@ -504,7 +519,7 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus, MemoSlots {
                 if (current != null && current.isDead(nowMillis) && end(family)) {
                     purged++;
                 } else {
-                    family.forgetExpiredGrants(nowMillis);
+                    family.forgetExpiredGrants(nowMillis, access);
                 }
             }
         }
@@ -654,26 +669,26 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus, MemoSlots {
          * After a change of what a grant shows (epoch, authentication facts), under the monitor: the next check
          * builds a new grant. Grants are built under the monitor too, so none from before the change survives it.
          */
-        void grantChanged() {
+        void grantChanged(AccessIndex index) {
             Generation generation = current;
             if (generation != null) {
-                generation.forget();
+                generation.forget(index);
             }
             generation = previous;
             if (generation != null) {
-                generation.forget();
+                generation.forget(index);
             }
         }
 
         /** Lets the grants of access tokens that expired be collected (the purge calls it for live sessions). */
-        void forgetExpiredGrants(long nowMillis) {
+        void forgetExpiredGrants(long nowMillis, AccessIndex index) {
             Generation generation = current;
             if (generation != null && nowMillis >= generation.accessExpiresAt) {
-                generation.forget();
+                generation.forget(index);
             }
             generation = previous;
             if (generation != null && nowMillis >= generation.accessExpiresAt) {
-                generation.forget();
+                generation.forget(index);
             }
         }
 
@@ -715,25 +730,42 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus, MemoSlots {
         }
     }
 
-    /** One access/refresh pair of a session. Immutable but for the cached {@link #grant} and core's memo. */
-    static final class Generation implements Slot {
-        private static final VarHandle MEMO_VERSION;
-
-        static {
-            try {
-                MEMO_VERSION = MethodHandles.lookup().findVarHandle(Generation.class, "memoVersion", int.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
-
-        final Family family;
-        /** The access token's digest, inline: the index compares it without reading one more object. */
+    /**
+     * What the access index holds for one live access token: a {@link Generation}, or a {@link CheckedPair} in its
+     * place once a check remembered its answer. The digest's four words and the token's expiry are inline in both, so
+     * that the index compares, and the check decides, without reading one more object.
+     */
+    abstract static sealed class AccessEntry implements Slot permits Generation, CheckedPair {
         final long a0;
         final long a1;
         final long a2;
         final long a3;
         final long accessExpiresAt;
+
+        AccessEntry(long a0, long a1, long a2, long a3, long accessExpiresAt) {
+            this.a0 = a0;
+            this.a1 = a1;
+            this.a2 = a2;
+            this.a3 = a3;
+            this.accessExpiresAt = accessExpiresAt;
+        }
+
+        /** The token pair this entry stands for. */
+        abstract Generation pair();
+
+        /** Whether this entry's access digest is {@code digest}, by {@link TokenHash#hasWords} (SR-03). */
+        final boolean hasAccessHash(TokenHash digest) {
+            return digest.hasWords(a0, a1, a2, a3);
+        }
+
+        final TokenHash accessHash() {
+            return new TokenHash(a0, a1, a2, a3);
+        }
+    }
+
+    /** One access/refresh pair of a session. Immutable but for the cached {@link #grant}. */
+    static final class Generation extends AccessEntry {
+        final Family family;
         final TokenHash refreshHash;
         final long refreshExpiresAt;
         /**
@@ -742,38 +774,18 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus, MemoSlots {
          * token expire. Written under the family's monitor, read without a lock.
          */
         volatile SessionGrant grant;
-        /*
-         * Core's memo of the check of this pair (MemoSlots.Slot): here, inline, because the check reads this object
-         * anyway, and one more object would be one more cache miss per check. Written by any checking thread, so the
-         * four fields are guarded by a sequence lock: memoVersion is odd while a write is under way and advances by
-         * two with each, and a read is used only if the version was even and unchanged around it. Dropped with the
-         * grant, only to free memory: recall compares memoGrant with the grant anyway.
-         */
-        private volatile int memoVersion;
-        private SessionGrant memoGrant;
-        private UserCells.Cell memoCell;
-        private UserRecord memoUser;
-        private Object memoAnswer;
 
         Generation(Family family, TokenHash accessHash, long accessExpiresAt, TokenHash refreshHash,
                    long refreshExpiresAt) {
+            super(accessHash.w0, accessHash.w1, accessHash.w2, accessHash.w3, accessExpiresAt);
             this.family = family;
-            this.a0 = accessHash.w0;
-            this.a1 = accessHash.w1;
-            this.a2 = accessHash.w2;
-            this.a3 = accessHash.w3;
-            this.accessExpiresAt = accessExpiresAt;
             this.refreshHash = refreshHash;
             this.refreshExpiresAt = refreshExpiresAt;
         }
 
-        /** Whether this pair's access digest is {@code digest}, by {@link TokenHash#hasWords} (SR-03). */
-        boolean hasAccessHash(TokenHash digest) {
-            return digest.hasWords(a0, a1, a2, a3);
-        }
-
-        TokenHash accessHash() {
-            return new TokenHash(a0, a1, a2, a3);
+        @Override
+        Generation pair() {
+            return this;
         }
 
         boolean isCurrent() {
@@ -797,22 +809,14 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus, MemoSlots {
                     instantOrNull(refreshExpiresAt), family.metadata());
         }
 
-        /** Drops the cached grant and the memo: the next check builds both again. */
-        void forget() {
+        /**
+         * Drops the cached grant and, in {@code index}, the answer remembered from it: the next check builds both
+         * again. The grant goes first, so that a check remembering an answer from it meanwhile is refused
+         * ({@link AccessIndex#remember} compares the grants under the index's monitor, which this takes after).
+         */
+        void forget(AccessIndex index) {
             grant = null;
-            forgetMemo();
-        }
-
-        /** Frees the memo's objects, unless a check is writing it just now (recall checks the grant anyway). */
-        private void forgetMemo() {
-            int version = memoVersion;
-            if ((version & 1) == 0 && MEMO_VERSION.compareAndSet(this, version, version + 1)) {
-                memoGrant = null;
-                memoCell = null;
-                memoUser = null;
-                memoAnswer = null;
-                memoVersion = version + 2;
-            }
+            index.forget(this);
         }
 
         @Override
@@ -820,38 +824,10 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus, MemoSlots {
             return cachedGrant();
         }
 
+        /** An unchecked pair has no answer to recall. */
         @Override
         public Object recall() {
-            int version = memoVersion;
-            if ((version & 1) != 0) {
-                return FORGOTTEN; // being written
-            }
-            SessionGrant builtFrom = memoGrant;
-            UserCells.Cell cell = memoCell;
-            UserRecord user = memoUser;
-            Object answer = memoAnswer;
-            // The four reads above are done before the version is read again (a plain read may otherwise move after
-            // a volatile one), so an unchanged even version means they all came from one write.
-            VarHandle.acquireFence();
-            if (memoVersion != version || builtFrom == null || builtFrom != grant || cell.current() != user) {
-                return FORGOTTEN;
-            }
-            return answer;
-        }
-
-        @Override
-        public void remember(SessionGrant builtFrom, UserCells.Cell cell, UserRecord user, Object answer) {
-            int version = memoVersion;
-            if ((version & 1) != 0 || !MEMO_VERSION.compareAndSet(this, version, version + 1)) {
-                return; // another check is writing: it keeps its answer
-            }
-            // The odd version is visible before any of these writes (the compare-and-set reads with acquire
-            // semantics), and the even one after all of them (a volatile write releases).
-            memoGrant = builtFrom;
-            memoCell = cell;
-            memoUser = user;
-            memoAnswer = answer;
-            memoVersion = version + 2;
+            return FORGOTTEN;
         }
 
         /** The grant of the token check: the cached one, or one built (under the monitor, see {@link #grant}). */
@@ -868,6 +844,47 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus, MemoSlots {
                 }
                 return cached;
             }
+        }
+    }
+
+    /**
+     * A token pair as the index holds it once core's check remembered its answer ({@link MemoSlots}): the digest and
+     * expiry inline, the answer and the grant and user record it was built from. Immutable. It takes its pair's place
+     * in the index, so that a repeated check reads this object and the user's cell, and not the pair: one dependent
+     * read of memory fewer per check, and this object is made right after the answer it holds
+     * (docs/BENCHMARKS.md §20). The index holds it only while its pair holds {@link #grant} ({@link AccessIndex}).
+     */
+    static final class CheckedPair extends AccessEntry {
+        private final Object answer;
+        private final UserCells.Cell cell;
+        private final UserRecord user;
+        private final SessionGrant grant;
+        private final Generation pair;
+
+        CheckedPair(Generation pair, SessionGrant grant, UserCells.Cell cell, UserRecord user, Object answer) {
+            super(pair.a0, pair.a1, pair.a2, pair.a3, pair.accessExpiresAt);
+            this.answer = answer;
+            this.cell = cell;
+            this.user = user;
+            this.grant = grant;
+            this.pair = pair;
+        }
+
+        @Override
+        Generation pair() {
+            return pair;
+        }
+
+        /** The pair's grant, without reading the pair: it holds this one while the index holds this object. */
+        @Override
+        public SessionGrant grant() {
+            return grant;
+        }
+
+        /** The answer while the user's cell still holds the record it was built from (the grant: see the class). */
+        @Override
+        public Object recall() {
+            return cell.current() == user ? answer : FORGOTTEN;
         }
     }
 

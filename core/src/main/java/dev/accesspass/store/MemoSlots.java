@@ -1,14 +1,13 @@
 package dev.accesspass.store;
 
 /**
- * An optional capability of a {@link TokenStore} that keeps its grants in memory (the in-memory store): next to each
- * live token pair, a slot where core keeps what it derived from the pair's grant (fields of the pair, which the
- * lookup reads anyway), so that a repeated check of an unchanged session reads only the user's cell besides instead
- * of rebuilding its answer. Core uses it only together with a
- * {@link UserStore} that is {@link UserCells} (whose users are in memory too); stores that keep their data elsewhere
- * (the JDBC and Redis ones) do not implement it and are checked as before.
+ * An optional capability of a {@link TokenStore} that keeps its grants in memory (the in-memory store): for each live
+ * access token, a place where core keeps what it derived from the token's grant, so that a repeated check of an
+ * unchanged session reads only the store's entry and the user's cell instead of rebuilding its answer. Core uses it
+ * only together with a {@link UserStore} that is {@link UserCells} (whose users are in memory too); stores that keep
+ * their data elsewhere (the JDBC and Redis ones) do not implement it and are checked as before.
  *
- * <p>For core's token check only: not a store author's concern. No lock (checks write the memo too); thread-safe.
+ * <p>For core's token check only: not a store author's concern. Finding takes no lock; thread-safe.
  */
 public interface MemoSlots {
 
@@ -19,7 +18,14 @@ public interface MemoSlots {
      */
     Slot findSlot(TokenHash accessHash, long nowMillis);
 
-    /** One token pair's slot. */
+    /**
+     * Keeps {@code answer}, built from {@code builtFrom} ({@code slot}'s grant) and {@code user} (read from
+     * {@code cell}), for {@link Slot#recall} on the slots found after this. The store may decline (the grant changed
+     * meanwhile) and may forget it at any time.
+     */
+    void remember(Slot slot, SessionGrant builtFrom, UserCells.Cell cell, UserRecord user, Object answer);
+
+    /** What the store holds for one live access token, as one check finds it. */
     interface Slot {
         /** What {@link #recall} returns when there is no answer to reuse. */
         Object FORGOTTEN = new Object();
@@ -28,17 +34,10 @@ public interface MemoSlots {
         SessionGrant grant();
 
         /**
-         * The answer core last {@linkplain #remember remembered} here, null included, if it was built from the grant
-         * this pair holds now and from the record the user's cell still holds; else {@link #FORGOTTEN}. The four
-         * values are read as they were written together (never half of one write), and the store may forget them at
-         * any time.
+         * The answer core last {@linkplain MemoSlots#remember remembered} for this token, null included, if it was
+         * built from the grant the pair holds now and from the record the user's cell still holds; else
+         * {@link #FORGOTTEN}. The answer and what it was built from come from one {@code remember}, never two.
          */
         Object recall();
-
-        /**
-         * Keeps {@code answer}, built from {@code grant} (this pair's) and {@code user} (read from {@code cell}), for
-         * {@link #recall}. Skipped while another check writes the same slot: that one keeps its own.
-         */
-        void remember(SessionGrant grant, UserCells.Cell cell, UserRecord user, Object answer);
     }
 }

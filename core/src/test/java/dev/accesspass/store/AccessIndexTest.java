@@ -111,6 +111,51 @@ class AccessIndexTest {
     }
 
     /**
+     * A remembered answer takes its pair's place in the index: it is found by the same digest, carried through the
+     * array's growth and shrinking, counted as its pair, and removed with its session.
+     */
+    @Test
+    void rememberedAnswersTakeTheirPairsPlacesThroughGrowthAndRemoval() {
+        MemoSlots slots = store;
+        UserCells.Cell cell = new UserCells.Cell(null);
+        List<TokenHash> digests = new ArrayList<>();
+        List<SessionId> sessions = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            TokenHash access = digest(RANDOM.nextInt(16)); // a few long clusters
+            digests.add(access);
+            sessions.add(open(access));
+            MemoSlots.Slot slot = slots.findSlot(access, T0.toEpochMilli());
+            slots.remember(slot, slot.grant(), cell, null, access); // the answer: the digest itself
+        }
+        AccessIndex index = store.accessIndex();
+        int capacity = index.capacity();
+        for (int i = 0; i < 20_000; i++) {
+            sessions.add(open(digest(RANDOM.nextInt())));
+        }
+        assertThat(index.capacity()).as("grown").isGreaterThan(capacity);
+        assertThat(index.size()).isEqualTo(20_200);
+        for (TokenHash access : digests) {
+            assertThat(slots.findSlot(access, T0.toEpochMilli()).recall()).isSameAs(access);
+        }
+        assertThat(store.allDigests()).containsAll(digests);
+
+        for (int i = 100; i < sessions.size(); i++) {
+            assertThat(store.revokeSession(sessions.get(i))).isTrue();
+        }
+        assertThat(index.size()).isEqualTo(100);
+        assertThat(index.capacity()).as("shrunk").isLessThanOrEqualTo(1024);
+        for (int i = 0; i < digests.size(); i++) {
+            MemoSlots.Slot slot = slots.findSlot(digests.get(i), T0.toEpochMilli());
+            if (i < 100) {
+                assertThat(slot.recall()).isSameAs(digests.get(i));
+            } else {
+                assertThat(slot).as("revoked %d", i).isNull();
+                assertThat(found(digests.get(i))).isFalse();
+            }
+        }
+    }
+
+    /**
      * SR-09 with pairs moving: while one thread opens and revokes sessions (the array grows, shrinks and fills with
      * markers), checks of sessions that stay are always found, and a revoked session is never found once its
      * revocation returned.

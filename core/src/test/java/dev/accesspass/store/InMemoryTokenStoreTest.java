@@ -6,6 +6,7 @@ import dev.accesspass.testing.Race;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,6 +56,10 @@ class InMemoryTokenStoreTest extends TokenStoreContract {
         assertThat(((InMemoryTokenStore) store()).allDigests()).hasSize(InMemoryTokenStore.USED_HISTORY + 3);
     }
 
+    private MemoSlots.Slot slot(TokenHash access) {
+        return ((MemoSlots) store()).findSlot(access, T0.toEpochMilli());
+    }
+
     /** The memo slot of core's token check follows {@code findByAccessToken} through a session's whole life. */
     @Test
     void theMemoSlotIsFoundExactlyWhenTheGrantIsAndLosesItsMemoWhenTheGrantChanges() {
@@ -62,48 +67,66 @@ class InMemoryTokenStoreTest extends TokenStoreContract {
         Opened session = open(new UserId("alice"));
         TokenHash first = TokenHash.of(session.access());
 
-        MemoSlots.Slot slot = slots.findSlot(first, T0.toEpochMilli());
+        MemoSlots.Slot slot = slot(first);
         assertThat(slot.grant()).isSameAs(store().findByAccessToken(first, T0).orElseThrow());
         assertThat(slots.findSlot(first, T0.plus(ACCESS_TTL).minus(MS).toEpochMilli())).isSameAs(slot);
         assertThat(slots.findSlot(first, T0.plus(ACCESS_TTL).toEpochMilli())).as("expired").isNull();
-        assertThat(slots.findSlot(TokenHash.of(session.refresh()), T0.toEpochMilli())).as("a refresh token").isNull();
+        assertThat(slot(TokenHash.of(session.refresh()))).as("a refresh token").isNull();
 
         // A memo is recalled while the grant and the user's cell hold what it was built from, then no more.
         UserCells.Cell cell = new UserCells.Cell(null);
         Object memo = new Object();
         assertThat(slot.recall()).as("nothing remembered yet").isSameAs(MemoSlots.Slot.FORGOTTEN);
-        slot.remember(slot.grant(), cell, null, memo);
-        assertThat(slots.findSlot(first, T0.toEpochMilli()).recall()).isSameAs(memo);
+        slots.remember(slot, slot.grant(), cell, null, memo);
+        MemoSlots.Slot checked = slot(first);
+        assertThat(checked.recall()).isSameAs(memo);
+        assertThat(checked.grant()).isSameAs(slot.grant());
+        assertThat(store().findByAccessToken(first, T0)).as("the store's own lookup").contains(slot.grant());
+        assertThat(slots.findSlot(first, T0.plus(ACCESS_TTL).minus(MS).toEpochMilli())).isSameAs(checked);
+        assertThat(slots.findSlot(first, T0.plus(ACCESS_TTL).toEpochMilli())).as("expired, remembered").isNull();
+        assertThat(store().findByAccessToken(first, T0.plus(ACCESS_TTL))).isEmpty();
+
         SessionGrant before = slot.grant();
         assertThat(store().advanceSessionEpoch(session.id(), 1)).isTrue();
-        assertThat(slot.recall()).as("dropped with the grant").isSameAs(MemoSlots.Slot.FORGOTTEN);
-        assertThat(slot.grant()).isNotSameAs(before).extracting(SessionGrant::credentialEpoch).isEqualTo(1L);
-        slot.remember(before, cell, null, memo);
-        assertThat(slot.recall()).as("built from the grant before").isSameAs(MemoSlots.Slot.FORGOTTEN);
-        slot.remember(slot.grant(), cell, null, null);
-        assertThat(slot.recall()).as("a refusal is remembered too").isNull();
+        assertThat(slot(first).recall()).as("dropped with the grant").isSameAs(MemoSlots.Slot.FORGOTTEN);
+        assertThat(slot(first).grant()).isNotSameAs(before).extracting(SessionGrant::credentialEpoch).isEqualTo(1L);
+        slots.remember(slot(first), before, cell, null, memo);
+        assertThat(slot(first).recall()).as("built from the grant before").isSameAs(MemoSlots.Slot.FORGOTTEN);
+        slots.remember(slot(first), slot(first).grant(), cell, null, null);
+        assertThat(slot(first).recall()).as("a refusal is remembered too").isNull();
+        UserRecord gone = UserStore.inMemory().create(new NewUser("gone", "gone@example.com", true, null, Set.of(),
+                T0));
+        slots.remember(slot(first), slot(first).grant(), cell, gone, memo);
+        assertThat(slot(first).recall()).as("the user's cell holds another record").isSameAs(MemoSlots.Slot.FORGOTTEN);
 
         // Rotated out once: still found, as the previous generation; rotated out twice: gone.
-        slot.remember(slot.grant(), cell, null, memo);
+        slots.remember(slot(first), slot(first).grant(), cell, null, memo);
         Minted second = mint(T0);
         rotated(store().rotate(TokenHash.of(session.refresh()), second.successor(), T0));
-        assertThat(slot.recall()).as("dropped at the rotation").isSameAs(MemoSlots.Slot.FORGOTTEN);
-        assertThat(slots.findSlot(first, T0.toEpochMilli())).isSameAs(slot);
+        assertThat(slot(first).recall()).as("dropped at the rotation").isSameAs(MemoSlots.Slot.FORGOTTEN);
+        assertThat(slot(first)).as("the pair itself again").isSameAs(slot);
         assertThat(slot.grant()).isEqualTo(store().findByAccessToken(first, T0).orElseThrow());
         Minted third = mint(T0);
         rotated(store().rotate(TokenHash.of(second.refresh()), third.successor(), T0));
-        assertThat(slots.findSlot(first, T0.toEpochMilli())).isNull();
-        assertThat(slots.findSlot(TokenHash.of(second.access()), T0.toEpochMilli())).isNotNull();
+        assertThat(slot(first)).isNull();
+        assertThat(slot(TokenHash.of(second.access()))).isNotNull();
 
+        // A remembered pair goes with its session, as its pair does.
+        MemoSlots.Slot thirdSlot = slot(TokenHash.of(third.access()));
+        slots.remember(thirdSlot, thirdSlot.grant(), cell, null, memo);
+        assertThat(slot(TokenHash.of(third.access())).recall()).isSameAs(memo);
+        assertThat(((InMemoryTokenStore) store()).accessIndex().size()).isEqualTo(2);
         assertThat(store().revokeSession(session.id())).isTrue();
-        assertThat(slots.findSlot(TokenHash.of(second.access()), T0.toEpochMilli())).isNull();
-        assertThat(slots.findSlot(TokenHash.of(third.access()), T0.toEpochMilli())).isNull();
+        assertThat(slot(TokenHash.of(second.access()))).isNull();
+        assertThat(slot(TokenHash.of(third.access()))).isNull();
+        assertThat(store().findByAccessToken(TokenHash.of(third.access()), T0)).isEmpty();
+        assertThat(((InMemoryTokenStore) store()).accessIndex().size()).isZero();
     }
 
     /**
-     * The memo's four values are written by whichever check gets there, so two checks may write at once: a read must
-     * never combine the user of one write with the answer of another. Here the cell always holds {@code kept}, and
-     * writers alternate between the memo for {@code kept} and one for {@code other}; a check may only ever recall
+     * Answers are remembered by whichever check gets there, so two checks may remember at once: a recall must never
+     * combine the user of one with the answer of another. Here the cell always holds {@code kept}, and writers
+     * alternate between the answer for {@code kept} and one for {@code other}; a check may only ever recall
      * {@code kept}'s answer (or nothing).
      */
     @Test
@@ -115,22 +138,23 @@ class InMemoryTokenStoreTest extends TokenStoreContract {
         Object keptAnswer = "answer for kept";
         Object otherAnswer = "answer for other";
         Opened session = open(kept.id());
-        MemoSlots.Slot slot = ((MemoSlots) store()).findSlot(TokenHash.of(session.access()), T0.toEpochMilli());
-        SessionGrant grant = slot.grant();
+        TokenHash access = TokenHash.of(session.access());
+        MemoSlots slots = (MemoSlots) store();
+        SessionGrant grant = slot(access).grant();
 
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong recalled = new AtomicLong();
         List<Object> wrong = Race.race(4, thread -> () -> {
             if (thread < 2) {
-                for (int i = 0; i < 2_000_000; i++) {
+                for (int i = 0; i < 500_000; i++) {
                     boolean mine = (i + thread) % 2 == 0;
-                    slot.remember(grant, cell, mine ? kept : other, mine ? keptAnswer : otherAnswer);
+                    slots.remember(slot(access), grant, cell, mine ? kept : other, mine ? keptAnswer : otherAnswer);
                 }
                 running.set(false);
                 return null;
             }
             while (running.get()) {
-                Object answer = slot.recall();
+                Object answer = slot(access).recall();
                 if (answer == keptAnswer) {
                     recalled.incrementAndGet();
                 } else if (answer != MemoSlots.Slot.FORGOTTEN) {
@@ -141,6 +165,57 @@ class InMemoryTokenStoreTest extends TokenStoreContract {
         });
         assertThat(wrong).containsOnlyNulls();
         assertThat(recalled.get()).as("the kept answer was recalled at all").isPositive();
+    }
+
+    /**
+     * SR-71 for the memo itself: one thread raises the session's epoch (each raise gives the pair a new grant) while
+     * three check as core does (recall, else build from the slot's grant and remember). The answer here is the grant
+     * it was built from, so a check that began after the raise to k returned must recall an answer of epoch k or
+     * later: an answer remembered from an older grant that got into the store after the raise would be caught.
+     */
+    @Test
+    void sr71_anAnswerRememberedWhileTheGrantChangesIsNeverRecalledAfterTheChange() throws Exception {
+        UserCells.Cell cell = new UserCells.Cell(null);
+        Opened session = open(new UserId("alice"));
+        TokenHash access = TokenHash.of(session.access());
+        MemoSlots slots = (MemoSlots) store();
+        int raises = 20_000;
+        AtomicLong committed = new AtomicLong();
+        AtomicBoolean running = new AtomicBoolean(true);
+        List<String> violations = Collections.synchronizedList(new ArrayList<>());
+
+        List<Long> recalls = Race.race(4, thread -> () -> {
+            if (thread == 0) {
+                for (int k = 1; k <= raises; k++) {
+                    assertThat(store().advanceSessionEpoch(session.id(), k)).isTrue();
+                    committed.set(k);
+                }
+                running.set(false);
+                return 0L;
+            }
+            long recalled = 0;
+            while (running.get()) {
+                long before = committed.get();
+                MemoSlots.Slot slot = slots.findSlot(access, T0.toEpochMilli());
+                Object answer = slot.recall();
+                if (answer == MemoSlots.Slot.FORGOTTEN) {
+                    SessionGrant grant = slot.grant();
+                    slots.remember(slot, grant, cell, null, grant);
+                    answer = grant;
+                } else {
+                    recalled++;
+                }
+                long epoch = ((SessionGrant) answer).credentialEpoch();
+                if (epoch < before) {
+                    violations.add("answered with epoch " + epoch + " after the raise to " + before + " returned");
+                }
+            }
+            return recalled;
+        });
+
+        assertThat(violations).isEmpty();
+        assertThat(recalls.stream().mapToLong(Long::longValue).sum()).as("answers were recalled at all").isPositive();
+        assertThat(slot(access).grant().credentialEpoch()).isEqualTo(raises);
     }
 
     @Test
