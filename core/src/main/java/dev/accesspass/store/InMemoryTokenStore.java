@@ -19,12 +19,14 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The default {@link TokenStore}: everything in concurrent hash maps, lost on restart.
  *
- * <p>Notes for maintainers. The hot path is {@link #findByAccessToken}: one lock-free {@code ConcurrentHashMap.get}
- * and a few field reads, no allocation beyond the returned {@code Optional}: a generation's grant is built at its
- * first check and reused ({@link Generation#grant}; a change of epoch or authentication facts drops it, and the
- * purge drops it once that access token expired). Layout, chosen for bytes per session:
+ * <p>Notes for maintainers. The hot path is {@link #findSlot} (core's check) and {@link #findByAccessToken}: one
+ * lock-free {@link AccessIndex} lookup and a few field reads, no allocation beyond the returned {@code Optional}: a
+ * generation's grant is built at its first check and reused ({@link Generation#grant}; a change of epoch or
+ * authentication facts drops it, and the purge drops it once that access token expired). Layout, chosen for bytes
+ * per session:
  * <ul>
- *   <li>{@code access}: access digest → the {@link Generation} (one token pair) it belongs to;</li>
+ *   <li>{@code access}: access digest → the {@link Generation} (one token pair) it belongs to, or the
+ *       {@link CheckedPair} in its place once core's check remembered its answer;</li>
  *   <li>{@code refresh}: refresh digest → its live {@link Generation}, or a {@link Used} marker once rotated;</li>
  *   <li>{@code users}: user → the list of that user's {@link Family} (session) objects, for revocation by user and
  *       for the background purge; a session id is {@code <userId>.<sequence>} so that it leads to that list.</li>
