@@ -119,10 +119,7 @@ final class InMemoryTokenStore implements TokenStore, SessionCensus, MemoSlots {
      */
     @Override
     public void remember(Slot slot, SessionGrant builtFrom, UserCells.Cell cell, UserRecord user, Object answer) {
-        Generation pair = ((AccessEntry) slot).pair();
-        if (builtFrom == pair.grant) { // else the answer is stale already: no object for nothing
-            access.remember(new CheckedPair(pair, builtFrom, cell, user, answer));
-        }
+        access.remember(new CheckedPair(((AccessEntry) slot).pair(), builtFrom, cell, user, answer));
     }
 
     /** The index entry of a live access token, or null: the rules of both token checks. */
