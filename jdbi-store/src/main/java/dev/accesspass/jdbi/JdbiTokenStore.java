@@ -240,8 +240,12 @@ final class JdbiTokenStore implements TokenStore, SessionUserLookup {
         String sql = parameters == 1 ? CHECK_1 : parameters == 8 ? CHECK_8 : CHECK_64;
         try (PreparedStatement check = connection.prepareStatement(sql)) {
             check.setObject(1, earliest.atOffset(ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
-            for (int i = 0; i < parameters; i++) {
-                check.setBytes(2 + i, digests.get(Math.min(i, count - 1)).bytes());
+            for (int i = 0; i < count - 1; i++) {
+                check.setBytes(2 + i, digests.get(i).bytes());
+            }
+            byte[] last = digests.get(count - 1).bytes(); // and the padding: encoded once, not once per repeat
+            for (int i = count - 1; i < parameters; i++) {
+                check.setBytes(2 + i, last);
             }
             Map<TokenHash, Match> rows = new HashMap<>();
             try (ResultSet rs = check.executeQuery()) {
