@@ -4,6 +4,7 @@ import dev.accesspass.StoreUnavailableException;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
@@ -16,6 +17,7 @@ import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,7 +78,7 @@ final class Redis implements AutoCloseable {
             StatefulRedisConnection<String, String> connection;
             String info;
             try {
-                connection = standalone.connect();
+                connection = connect(standalone::connect);
                 info = connection.sync().info("cluster");
             } catch (RedisException e) {
                 standalone.shutdown();
@@ -96,7 +99,7 @@ final class Redis implements AutoCloseable {
                         .enableAllAdaptiveRefreshTriggers().build())
                 .build());
         try {
-            StatefulRedisClusterConnection<String, String> connection = clusterClient.connect();
+            StatefulRedisClusterConnection<String, String> connection = connect(clusterClient::connect);
             connection.sync().ping();
             return new Redis(clusterClient, connection, connection.async(), true);
         } catch (RedisException e) {
@@ -125,16 +128,41 @@ final class Redis implements AutoCloseable {
         return uris;
     }
 
+    /**
+     * Connects, and once more when the first attempt ended in a closed channel. When Redis refuses the handshake (a
+     * wrong password), Lettuce closes the channel, and reports either Redis's answer ({@code WRONGPASS}) or the
+     * closed channel, whichever it sees first: the latter in about one attempt of 200 here (Lettuce 7.7, Redis 7.0).
+     * A channel closed that early is reported as Lettuce's "closed prematurely" or as Netty's closed channel. The start
+     * fails either way; the second attempt is there so that its message says why. A refused or timed-out
+     * connection is not retried: its reason is known, and waiting twice would only delay the failure.
+     */
+    private static <C> C connect(Supplier<C> connect) {
+        try {
+            return connect.get();
+        } catch (RedisConnectionException e) {
+            Throwable root = root(e);
+            if (!(root instanceof RedisConnectionException || root instanceof ClosedChannelException)) {
+                throw e;
+            }
+            return connect.get();
+        }
+    }
+
+    private static Throwable root(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
+    }
+
     private static IllegalArgumentException startFailure(List<RedisURI> uris, RedisException e) {
         List<String> places = new ArrayList<>();
         for (RedisURI uri : uris) {
             places.add(uri.getSocket() != null ? uri.getSocket()
                     : uri.getHost() != null ? uri.getHost() + ":" + uri.getPort() : "sentinel " + uri.getSentinelMasterId());
         }
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = root(e);
         return new IllegalArgumentException("redis-url: cannot use Redis at " + String.join(", ", places) + " ("
                 + root.getClass().getSimpleName() + ": " + root.getMessage() + ")", e);
     }

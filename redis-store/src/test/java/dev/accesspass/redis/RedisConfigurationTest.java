@@ -14,8 +14,15 @@ import dev.accesspass.AccessPassConfig;
 import dev.accesspass.servlet.testing.TestServer;
 import dev.accesspass.testing.Http;
 import dev.accesspass.testing.RequiredTool;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
@@ -98,6 +105,88 @@ class RedisConfigurationTest {
             String text = event.getFormattedMessage()
                     + (event.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(event.getThrowableProxy()));
             assertThat(text).as("log event of %s", event.getLoggerName()).doesNotContain(SECRET);
+        }
+    }
+
+    /**
+     * When the handshake ends in a closed channel (Lettuce reports that instead of Redis's WRONGPASS in about one
+     * attempt of 200), the start tries once more, so its message still says why. Played by a loopback relay to Redis
+     * that hangs up on its first connection.
+     */
+    @Test
+    void sr66_aHandshakeEndingInAClosedChannelIsTriedOnceMoreForItsReason() throws Exception {
+        try (HangsUpOnce relay = new HangsUpOnce(REDIS.port())) {
+            Throwable failure = startFailure("redis://:wrong-" + SECRET + "@127.0.0.1:" + relay.port());
+
+            assertThat(failure).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("redis-url: cannot use Redis at 127.0.0.1:" + relay.port() + " (")
+                    .hasMessageContaining("WRONGPASS");
+            assertThat(trace(failure)).doesNotContain(SECRET);
+            assertThat(relay.accepted()).as("connections made").isEqualTo(2);
+        }
+    }
+
+    /** Closes the first connection it accepts at once; relays the later ones to Redis on {@code target}. */
+    private static final class HangsUpOnce implements AutoCloseable {
+        private final ServerSocket server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+        private final AtomicInteger accepted = new AtomicInteger();
+        private final List<Socket> open = new CopyOnWriteArrayList<>();
+
+        HangsUpOnce(int target) throws IOException {
+            Thread acceptor = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        Socket client = server.accept();
+                        if (accepted.incrementAndGet() == 1) {
+                            client.close();
+                            continue;
+                        }
+                        Socket redis = new Socket(InetAddress.getLoopbackAddress(), target);
+                        open.add(client);
+                        open.add(redis);
+                        pump(client, redis);
+                        pump(redis, client);
+                    } catch (IOException e) {
+                        return; // closed
+                    }
+                }
+            }, "hangs-up-once");
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        private static void pump(Socket from, Socket to) {
+            Thread pump = new Thread(() -> {
+                try {
+                    from.getInputStream().transferTo(to.getOutputStream());
+                } catch (IOException e) {
+                    // one side closed: so is the relay of this connection
+                } finally {
+                    try {
+                        to.close();
+                    } catch (IOException ignored) {
+                        // closing anyway
+                    }
+                }
+            }, "hangs-up-once-pump");
+            pump.setDaemon(true);
+            pump.start();
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        int accepted() {
+            return accepted.get();
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+            for (Socket socket : open) {
+                socket.close();
+            }
         }
     }
 
